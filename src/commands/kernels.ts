@@ -1,0 +1,13 @@
+// `servebench kernels`: placeholder until its suite lands.
+
+import type { Command } from 'commander';
+import { ServebenchError } from '../errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('kernels')
+    .description('(not implemented yet)')
+    .action(() => {
+      throw new ServebenchError('SB_ERR_INTERNAL', 'kernels is not implemented yet');
+    });
+}

@@ -1,0 +1,13 @@
+// `servebench report`: placeholder until its suite lands.
+
+import type { Command } from 'commander';
+import { ServebenchError } from '../errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('(not implemented yet)')
+    .action(() => {
+      throw new ServebenchError('SB_ERR_INTERNAL', 'report is not implemented yet');
+    });
+}

@@ -1,0 +1,3 @@
+// Hardware and environment capture.
+
+export { captureEnv } from './capture.js';

@@ -1,0 +1,47 @@
+// The JavaScript mean kernels: naive (a plain Array in a for loop) and typed (Float64Array, several accumulators).
+
+import type { KernelArg, SyncKernel } from './types.js';
+
+const always = () => ({ available: true }) as const;
+
+/** Seed 003's "naive loop": a plain JS Array summed one element after another. */
+export const naive: SyncKernel = {
+  name: 'naive',
+  description: 'plain JS Array, one accumulator in a for loop',
+  native: false,
+  mode: 'sync',
+  availability: always,
+  prepare: (values: Float64Array): KernelArg => Array.from(values),
+  mean(arg: KernelArg): number {
+    const n = arg.length;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += arg[i]!;
+    return s / n;
+  },
+};
+
+/** Float64Array with four independent accumulators, so adds need not wait for each other. */
+export const typed: SyncKernel = {
+  name: 'typed',
+  description: 'Float64Array, four accumulators',
+  native: false,
+  mode: 'sync',
+  availability: always,
+  prepare: (values: Float64Array): KernelArg => values,
+  mean(arg: KernelArg): number {
+    const n = arg.length;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += arg[i]!;
+      s1 += arg[i + 1]!;
+      s2 += arg[i + 2]!;
+      s3 += arg[i + 3]!;
+    }
+    for (; i < n; i++) s0 += arg[i]!;
+    return (s0 + s1 + (s2 + s3)) / n;
+  },
+};

@@ -1,0 +1,37 @@
+// The Kernel interface: every mean kernel (naive, typed, native, ...) implements it, so benchmarks, tests
+// and the cpu predict loop over the list instead of naming each one.
+
+export type KernelName = 'naive' | 'typed' | 'native' | 'native-parallel' | 'native-async';
+
+export const KERNEL_NAMES: readonly KernelName[] = ['naive', 'typed', 'native', 'native-parallel', 'native-async'];
+
+/** The argument a kernel is called with, made by its `prepare` outside any timed region. */
+export type KernelArg = Float64Array | number[];
+
+export type Availability = { available: true } | { available: false; reason: string };
+
+interface KernelBase {
+  readonly name: KernelName;
+  /** One line for tables and help text. */
+  readonly description: string;
+  /** Whether it runs in the native addon (and so depends on it loading). */
+  readonly native: boolean;
+  /** Whether the kernel can be used here; a native kernel without its addon says why. */
+  availability(): Availability;
+  /** Make the kernel's input from the shared Float64Array (the naive kernel copies it into a plain Array). */
+  prepare(values: Float64Array): KernelArg;
+}
+
+export interface SyncKernel extends KernelBase {
+  readonly mode: 'sync';
+  /** Arithmetic mean of the values; see the README for n = 0, NaN and Infinity. */
+  mean(arg: KernelArg): number;
+}
+
+export interface AsyncKernel extends KernelBase {
+  readonly mode: 'async';
+  /** Arithmetic mean computed off the event loop; resolves with the same value a sync kernel returns. */
+  mean(arg: KernelArg): Promise<number>;
+}
+
+export type Kernel = SyncKernel | AsyncKernel;

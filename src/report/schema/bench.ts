@@ -1,0 +1,31 @@
+// `servebench bench`: a sequence of suites whose results become sections of one results.json.
+
+import type { ErrorInfo } from './common.js';
+import type { KernelsData } from './kernels.js';
+import type { LoadData } from './load.js';
+import type { ProfileData } from './profile.js';
+import type { HardwareData } from './hardware.js';
+import type { ServingData } from './serving.js';
+
+export type SuiteName = 'hardware' | 'kernels' | 'serving' | 'load' | 'profile';
+
+export interface SuiteRecord {
+  suite: SuiteName;
+  state: 'completed' | 'errored' | 'skipped' | 'interrupted';
+  startedAt: string;
+  durationMs: number;
+  error?: ErrorInfo;
+  reason?: string;
+}
+
+export interface BenchData {
+  quick: boolean;
+  suites: SuiteRecord[];
+  sections: {
+    hardware?: HardwareData;
+    kernels?: KernelsData;
+    serving?: ServingData;
+    load?: LoadData;
+    profile?: ProfileData;
+  };
+}
