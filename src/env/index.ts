@@ -1,3 +1,13 @@
-// Hardware and environment capture.
+// Hardware and environment capture: the environment block every results file embeds (captureEnv) and the
+// hardware suite `servebench hw` runs on top of it (runHardwareSuite).
 
 export { captureEnv } from './capture.js';
+export type { CaptureEnvOptions } from './capture.js';
+export { runHardwareSuite } from './suite.js';
+export type { HardwareSuiteOptions } from './suite.js';
+export { createHostSources } from './sources.js';
+export type { HostSources, HostSourcesOptions, OsFacts } from './sources.js';
+export { checkNoise, DEFAULT_NOISE_THRESHOLDS } from './noise.js';
+export type { NoiseThresholds } from './noise.js';
+export { measureFrequency } from './frequency.js';
+export { measureTimers } from './timers.js';
