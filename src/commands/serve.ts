@@ -1,13 +1,101 @@
-// `servebench serve`: placeholder until its suite lands.
+// `servebench serve`: start the whole serving system (feature store, two model APIs, scoring handler) on
+// one path and topology, print the scoring URL on stdout, and keep it running until SIGINT or SIGTERM,
+// which stop everything it started.
 
 import type { Command } from 'commander';
-import { ServebenchError } from '../errors.js';
+import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
+import { parseChoice, parseDuration, parseInteger } from '../options.js';
+import { onShutdown } from '../processes.js';
+import { progress, warn } from '../progress.js';
+import { PATHS, PREDICTS, STORES, TOPOLOGIES, startSystem, type SystemOptions } from '../serving/system.js';
+
+export interface RawServeOptions {
+  path: string;
+  topology: string;
+  workers?: string;
+  predict: string;
+  kernel?: string;
+  n?: string;
+  nMax?: string;
+  store: string;
+  redisUrl?: string;
+  entities?: string;
+  seed?: string;
+  host?: string;
+  port?: string;
+  featureTimeout?: string;
+  modelTimeout?: string;
+  metricsInterval?: string;
+  poolThreads?: string;
+  json?: boolean;
+}
+
+/** Turn the command line's strings into SystemOptions; every check names the option (OptionError). */
+export function parseServeOptions(raw: RawServeOptions): SystemOptions {
+  const o: SystemOptions = {
+    path: parseChoice('--path', raw.path, PATHS),
+    topology: parseChoice('--topology', raw.topology, TOPOLOGIES),
+    predict: parseChoice('--predict', raw.predict, PREDICTS),
+    store: parseChoice('--store', raw.store, STORES),
+  };
+  if (raw.workers !== undefined) o.workers = parseInteger('--workers', raw.workers, 1, 256);
+  if (raw.kernel !== undefined) o.kernel = parseChoice<KernelName>('--kernel', raw.kernel, KERNEL_NAMES);
+  if (raw.nMax !== undefined) o.nMax = parseInteger('--n-max', raw.nMax, 1, 1_000_000_000);
+  if (raw.n !== undefined) o.n = parseInteger('--n', raw.n, 1, o.nMax ?? 20_000_000);
+  if (raw.redisUrl !== undefined) o.redisUrl = raw.redisUrl;
+  if (raw.entities !== undefined) o.entities = parseInteger('--entities', raw.entities, 1, 10_000_000);
+  if (raw.seed !== undefined) o.seed = parseInteger('--seed', raw.seed, 0, 0xffffffff);
+  if (raw.host !== undefined) o.host = raw.host;
+  if (raw.port !== undefined) o.port = parseInteger('--port', raw.port, 0, 65535);
+  const timeouts: NonNullable<SystemOptions['timeoutsMs']> = {};
+  if (raw.featureTimeout !== undefined) timeouts.featureRead = parseDuration('--feature-timeout', raw.featureTimeout, 1, 600_000);
+  if (raw.modelTimeout !== undefined) timeouts.model = parseDuration('--model-timeout', raw.modelTimeout, 1, 3_600_000);
+  if (Object.keys(timeouts).length > 0) o.timeoutsMs = timeouts;
+  if (raw.metricsInterval !== undefined) o.metricsIntervalMs = parseDuration('--metrics-interval', raw.metricsInterval, 10, 3_600_000);
+  if (raw.poolThreads !== undefined) o.poolThreads = parseInteger('--pool-threads', raw.poolThreads, 1, 256);
+  return o;
+}
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new ServebenchError('SB_ERR_INTERNAL', 'serve is not implemented yet');
+    .description('Start the serving system (Redis feature store, two model APIs, scoring handler) and keep it running until Ctrl-C; prints the scoring URL')
+    .option('--path <path>', `request path: ${PATHS.join(' | ')}`, 'async')
+    .option('--topology <topology>', `process layout of every service: ${TOPOLOGIES.join(' | ')}`, 'single')
+    .option('--workers <W>', 'processes per service for cluster and nginx (default: one per core)')
+    .option('--predict <kind>', `model predict: io (a 40-50 ms wait) | cpu (a mean over n values)`, 'io')
+    .option('--kernel <name>', `cpu predict kernel: ${KERNEL_NAMES.join(' | ')} (default: typed on sync, native-async on async)`)
+    .option('--n <N>', 'cpu predict: values averaged when a request does not say (default 1e6)')
+    .option('--n-max <N>', 'cap on n, for the option and for requests (default 2e7)')
+    .option('--store <kind>', 'feature store: redis (REDIS_URL, else a redis-server servebench starts, else the embedded store with a note) | memory', 'redis')
+    .option('--redis-url <url>', 'use this Redis instead of starting one (default: $REDIS_URL)')
+    .option('--entities <N>', 'entities e0..e<N-1> loaded into the store (default 10000)')
+    .option('--seed <seed>', 'seed of the features, the waits and the cpu vectors (default 1)')
+    .option('--host <host>', 'address the scoring front binds (default 127.0.0.1)')
+    .option('--port <port>', 'port of the scoring front (default: a free one)')
+    .option('--feature-timeout <duration>', 'deadline of a feature read, e.g. 500ms (default 1s); then 504')
+    .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
+    .option('--metrics-interval <duration>', 'period of the processes\' metrics messages (default 500ms)')
+    .option('--pool-threads <N>', 'worker-pool threads for a sync kernel on the async path (default: one per core)')
+    .option('--json', 'print the system description as JSON on stdout instead of the bare URL')
+    .action(async (raw: RawServeOptions) => {
+      const options = parseServeOptions(raw);
+      progress('serve', `starting: path ${options.path}, topology ${options.topology}, predict ${options.predict}, store ${options.store}`);
+      const system = await startSystem(options);
+      onShutdown(() => system.stop());
+      const d = system.describe();
+      progress('serve', `feature store: ${system.store.detail}`);
+      for (const note of system.notes) warn('serve', note);
+      if (d.kernel !== undefined) progress('serve', `cpu predict: kernel ${d.kernel} (${d.placement}), n ${d.n} (cap ${d.nMax})`);
+      progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
+      progress('serve', `model APIs: ${d.modelUrls.a} ${d.modelUrls.b}`);
+      progress('serve', `try: curl -s -X POST -H 'content-type: application/json' -d '{"entity":"e1"}' ${system.scoringUrl}`);
+      progress('serve', 'Ctrl-C (SIGINT) or SIGTERM stops everything it started');
+      system.onNotice((n) => warn('serve', n.message));
+      process.stdout.write(raw.json === true ? `${JSON.stringify(d, null, 2)}\n` : `${system.scoringUrl}\n`);
+      // Serve until a signal: the CLI's handler runs the shutdown hook above and exits.
+      await new Promise<never>(() => {
+        setInterval(() => undefined, 1 << 30);
+      });
     });
 }

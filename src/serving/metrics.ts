@@ -1,0 +1,82 @@
+// The per-process meter every server process runs: counters updated per request, and a ProcessMetrics
+// sample sent to the parent at a fixed interval. Cheap by design: a few counters per request, one
+// eventLoopUtilization diff, one histogram read and reset, and one IPC message per interval.
+
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import type { ProcessMetrics, ServiceName } from '../report/schema/serving.js';
+import { sendToParent } from './channel.js';
+
+export class ProcessMeter {
+  requests = 0;
+  errorResponses = 0;
+  queueKnownRequests = 0;
+  /** Scoring processes. */
+  readonly timingSumsMs = { featureRead: 0, modelA: 0, modelB: 0, total: 0, queue: 0 };
+  /** Model API processes. */
+  readonly predictSumsMs = { predict: 0, total: 0, queue: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private lastElu: EventLoopUtilization | undefined;
+  private readonly delay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(
+    readonly role: string,
+    readonly name: string,
+    readonly service: ServiceName | undefined,
+    private readonly kind: 'scoring' | 'model' | 'primary',
+  ) {}
+
+  /** Count a finished response. */
+  response(status: number): void {
+    this.requests++;
+    if (status >= 400) this.errorResponses++;
+  }
+
+  /** Start sending samples every `intervalMs` (0: never). The timer never keeps the process alive. */
+  start(intervalMs: number): void {
+    if (intervalMs <= 0 || this.timer !== undefined) return;
+    this.delay.enable();
+    this.lastElu = performance.eventLoopUtilization();
+    this.timer = setInterval(() => sendToParent({ type: 'metrics', metrics: this.sample(intervalMs) }), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.delay.disable();
+  }
+
+  /** One sample; resets the interval's event-loop figures. */
+  sample(intervalMs: number): ProcessMetrics {
+    const elu = performance.eventLoopUtilization();
+    const diff = this.lastElu === undefined ? elu : performance.eventLoopUtilization(elu, this.lastElu);
+    this.lastElu = elu;
+    // The histogram is empty when the loop was blocked for the whole interval (no timer tick got in).
+    const p99Ns = this.delay.count > 0 ? this.delay.percentile(99) : 0;
+    this.delay.reset();
+    const cpu = process.cpuUsage();
+    const m: ProcessMetrics = {
+      role: this.role,
+      pid: process.pid,
+      atMs: Date.now(),
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      rssBytes: process.memoryUsage.rss(),
+      eventLoopUtilization: diff.utilization,
+      eventLoopDelayP99Ms: p99Ns / 1e6,
+      requests: this.requests,
+      name: this.name,
+      errorResponses: this.errorResponses,
+      intervalMs,
+    };
+    if (this.service !== undefined) m.service = this.service;
+    if (this.kind === 'scoring') {
+      m.timingSumsMs = { ...this.timingSumsMs };
+      m.queueKnownRequests = this.queueKnownRequests;
+    } else if (this.kind === 'model') {
+      m.predictSumsMs = { ...this.predictSumsMs };
+      m.queueKnownRequests = this.queueKnownRequests;
+    }
+    return m;
+  }
+}

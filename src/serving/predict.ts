@@ -1,0 +1,89 @@
+// The two predicts of a model API: an io wait (a remote model: 40-50 ms, seeded) that blocks the process
+// on the sync path and yields on the async one; and a cpu mean kernel over n values, run inline (sync),
+// on the libuv pool (native-async) or on a worker-thread pool (any sync kernel, async path).
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import { getKernel, type KernelArg, type KernelName } from '../kernels/index.js';
+import { compiledEntry } from '../paths.js';
+import { randomVector } from '../stats/random.js';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Block this thread for `ms`, as time.sleep does in a WSGI worker: nothing else runs meanwhile. */
+export function blockFor(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Wait `ms` without blocking the event loop. */
+export function waitFor(ms: number): Promise<void> {
+  return delay(ms);
+}
+
+/** The seed of the values a cpu predict averages (the same in every process, so results agree). */
+export function vectorSeed(seed: number): number {
+  return (seed * 7919 + 17) >>> 0;
+}
+
+/** Prepared kernel inputs by kernel and n; keeps the last two, since a vector may be hundreds of MB. */
+export class VectorCache {
+  private readonly entries = new Map<string, KernelArg>();
+  constructor(private readonly seed: number) {}
+
+  get(kernel: KernelName, n: number): KernelArg {
+    const key = `${kernel}:${n}`;
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    while (this.entries.size >= 2) this.entries.delete(this.entries.keys().next().value as string);
+    const arg = getKernel(kernel).prepare(randomVector(n, vectorSeed(this.seed)));
+    this.entries.set(key, arg);
+    return arg;
+  }
+}
+
+/** A task for the pool worker (predict-worker.ts). */
+export interface PoolTask {
+  kernel: KernelName;
+  n: number;
+  seed: number;
+}
+
+export interface PoolResult {
+  mean: number;
+  /** The kernel's run inside the worker. */
+  kernelMs: number;
+}
+
+/** A worker-thread pool running sync kernels off the event loop (piscina). */
+export class KernelPool {
+  private readonly pool: Piscina<PoolTask, PoolResult>;
+  constructor(threads: number) {
+    this.pool = new Piscina({ filename: compiledEntry('src/serving/predict-worker'), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+
+  /** Run a kernel; `queueMs` is the time not spent in the kernel (waiting for a worker, and the hop). */
+  async run(task: PoolTask): Promise<{ mean: number; kernelMs: number; queueMs: number }> {
+    const t0 = performance.now();
+    const r = await this.pool.run(task);
+    const total = performance.now() - t0;
+    return { mean: r.mean, kernelMs: r.kernelMs, queueMs: Math.max(0, total - r.kernelMs) };
+  }
+
+  /** Warm the workers: each builds its vector before the first request. */
+  async warm(task: PoolTask, threads: number): Promise<void> {
+    await Promise.all(Array.from({ length: threads }, () => this.pool.run(task)));
+  }
+
+  get threads(): number {
+    return this.pool.threads.length;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

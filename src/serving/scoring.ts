@@ -1,0 +1,168 @@
+// The scoring handler: POST /score {"entity": "e<i>"} reads the entity's features from the feature store,
+// calls model A and model B, and combines their answers; GET /health. The sync path does each step
+// through blocking calls, one after another; the async path awaits them, the two model calls at once.
+// Every answer carries its timing breakdown and says which process, path and store served it.
+
+import type { Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { PredictResponse, ScoreResponse, ScoreTiming } from '../report/schema/serving.js';
+import type { ScoringServiceConfig } from './config.js';
+import { MemoryStore } from './feature-store/memory.js';
+import { RedisStoreClient } from './feature-store/redis-client.js';
+import { createServiceServer, describeJson, HttpError, optionalInteger, parseJsonObject, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
+import type { ProcessMeter } from './metrics.js';
+import { ModelClient } from './model-client.js';
+import { BlockingClient } from './paths/blocking-client.js';
+import { UpstreamError } from './upstream.js';
+
+export interface ScoringService {
+  server: Server;
+  /** Connect to the store (and start the blocking client's worker) before the first request. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Validate a /score body: `entity` (a string) and, for a cpu predict, an optional `n`. */
+export function parseScoreRequest(body: Buffer, config: ScoringServiceConfig): { entity: string; n: number | undefined } {
+  const obj = parseJsonObject(body);
+  const e = obj.entity;
+  if (e === undefined) throw new HttpError(400, 'bad_field', 'entity: required, a string such as "e1"');
+  if (typeof e !== 'string') throw new HttpError(400, 'bad_field', `entity: expected a string such as "e1", got ${describeJson(e)}`);
+  if (e.length === 0 || e.length > 256) throw new HttpError(400, 'bad_field', `entity: expected 1 to 256 characters, got ${e.length}`);
+  if (config.predict === 'io' && obj.n !== undefined) throw new HttpError(400, 'bad_field', 'n: applies only to a cpu predict; this system runs the io predict');
+  const n = optionalInteger(obj, 'n', 1, config.nMax);
+  return { entity: e, n };
+}
+
+function parseStoredFeatures(raw: string, featureCount: number): number[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new UpstreamError('feature_store', 'bad_answer', 'feature store returned malformed features (not JSON)');
+  }
+  if (!Array.isArray(v) || v.length !== featureCount) throw new UpstreamError('feature_store', 'bad_answer', `feature store returned ${describeJson(v)}, expected ${featureCount} numbers`);
+  return v as number[];
+}
+
+export function createScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
+  const store = config.store;
+  const memory = store.kind === 'memory' ? new MemoryStore(config.seed, store.entities, config.featureCount) : undefined;
+  const served = { service: 'scoring', pid: process.pid, path: config.path, topology: config.topology, store: store.kind } as const;
+  const unknown = (entity: string) =>
+    new HttpError(404, 'unknown_entity', `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${store.entities - 1}`);
+  const modelBody = (features: number[], n: number | undefined) => JSON.stringify(n === undefined ? { features } : { features, n });
+
+  const respond = (ctx: RequestContext, entity: string, a: PredictResponse, b: PredictResponse, timing: ScoreTiming) => {
+    const payload: ScoreResponse = {
+      entity,
+      score: (a.prediction + b.prediction) / 2,
+      predictions: { a: a.prediction, b: b.prediction },
+      timing,
+      models: { a: { pid: a.served.pid, timing: a.timing }, b: { pid: b.served.pid, timing: b.timing } },
+      served,
+    };
+    const s = meter.timingSumsMs;
+    s.featureRead += timing.featureReadMs;
+    s.modelA += timing.modelAMs;
+    s.modelB += timing.modelBMs;
+    s.total += timing.totalMs;
+    if (timing.queueMs !== undefined) {
+      s.queue += timing.queueMs;
+      meter.queueKnownRequests++;
+    }
+    sendJson(ctx.res, 200, payload);
+  };
+
+  const makeTiming = (ctx: RequestContext, t0: number, tF: number, aMs: number, bMs: number): ScoreTiming => {
+    const t: ScoreTiming = { featureReadMs: tF - t0, modelAMs: aMs, modelBMs: bMs, totalMs: performance.now() - ctx.startMs };
+    const q = queueMsFromHeader(ctx.req, ctx.startEpochMs);
+    if (q !== undefined) t.queueMs = q;
+    return t;
+  };
+
+  if (config.path === 'sync') {
+    const maxWaitMs = Math.max(config.timeoutsMs.featureRead, config.timeoutsMs.model) + 5000;
+    const blocking = new BlockingClient(maxWaitMs);
+    let initialised = false;
+    const init = () => {
+      if (initialised) return;
+      blocking.init({
+        op: 'init',
+        ...(store.kind === 'redis' ? { redis: { url: store.url, keyPrefix: store.keyPrefix, timeoutMs: config.timeoutsMs.featureRead } } : {}),
+        models: config.models,
+        modelTimeoutMs: config.timeoutsMs.model,
+      });
+      initialised = true;
+    };
+    const scoreSync = (ctx: RequestContext): void => {
+      const { entity, n } = parseScoreRequest(ctx.body, config);
+      init();
+      const t0 = performance.now();
+      let features: number[] | undefined;
+      if (memory !== undefined) features = memory.get(entity);
+      else {
+        const raw = blocking.get(entity);
+        features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
+      }
+      const tF = performance.now();
+      if (features === undefined) throw unknown(entity);
+      const body = modelBody(features, n);
+      const a = blocking.predict('a', body);
+      const tA = performance.now();
+      const b = blocking.predict('b', body);
+      const tB = performance.now();
+      respond(ctx, entity, a, b, makeTiming(ctx, t0, tF, tA - tF, tB - tA));
+    };
+    return {
+      server: serverFor(config, meter, scoreSync),
+      warm: async () => init(),
+      close: async () => undefined,
+    };
+  }
+
+  const redis = store.kind === 'redis' ? new RedisStoreClient(store.url, store.keyPrefix, config.timeoutsMs.featureRead) : undefined;
+  // Enough keep-alive connections for every request in flight; undici opens them only as needed.
+  const modelA = new ModelClient('model-a', config.models.a, config.timeoutsMs.model, 1024);
+  const modelB = new ModelClient('model-b', config.models.b, config.timeoutsMs.model, 1024);
+  const timed = async (client: ModelClient, body: string): Promise<{ r: PredictResponse; ms: number }> => {
+    const s = performance.now();
+    const { response } = await client.predict(body);
+    return { r: response, ms: performance.now() - s };
+  };
+  const scoreAsync = async (ctx: RequestContext): Promise<void> => {
+    const { entity, n } = parseScoreRequest(ctx.body, config);
+    const t0 = performance.now();
+    let features: number[] | undefined;
+    if (memory !== undefined) features = memory.get(entity);
+    else {
+      const raw = await redis!.getRaw(entity);
+      features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
+    }
+    const tF = performance.now();
+    if (features === undefined) throw unknown(entity);
+    const body = modelBody(features, n);
+    const [a, b] = await Promise.all([timed(modelA, body), timed(modelB, body)]);
+    respond(ctx, entity, a.r, b.r, makeTiming(ctx, t0, tF, a.ms, b.ms));
+  };
+  return {
+    server: serverFor(config, meter, scoreAsync),
+    warm: async () => {
+      await redis?.connect();
+    },
+    close: async () => {
+      redis?.close();
+      await Promise.all([modelA.close(), modelB.close()]);
+    },
+  };
+}
+
+function serverFor(config: ScoringServiceConfig, meter: ProcessMeter, score: (ctx: RequestContext) => void | Promise<void>): Server {
+  return createServiceServer({
+    service: 'scoring',
+    bodyLimitBytes: config.bodyLimitBytes,
+    routes: { '/score': score },
+    health: () => ({ path: config.path, topology: config.topology, store: config.store.kind, entities: config.store.entities, predict: config.predict }),
+    onResponse: (status) => meter.response(status),
+  });
+}

@@ -1,0 +1,64 @@
+// Starting one node service process (a single service process, an nginx backend, or a cluster primary)
+// under the supervisor: compiled JS, settings in the environment, ready when it prints its ready line,
+// messages (metrics, worker changes) read from IPC and from stdout alike.
+
+import { compiledEntry } from '../../paths.js';
+import type { ManagedProcess, Supervisor } from '../../processes.js';
+import { ServebenchError } from '../../errors.js';
+import { isServiceMessage, LINE_PREFIX, parseMessageLine, type ServiceMessage } from '../channel.js';
+
+/** The command that starts a process; a wrapper may prefix it (a profiler) and return the one to run. */
+export interface CommandLine {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+export type CommandWrapper = (cmd: CommandLine) => CommandLine;
+
+export type ReadyMessage = Extract<ServiceMessage, { type: 'ready' }>;
+
+export interface NodeServiceSpec {
+  name: string;
+  entry: 'src/serving/service-main' | 'src/serving/cluster-primary-main';
+  env: Record<string, string>;
+  readyTimeoutMs: number;
+  wrap?: CommandWrapper | undefined;
+  onMessage: (msg: ServiceMessage) => void;
+}
+
+const READY_PATTERN = new RegExp(`^${LINE_PREFIX.trim()} \\{"type":"ready"`);
+
+export async function startNodeService(sup: Supervisor, spec: NodeServiceSpec): Promise<{ proc: ManagedProcess; ready: ReadyMessage }> {
+  let cmd: CommandLine = { command: process.execPath, args: [compiledEntry(spec.entry)], env: spec.env };
+  const wrapped = spec.wrap !== undefined;
+  if (spec.wrap !== undefined) cmd = spec.wrap(cmd);
+  const proc = await sup.start({
+    name: spec.name,
+    command: cmd.command,
+    args: cmd.args,
+    env: cmd.env,
+    // A wrapper (a profiler) does not pass an IPC channel on; the process then writes its messages on stdout.
+    ipc: !wrapped,
+    ready: { kind: 'line', pattern: READY_PATTERN },
+    readyTimeoutMs: spec.readyTimeoutMs,
+    stopTimeoutMs: wrapped ? 30_000 : 5000,
+  });
+  proc.onMessage((msg) => {
+    if (isServiceMessage(msg)) spec.onMessage(msg);
+  });
+  proc.onLine((line) => {
+    const msg = parseMessageLine(line);
+    if (msg !== undefined && msg.type !== 'ready') spec.onMessage(msg);
+  });
+  const line = proc
+    .output()
+    .split('\n')
+    .reverse()
+    .find((l) => READY_PATTERN.test(l));
+  const ready = line === undefined ? undefined : parseMessageLine(line);
+  if (ready === undefined || ready.type !== 'ready') {
+    await proc.stop();
+    throw new ServebenchError('SB_ERR_NOT_READY', `${spec.name}: its ready line could not be read`);
+  }
+  return { proc, ready };
+}
