@@ -1,0 +1,132 @@
+//! servebench's native addon: the mean kernels of the CPU-bound predict (vectorized, parallel, async) and
+//! a memory-read bandwidth probe.
+//!
+//! The work lives in plain `*_impl` functions (mean.rs, bandwidth.rs) that know nothing of JavaScript;
+//! the `#[napi]` functions below only convert arguments and results. The generated loader
+//! (native/index.cjs) is wrapped by src/kernels/native-binding.ts, which is what servebench imports.
+
+#![deny(clippy::all)]
+
+mod bandwidth;
+mod input;
+mod isa;
+mod mean;
+
+use input::{F64Owned, F64Slice};
+use napi::bindgen_prelude::{AsyncTask, Env, Error, Result, Status};
+use napi::Task;
+use napi_derive::napi;
+use std::collections::HashMap;
+
+/// Arithmetic mean of the values, vectorized (independent accumulators; AVX-512, AVX2 or the baseline
+/// SSE2/NEON path, chosen at run time), on the calling thread. Reads the array in place: no copy.
+///
+/// n = 0 gives NaN; any NaN gives NaN; +Infinity and -Infinity together give NaN.
+/// Throws a TypeError when `values` is not a Float64Array.
+#[napi(ts_args_type = "values: Float64Array")]
+pub fn mean(values: F64Slice) -> f64 {
+    mean::mean_impl(values.as_slice())
+}
+
+/// Arithmetic mean, split across rayon's thread pool (one thread per core unless RAYON_NUM_THREADS is
+/// set). Inputs shorter than 131072 values stay on the calling thread, where threads would only add cost.
+/// Blocks the calling thread until done. Same results as `mean` for n = 0, NaN and Infinity.
+/// Throws a TypeError when `values` is not a Float64Array.
+#[napi(ts_args_type = "values: Float64Array")]
+pub fn mean_parallel(values: F64Slice) -> f64 {
+    mean::mean_parallel_impl(values.as_slice())
+}
+
+/// The work of `meanAsync`: runs on a libuv pool thread, holding a reference to the array.
+pub struct MeanTask {
+    values: F64Owned,
+}
+
+impl Task for MeanTask {
+    type Output = f64;
+    type JsValue = f64;
+
+    fn compute(&mut self) -> Result<f64> {
+        Ok(mean::mean_impl(&self.values.0))
+    }
+
+    fn resolve(&mut self, _env: Env, output: f64) -> Result<f64> {
+        Ok(output)
+    }
+}
+
+/// Arithmetic mean computed by the same code as `mean`, as an AsyncTask on the libuv thread pool: the
+/// event loop stays free meanwhile. Resolves with exactly the value `mean` returns.
+///
+/// The array is held by a reference until the Promise settles, so it cannot be garbage-collected under
+/// the task; do not write to, transfer or detach its buffer before then.
+/// Throws a TypeError (synchronously) when `values` is not a Float64Array.
+#[napi(
+    ts_args_type = "values: Float64Array",
+    ts_return_type = "Promise<number>"
+)]
+pub fn mean_async(values: F64Owned) -> AsyncTask<MeanTask> {
+    AsyncTask::new(MeanTask { values })
+}
+
+/// What one bandwidth probe measured.
+#[napi(object)]
+pub struct BandwidthProbe {
+    /// Words (8 bytes each) read per pass.
+    pub n: f64,
+    /// Threads that read; each reads its own contiguous share.
+    pub threads: u32,
+    /// Read bandwidth of each repeat, bytes per second / 1e9.
+    pub gb_per_sec: Vec<f64>,
+    /// Full passes over the buffer per repeat (more for small buffers, so each repeat is long enough).
+    pub passes_per_repeat: f64,
+    /// Code path of the read loop: "avx512", "avx2" or "baseline".
+    pub isa: String,
+}
+
+/// Measure how fast this machine reads `n` 8-byte words: a buffer of its own, read with the widest vector
+/// loads the CPU has, by `threads` threads, `repeats` times (one figure per repeat). Runs on the calling
+/// thread and blocks it (about 30 ms per repeat for n = 1e8).
+#[napi]
+pub fn bandwidth_probe(n: f64, threads: u32, repeats: u32) -> Result<BandwidthProbe> {
+    if !(n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= (1u64 << 40) as f64) {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("bandwidthProbe: n must be an integer between 1 and 2^40, got {n}"),
+        ));
+    }
+    let out = bandwidth::bandwidth_probe_impl(n as usize, threads as usize, repeats as usize)
+        .map_err(|m| Error::new(Status::InvalidArg, format!("bandwidthProbe: {m}")))?;
+    Ok(BandwidthProbe {
+        n,
+        threads: out.threads as u32,
+        gb_per_sec: out.gb_per_sec,
+        passes_per_repeat: out.passes_per_repeat as f64,
+        isa: out.isa.name().to_owned(),
+    })
+}
+
+/// Build and run-time facts for reports: crate version, rustc version, target triple, build profile, CPU
+/// features compiled in and detected, the code path the kernels use, and rayon's thread count.
+#[napi(ts_return_type = "Record<string, string>")]
+pub fn build_info() -> HashMap<String, String> {
+    let selection = isa::selection();
+    let facts = [
+        ("crateVersion", env!("CARGO_PKG_VERSION").to_owned()),
+        ("rustc", env!("SERVEBENCH_RUSTC_VERSION").to_owned()),
+        ("target", env!("SERVEBENCH_BUILD_TARGET").to_owned()),
+        ("profile", env!("SERVEBENCH_BUILD_PROFILE").to_owned()),
+        ("optLevel", env!("SERVEBENCH_BUILD_OPT_LEVEL").to_owned()),
+        ("compiledFeatures", isa::compiled_features().join(",")),
+        ("detectedFeatures", isa::detected_features().join(",")),
+        ("kernelIsa", selection.isa.name().to_owned()),
+        (
+            "bestSupportedIsa",
+            selection.best_supported.name().to_owned(),
+        ),
+        ("isaCap", selection.cap_note.clone()),
+        ("rayonThreads", rayon::current_num_threads().to_string()),
+        ("parallelMinChunk", mean::PAR_MIN_CHUNK.to_string()),
+    ];
+    facts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
