@@ -138,7 +138,8 @@ export function captureCpu(sources: HostSources, siCpu: Systeminformation.CpuDat
     family,
     modelId,
     stepping,
-    logicalCores: osCpus.length > 0 ? osCpus.length : processors.length,
+    // os.cpus() is empty where libuv cannot read the CPUs; availableParallelism is the OS's next best count
+    logicalCores: osCpus.length > 0 ? osCpus.length : processors.length > 0 ? processors.length : sources.os.availableParallelism(),
     ...topology,
     availableParallelism: sources.os.availableParallelism(),
     affinity: affinityText === undefined ? unknown('no Cpus_allowed_list in /proc/self/status') : { value: affinityText, source: '/proc/self/status' },

@@ -92,6 +92,8 @@ export async function runBandwidth(
           relativeSpread: relativeSpread(samples),
           repeats: samples.length,
         },
+        isa: result.isa !== undefined && result.isa !== '' ? result.isa : unknown('the probe did not say which read loop it used'),
+        passesPerRepeat: result.passesPerRepeat !== undefined && result.passesPerRepeat > 0 ? result.passesPerRepeat : unknown('the probe did not say how many passes it made'),
       });
     } catch (err) {
       cases.push({ state: 'errored', error: toErrorInfo(err), label: entry.label, bytes: entry.bytes, threads: entry.threads });

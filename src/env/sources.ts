@@ -76,6 +76,7 @@ export function createHostSources(options: HostSourcesOptions = {}): HostSources
   const useSi = options.systeminformation ?? real;
   const useCommands = options.commands ?? real;
   const at = (p: string) => (real ? p : join(root, p));
+  let rootReal: string | undefined;
   const osFacts: OsFacts = {
     cpus: () => os.cpus(),
     availableParallelism: () => os.availableParallelism(),
@@ -117,7 +118,9 @@ export function createHostSources(options: HostSourcesOptions = {}): HostSources
       try {
         const r = realpathSync(at(path));
         if (real) return r;
-        return r.startsWith(root) ? r.slice(root.length) || '/' : undefined;
+        // links in a fake tree point inside it: strip the (resolved) root to get the host-side path
+        rootReal ??= realpathSync(root);
+        return r.startsWith(rootReal) ? r.slice(rootReal.length) || '/' : undefined;
       } catch {
         return undefined;
       }

@@ -338,16 +338,28 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
     title: 'Measured: memory-read bandwidth',
     paragraphs: isUnknown(bw)
       ? [`Bandwidth unknown: ${bw.reason}.`]
-      : ['Native probe (src/kernels/bandwidth.ts): median over repeats, GB/s = 1e9 bytes read per second; spread is (max - min) / median.'],
+      : [
+          'Native probe (src/kernels/bandwidth.ts): median over repeats, GB/s = 1e9 bytes read per second; spread is (max - min) / median. ' +
+            'With several threads each reads its own share of the buffer. The in-L2 figure is the cache ceiling; the past-L3 one is what a kernel streaming a large array can reach (the roofline).',
+        ],
     tables: isUnknown(bw)
       ? []
       : [
           {
-            columns: ['Size', 'Why', 'Threads', 'GB/s (median)', 'Spread', 'Repeats'],
+            columns: ['Size', 'Why', 'Threads', 'GB/s (median)', 'Spread', 'Repeats', 'Read loop', 'Passes per repeat'],
             rows: bw.map((k) =>
               k.state === 'completed'
-                ? [t(fmtBytes(k.bytes)), t(k.label), t(k.threads), t(k.gbPerSec.toFixed(2)), t(pct(k.spread.relativeSpread)), t(k.spread.repeats)]
-                : [t(fmtBytes(k.bytes)), t(k.label), t(k.threads), u(k.state === 'errored' ? `errored: ${k.error.message}` : `skipped: ${k.reason}`), t('-'), t('-')],
+                ? [
+                    t(fmtBytes(k.bytes)),
+                    t(k.label),
+                    t(k.threads),
+                    t(k.gbPerSec.toFixed(2)),
+                    t(pct(k.spread.relativeSpread)),
+                    t(k.spread.repeats),
+                    maybe(k.isa),
+                    maybe(k.passesPerRepeat),
+                  ]
+                : [t(fmtBytes(k.bytes)), t(k.label), t(k.threads), u(k.state === 'errored' ? `errored: ${k.error.message}` : `skipped: ${k.reason}`), t('-'), t('-'), t('-'), t('-')],
             ),
           },
         ],
@@ -454,10 +466,11 @@ body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 60px; }
 h1 { font-size: 1.7em; margin: 0 0 4px; }
 h2 { font-size: 1.25em; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
-nav { margin: 10px 0 6px; font-size: 0.92em; }
-nav a { margin-right: 12px; color: #2457a6; text-decoration: none; white-space: nowrap; }
+nav { margin: 10px 0 6px; font-size: 0.92em; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav a { color: #2457a6; text-decoration: none; white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; margin: 10px 0 14px; background: #fff; font-size: 0.93em; }
-th, td { border: 1px solid var(--line); padding: 5px 9px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: 5px 9px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+th:first-child, td:first-child { white-space: nowrap; width: 1%; }
 th { background: var(--head); font-weight: 600; }
 tr:nth-child(even) td { background: #f7f8fa; }
 .unknown { color: var(--muted); font-style: italic; font-weight: 600; }

@@ -17,6 +17,10 @@ export interface BandwidthFigure {
   gbPerSec: number;
   samplesGbPerSec: number[];
   spread: Spread;
+  /** The probe's read loop: 'avx512', 'avx2' or 'baseline'. */
+  isa: MaybeKnown<string>;
+  /** Full passes over the buffer per repeat (a small buffer is read many times, from cache). */
+  passesPerRepeat: MaybeKnown<number>;
 }
 
 export type BandwidthCase = Outcome<BandwidthFigure> & { label: string; bytes: number; threads: number };
