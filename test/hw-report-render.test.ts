@@ -65,6 +65,12 @@ describe('hardware renderers', () => {
     expect(md).toContain('servebench 9.9.9');
   });
 
+  it('can shift its headings to embed as a section of a larger report', () => {
+    const md = renderHardwareMarkdown({ env, data: data(true) }, { headingOffset: 1 });
+    expect(md.startsWith('## Hardware report: ')).toBe(true);
+    expect(md).toContain('\n### CPU\n');
+  });
+
   it('puts a warning at the top when the host was busy, and lists the flags', () => {
     const md = renderHardwareMarkdown({ env, data: data(false) });
     const summary = md.slice(md.indexOf('## Summary'), md.indexOf('## CPU'));

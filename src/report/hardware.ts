@@ -437,10 +437,16 @@ const mdEscape = (s: string) =>
     .replace(/([*`<>])/g, '\\$1')
     .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_');
 
-export function renderHardwareMarkdown(input: HardwareReportInput): string {
-  const out: string[] = [`# Hardware report: ${mdEscape(input.env.host.hostname)}`, ''];
+export interface MarkdownOptions {
+  /** Shift every heading down this many levels, to embed the report as a section of another. @default 0 */
+  headingOffset?: number;
+}
+
+export function renderHardwareMarkdown(input: HardwareReportInput, options: MarkdownOptions = {}): string {
+  const h = (level: number) => '#'.repeat(Math.min(6, level + (options.headingOffset ?? 0)));
+  const out: string[] = [`${h(1)} Hardware report: ${mdEscape(input.env.host.hostname)}`, ''];
   for (const s of hardwareSections(input)) {
-    out.push(`## ${s.title}`, '');
+    out.push(`${h(2)} ${s.title}`, '');
     if (s.alert !== undefined) out.push(`> **Warning:** ${mdEscape(s.alert)}`, '');
     for (const p of s.paragraphs) out.push(mdEscape(p), '');
     for (const item of s.items ?? []) out.push(`- ${mdEscape(item)}`);
@@ -480,7 +486,11 @@ p.flags { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.85
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 `;
 
-export function renderHardwareHtml(input: HardwareReportInput): string {
+/** The style sheet of the page, for a caller that embeds renderHardwareHtmlBody in a page of its own. */
+export const HARDWARE_CSS: string = CSS;
+
+/** The report's body (heading, navigation, sections, footer) without the page around it. */
+export function renderHardwareHtmlBody(input: HardwareReportInput): string {
   const sections = hardwareSections(input);
   const title = `Hardware report: ${input.env.host.hostname}`;
   const body: string[] = [];
@@ -499,6 +509,12 @@ export function renderHardwareHtml(input: HardwareReportInput): string {
     body.push('</section>');
   }
   body.push(`<footer>servebench${input.servebench === undefined ? '' : ` ${esc(input.servebench.version)}`} · environment block v${input.env.envVersion} · ${esc(input.createdAt ?? input.env.capturedAt)}</footer>`);
+  return body.join('\n');
+}
+
+/** A complete, self-contained page: inline CSS, no scripts, no external assets. */
+export function renderHardwareHtml(input: HardwareReportInput): string {
+  const title = `Hardware report: ${input.env.host.hostname}`;
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -510,7 +526,7 @@ export function renderHardwareHtml(input: HardwareReportInput): string {
     '</head>',
     '<body>',
     '<main>',
-    ...body,
+    renderHardwareHtmlBody(input),
     '</main>',
     '</body>',
     '</html>',
