@@ -38,7 +38,9 @@ export function register(program: Command): void {
 
       progress('hw', 'capturing the environment');
       // the suite measures the frequency with more repeats; it fills the block's field below
-      const env = await captureEnv({ measureFrequency: 'never' });
+      // its own noise warnings would repeat the suite's (longer) check below, so only capture failures are printed
+      const env = await captureEnv({ measureFrequency: 'never', warn: false });
+      for (const w of env.warnings) warn('hw', w);
       const data = await runHardwareSuite({ env, noiseWindowMs, bandwidth: opts.bandwidth, bandwidthRepeats: repeats });
       env.cpu.frequency.measuredMhz = isUnknown(data.frequency) ? { unknown: true, reason: `measurement failed: ${data.frequency.reason}` } : data.frequency;
       for (const w of data.noise.warnings) warn('hw', `host looks busy: ${w}`);

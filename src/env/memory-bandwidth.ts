@@ -74,7 +74,8 @@ export async function runBandwidth(
         cases.push({ state: 'skipped', reason: r.reason, label: entry.label, bytes: entry.bytes, threads: entry.threads });
         continue;
       }
-      const result = r as BandwidthResult;
+      // isa and passesPerRepeat are optional in the probe's contract (older builds lack them)
+      const result = r as BandwidthResult & { isa?: string; passesPerRepeat?: number };
       const samples = result.samplesGbPerSec.length > 0 ? result.samplesGbPerSec : [result.gbPerSec];
       cases.push({
         state: 'completed',
