@@ -14,12 +14,17 @@ const execFileP = promisify(execFile);
 
 export type NginxAvailability = { available: true; version: string; command: string } | { available: false; reason: string };
 
-let cached: Promise<NginxAvailability> | undefined;
+const cached = new Map<string, Promise<NginxAvailability>>();
 
-/** Whether nginx is installed, and its version (`nginx -v`). */
+/** Whether nginx is installed, and its version (`nginx -v`). SERVEBENCH_NGINX names the binary if set. */
 export function nginxAvailability(): Promise<NginxAvailability> {
-  cached ??= (async () => {
-    for (const command of ['nginx', '/usr/sbin/nginx']) {
+  const override = process.env.SERVEBENCH_NGINX;
+  const candidates = override !== undefined && override !== '' ? [override] : ['nginx', '/usr/sbin/nginx'];
+  const key = candidates.join('\0');
+  const hit = cached.get(key);
+  if (hit !== undefined) return hit;
+  const probe = (async () => {
+    for (const command of candidates) {
       try {
         const { stdout, stderr } = await execFileP(command, ['-v'], { timeout: 5000 });
         const version = /nginx\/(\S+)/.exec(`${stderr}${stdout}`)?.[1] ?? 'unknown';
@@ -28,9 +33,11 @@ export function nginxAvailability(): Promise<NginxAvailability> {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { available: false, reason: `nginx -v failed: ${String(err)}` } as const;
       }
     }
-    return { available: false, reason: 'nginx is not installed (not found on PATH nor at /usr/sbin/nginx): the nginx topology is skipped' } as const;
+    const where = override !== undefined && override !== '' ? `at ${override} (SERVEBENCH_NGINX)` : 'on PATH nor at /usr/sbin/nginx';
+    return { available: false, reason: `nginx is not installed (not found ${where}): the nginx topology is skipped` } as const;
   })();
-  return cached;
+  cached.set(key, probe);
+  return probe;
 }
 
 export interface NginxFront {

@@ -41,6 +41,9 @@ export async function startNodeService(sup: Supervisor, spec: NodeServiceSpec): 
     ipc: !wrapped,
     ready: { kind: 'line', pattern: READY_PATTERN },
     readyTimeoutMs: spec.readyTimeoutMs,
+    // Profilers (0x, clinic, --cpu-prof) write their output on a clean exit: stop a wrapped process with
+    // SIGINT, which every service process handles gracefully, and give it time to finish writing.
+    ...(wrapped ? { stopSignal: 'SIGINT' as const } : {}),
     stopTimeoutMs: wrapped ? 30_000 : 5000,
   });
   proc.onMessage((msg) => {
