@@ -1,13 +1,96 @@
-// `servebench kernels`: placeholder until its suite lands.
+// `servebench kernels`: the mean-kernel micro-benchmark (naive, typed, native, native-parallel,
+// native-async) over sizes 1e3..1e8, each measured in fresh processes, with the bandwidth roofline.
+// Writes <out>/kernels.json; prints the table (or the JSON envelope with --json).
 
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ServebenchError } from '../errors.js';
+import { captureEnv } from '../env/index.js';
+import { OptionError } from '../errors.js';
+import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
+import { runKernelsSuite } from '../kernels/suite.js';
+import { MAX_N } from '../kernels/settings.js';
+import { parseChoiceList, parseInteger, parseIntegerList } from '../options.js';
+import { defaultReportsDir, ensureDir } from '../paths.js';
+import { onShutdown } from '../processes.js';
+import { progress, warn } from '../progress.js';
+import { renderKernelsTable } from '../report/kernels.js';
+import { envelope } from '../report/schema.js';
+import type { KernelsData } from '../report/schema/kernels.js';
+import { toJson, writeJsonAtomic } from '../report/write.js';
+import { version } from '../version.js';
+
+interface KernelsCliOptions {
+  quick?: boolean;
+  sizes?: string;
+  smallSizes?: string;
+  kernels?: string;
+  processes?: string;
+  time?: string;
+  seed?: string;
+  json?: boolean;
+  out: string;
+}
 
 export function register(program: Command): void {
   program
     .command('kernels')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new ServebenchError('SB_ERR_INTERNAL', 'kernels is not implemented yet');
+    .description('micro-benchmark the mean kernels (naive, typed, native, native-parallel, native-async) against the memory-read roofline')
+    .option('--quick', 'sizes 1e3..1e7, 2 processes per case, shorter budgets (about a minute)')
+    .option('--sizes <list>', `comma-separated sizes, e.g. 1e3,1e5,1e7 (1..${MAX_N})`)
+    .option('--small-sizes <list>', "extra small sizes for the call overhead and the crossover, or 'none' (default 1,10,100)")
+    .option('--kernels <list>', `comma-separated kernels among ${KERNEL_NAMES.join(', ')}`)
+    .option('--processes <n>', 'fresh processes per (kernel, n), 2..20 (default 3; 2 with --quick)')
+    .option('--time <ms>', 'tinybench time budget per kernel per process, 10..60000 ms (default 250; 120 with --quick)')
+    .option('--seed <n>', 'seed of the input values', '3')
+    .option('--json', 'print the kernels.json envelope on stdout instead of the table')
+    .option('--out <dir>', 'folder for kernels.json', defaultReportsDir)
+    .action(async (opts: KernelsCliOptions) => {
+      const sizes = opts.sizes === undefined ? undefined : parseIntegerList('--sizes', opts.sizes, 1, MAX_N);
+      const smallSizes =
+        opts.smallSizes === undefined ? undefined : opts.smallSizes.trim() === 'none' ? [] : parseIntegerList('--small-sizes', opts.smallSizes, 1, MAX_N);
+      const kernels = opts.kernels === undefined ? undefined : parseChoiceList<KernelName>('--kernels', opts.kernels, KERNEL_NAMES);
+      const processes = opts.processes === undefined ? undefined : parseInteger('--processes', opts.processes, 2, 20);
+      const timePerKernelMs = opts.time === undefined ? undefined : parseInteger('--time', opts.time, 10, 60_000);
+      const seed = parseInteger('--seed', opts.seed ?? '3', 0, 2 ** 32 - 1);
+      if (kernels !== undefined && kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
+      const outDir = ensureDir(opts.out);
+      const file = join(outDir, 'kernels.json');
+
+      const env = await captureEnv({ measureFrequency: 'never', toolVersions: false });
+      const write = (data: KernelsData) => writeJsonAtomic(file, envelope('kernels', env, data, version));
+      // On Ctrl-C, keep what was measured: the latest snapshot, marked interrupted.
+      let latest: KernelsData | undefined;
+      const offShutdown = onShutdown(() => {
+        if (latest !== undefined) {
+          write({ ...latest, interrupted: true });
+          warn('kernels', `interrupted; wrote the figures finished so far to ${file}`);
+        }
+      });
+      let data: KernelsData;
+      try {
+        data = await runKernelsSuite(
+          {
+            quick: opts.quick === true,
+            ...(sizes === undefined ? {} : { sizes }),
+            ...(smallSizes === undefined ? {} : { smallSizes }),
+            ...(kernels === undefined ? {} : { kernels }),
+            ...(processes === undefined ? {} : { processes }),
+            ...(timePerKernelMs === undefined ? {} : { timePerKernelMs }),
+            seed,
+          },
+          { onUpdate: (d) => (latest = d) },
+        );
+      } finally {
+        offShutdown();
+      }
+      const result = envelope('kernels', env, data, version);
+      writeJsonAtomic(file, result);
+      progress('kernels', `wrote ${file}`);
+      for (const f of data.flags) if (f.kind !== 'noisy') warn('kernels', `${f.subject} ${f.kind}: ${f.message}`);
+
+      if (opts.json === true) process.stdout.write(toJson(result));
+      else process.stdout.write(`${renderKernelsTable(data)}\nwrote ${file}\n`);
+      // A failed case is data in the file, but the run did not do all it was asked: exit 1.
+      if (data.entries.some((e) => e.state === 'errored')) process.exitCode = 1;
     });
 }

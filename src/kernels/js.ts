@@ -11,7 +11,13 @@ export const naive: SyncKernel = {
   native: false,
   mode: 'sync',
   availability: always,
-  prepare: (values: Float64Array): KernelArg => Array.from(values),
+  // push keeps the Array's elements packed doubles (what a JS programmer's Array of numbers is) and is
+  // about twice as fast as Array.from on a typed array (2 s instead of 3.6 s at n = 1e8).
+  prepare(values: Float64Array): KernelArg {
+    const out: number[] = [];
+    for (let i = 0; i < values.length; i++) out.push(values[i]!);
+    return out;
+  },
   mean(arg: KernelArg): number {
     const n = arg.length;
     let s = 0;

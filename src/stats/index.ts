@@ -150,6 +150,29 @@ export function bootstrapCI(
   return { low: quantileSorted(estimates, alpha), high: quantileSorted(estimates, 1 - alpha), confidence };
 }
 
+/**
+ * Distribution-free confidence interval of the median from order statistics (the binomial approximation
+ * of Hahn and Meeker): no resampling, no assumption of normality, O(n log n). With fewer than 6 samples
+ * the interval is the whole range.
+ */
+export function medianCI(samples: readonly number[], confidence = 0.95): Interval {
+  const xs = sortedCopy(samples);
+  const n = xs.length;
+  if (n === 0) return { low: NaN, high: NaN, confidence };
+  // z for the two-sided level; 1.96 at 95%. Inverse normal by bisection on normalCdf (rarely called).
+  let lo = 0;
+  let hi = 10;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < 0.5 + confidence / 2) lo = mid;
+    else hi = mid;
+  }
+  const half = (lo * Math.sqrt(n)) / 2;
+  const j = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const k = Math.min(n - 1, Math.ceil(n / 2 + half));
+  return { low: xs[j]!, high: xs[k]!, confidence };
+}
+
 /** Standard normal cumulative distribution (Abramowitz-Stegun 7.1.26 via erf). */
 export function normalCdf(z: number): number {
   const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
