@@ -1,13 +1,200 @@
-// `servebench load`: placeholder until its suite lands.
+// `servebench load`: the load scenarios over the serving matrix, or over any running HTTP service
+// (--target URL). Writes load.json (atomically, partial on interrupt) and prints a table, or the JSON
+// with --json. Progress on stderr.
 
 import type { Command } from 'commander';
-import { ServebenchError } from '../errors.js';
+import { join } from 'node:path';
+import { captureEnv } from '../env/index.js';
+import { OptionError } from '../errors.js';
+import { kernels, type KernelName } from '../kernels/index.js';
+import { runLoadSuite, ALL_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
+import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
+import { defaultReportsDir, ensureDir } from '../paths.js';
+import { onShutdown } from '../processes.js';
+import { setQuiet, warn } from '../progress.js';
+import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
+import { envelope, type LoadData } from '../report/schema.js';
+import { writeFileAtomic, writeJsonAtomic } from '../report/write.js';
+import { version } from '../version.js';
+
+interface RawOptions {
+  scenario?: string;
+  path?: string;
+  topology?: string;
+  predict?: string;
+  workers?: string;
+  store?: string;
+  redisUrl?: string;
+  kernel?: string;
+  n?: string;
+  entities?: string;
+  engine?: string;
+  connections?: string;
+  rate?: string;
+  arrivals?: string;
+  maxInFlight?: string;
+  pipelining?: string;
+  generatorWorkers?: string;
+  duration?: string;
+  warmup?: string;
+  timeout?: string;
+  repeats?: string;
+  quick?: boolean;
+  seed?: string;
+  latencyGoal?: string;
+  errorBudget?: string;
+  target?: string;
+  method?: string;
+  body: string[];
+  header: string[];
+  pid?: string;
+  json?: boolean;
+  markdown?: boolean;
+  out?: string;
+  strict?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** A share written as 0.01 or 1%. */
+function parseShare(option: string, raw: string): number {
+  const pctForm = raw.trim().endsWith('%');
+  const v = parseNumber(option, pctForm ? raw.trim().slice(0, -1) : raw) / (pctForm ? 100 : 1);
+  if (v < 0 || v > 1) throw new OptionError(option, `must be between 0 and 1 (or 0% and 100%), got '${raw}'`);
+  return v;
+}
+
+function parseHeader(raw: string): [string, string] {
+  const i = raw.indexOf(':');
+  if (i <= 0) throw new OptionError('--header', `expected 'name: value', got '${raw}'`);
+  return [raw.slice(0, i).trim().toLowerCase(), raw.slice(i + 1).trim()];
+}
+
+/** Validate every option once, here; the suite gets typed values. */
+export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
+  const s: LoadSuiteOptions = {};
+  if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, ALL_SCENARIOS);
+  if (o.path !== undefined) s.paths = parseChoiceList('--path', o.path, ['sync', 'async'] as const);
+  if (o.topology !== undefined) s.topologies = parseChoiceList('--topology', o.topology, ['single', 'cluster', 'nginx'] as const);
+  if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, ['io', 'cpu'] as const);
+  if (o.workers !== undefined) s.workers = parseInteger('--workers', o.workers, 1, 256);
+  if (o.store !== undefined) s.store = parseChoice('--store', o.store, ['memory', 'redis'] as const);
+  if (o.redisUrl !== undefined) s.redisUrl = o.redisUrl;
+  if (o.kernel !== undefined) s.kernel = parseChoice('--kernel', o.kernel, kernels.map((k) => k.name) as KernelName[]);
+  if (o.n !== undefined) s.n = parseInteger('--n', o.n, 1);
+  if (o.entities !== undefined) s.entities = parseInteger('--entities', o.entities, 1, 10_000_000);
+  if (o.engine !== undefined) s.engine = parseChoice('--engine', o.engine, ['autocannon', 'open'] as const);
+  if (o.connections !== undefined && o.rate !== undefined) throw new OptionError('--connections', 'give either --connections (closed loop) or --rate (open loop), not both');
+  if (o.connections !== undefined) s.connections = parseInteger('--connections', o.connections, 1, 1_000_000);
+  if (o.rate !== undefined) {
+    s.rateRps = parseNumber('--rate', o.rate);
+    if (!(s.rateRps > 0) || s.rateRps > 1_000_000) throw new OptionError('--rate', `must be a rate above 0 and at most 1000000 requests per second, got ${o.rate}`);
+    if (s.engine === 'autocannon') {
+      throw new OptionError('--rate', "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy");
+    }
+  }
+  if (o.arrivals !== undefined) s.arrivals = parseChoice('--arrivals', o.arrivals, ['poisson', 'constant'] as const);
+  if (o.maxInFlight !== undefined) s.maxInFlight = parseInteger('--max-in-flight', o.maxInFlight, 1, 1_000_000);
+  if (o.pipelining !== undefined) s.pipelining = parseInteger('--pipelining', o.pipelining, 1, 100);
+  if (o.generatorWorkers !== undefined) s.generatorWorkers = parseInteger('--generator-workers', o.generatorWorkers, 0, 64);
+  if (o.duration !== undefined) s.durationMs = parseDuration('--duration', o.duration, 100, 3_600_000);
+  if (o.warmup !== undefined) s.warmupMs = parseDuration('--warmup', o.warmup, 0, 600_000);
+  if (o.timeout !== undefined) s.timeoutMs = parseDuration('--timeout', o.timeout, 1, 600_000);
+  if (o.repeats !== undefined) s.repeats = parseInteger('--repeats', o.repeats, 1, 100);
+  if (o.quick === true) s.quick = true;
+  if (o.seed !== undefined) s.seed = parseInteger('--seed', o.seed, 0, 0xffffffff);
+  if (o.latencyGoal !== undefined) s.latencyGoalP99Us = parseDuration('--latency-goal', o.latencyGoal, 1, 3_600_000) * 1000;
+  if (o.errorBudget !== undefined) s.errorBudget = parseShare('--error-budget', o.errorBudget);
+  const targetOnly = { '--method': o.method, '--pid': o.pid, '--body': o.body.length > 0 ? 'x' : undefined, '--header': o.header.length > 0 ? 'x' : undefined };
+  if (o.target !== undefined) {
+    const url = parseUrl('--target', o.target);
+    const serving = { '--path': o.path, '--topology': o.topology, '--predict': o.predict, '--workers': o.workers, '--store': o.store, '--kernel': o.kernel, '--n': o.n, '--entities': o.entities };
+    for (const [name, v] of Object.entries(serving)) if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing is started');
+    s.target = {
+      url: url.toString(),
+      ...(o.method === undefined ? {} : { method: parseChoice('--method', o.method.toUpperCase(), ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const) }),
+      headers: Object.fromEntries(o.header.map(parseHeader)),
+      bodies: o.body,
+      pids: o.pid === undefined ? [] : parseIntegerList('--pid', o.pid, 1),
+    };
+    if (o.body.length > 0 && s.target.headers !== undefined && s.target.headers['content-type'] === undefined && o.body.every((b) => /^\s*[[{]/.test(b))) {
+      s.target.headers['content-type'] = 'application/json';
+    }
+  } else {
+    for (const [name, v] of Object.entries(targetOnly)) if (v !== undefined) throw new OptionError(name, 'applies only with --target URL');
+  }
+  return s;
+}
 
 export function register(program: Command): void {
   program
     .command('load')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new ServebenchError('SB_ERR_INTERNAL', 'load is not implemented yet');
+    .description(
+      'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix {sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
+    )
+    .option('--scenario <list>', `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained)`)
+    .option('--path <list>', 'request paths: sync,async (default: both)')
+    .option('--topology <list>', 'topologies: single,cluster,nginx (default: all three)')
+    .option('--predict <list>', 'predicts: io,cpu (default: both)')
+    .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
+    .option('--store <kind>', 'feature store: memory or redis (default: memory)')
+    .option('--redis-url <url>', 'an existing Redis for --store redis')
+    .option('--kernel <name>', 'cpu predict kernel')
+    .option('--n <n>', 'cpu predict: values per predict')
+    .option('--entities <n>', 'entities in the feature store (default: 10000)')
+    .option('--engine <name>', 'autocannon (closed loop) or open (open loop, coordinated-omission-safe)')
+    .option('--connections <c>', 'closed loop: the load of sustained and stress, and the ramp ceiling')
+    .option('--rate <rps>', 'open loop: arrivals per second for sustained and stress, and the ramp ceiling')
+    .option('--arrivals <kind>', 'open loop: poisson or constant (default: poisson)')
+    .option('--max-in-flight <n>', 'open loop: requests in flight at most (default: 1000)')
+    .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
+    .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
+    .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
+    .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')
+    .option('--timeout <d>', 'request timeout (default: 10s)')
+    .option('--repeats <n>', 'rounds over the configurations, interleaved (default: 1; request-paths: 3)')
+    .option('--quick', 'shorter steps, fewer repeats (CI)')
+    .option('--seed <n>', 'seed for arrivals and request bodies (default: 1)')
+    .option('--latency-goal <d>', 'ramp: the p99 goal (default: 500ms)')
+    .option('--error-budget <share>', 'ramp and validity: failures allowed, e.g. 1% or 0.01 (default: 1%)')
+    .option('--target <url>', 'load this running service; start nothing')
+    .option('--method <m>', 'with --target: HTTP method (default: POST with --body, else GET)')
+    .option('--body <text>', 'with --target: a request body (repeat for several, sent in turn)', collect, [])
+    .option('--header <h>', "with --target: a header 'name: value' (repeatable)", collect, [])
+    .option('--pid <list>', 'with --target: pids of the service to sample (CPU %, RSS)')
+    .option('--json', 'print the results JSON on stdout instead of the table')
+    .option('--markdown', 'print Markdown instead of the table')
+    .option('--out <dir>', 'folder for load.json (default: reports/)')
+    .option('--strict', 'exit 1 when any run is invalid (not only when one errored)')
+    .action(async (raw: RawOptions) => {
+      const options = toSuiteOptions(raw);
+      if (raw.json === true) setQuiet(true);
+      const outDir = ensureDir(raw.out ?? defaultReportsDir);
+      const file = join(outDir, 'load.json');
+      const env = await captureEnv();
+      let latest: LoadData | undefined;
+      const write = (data: LoadData) => writeJsonAtomic(file, envelope('load', env, data, version));
+      const unhook = onShutdown(() => {
+        if (latest !== undefined) {
+          write({ ...latest, interrupted: true });
+          process.stderr.write(`[load] partial results written to ${file}\n`);
+        }
+      });
+      let data: LoadData;
+      try {
+        data = await runLoadSuite({ ...options, onUpdate: (d) => (latest = d) });
+      } finally {
+        unhook();
+      }
+      write(data);
+      if (raw.json === true) process.stdout.write(`${JSON.stringify(envelope('load', env, data, version), null, 2)}\n`);
+      else if (raw.markdown === true) process.stdout.write(renderLoadMarkdown(data));
+      else process.stdout.write(renderLoadTerminal(data));
+      writeFileAtomic(join(outDir, 'load.md'), renderLoadMarkdown(data));
+      process.stderr.write(`[load] wrote ${file}\n`);
+      const errored = data.runs.filter((r) => r.state === 'errored').length + data.configurations.filter((c) => c.state === 'errored').length;
+      const invalid = data.runs.filter((r) => r.state === 'completed' && !r.valid).length;
+      if (invalid > 0) warn('load', `${invalid} of ${data.runs.length} runs are invalid (see the flags); their figures are kept and marked`);
+      if (errored > 0 || (raw.strict === true && invalid > 0)) process.exitCode = 1;
     });
 }

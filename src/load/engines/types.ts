@@ -1,0 +1,82 @@
+// The one interface of the load engines (closed loop: autocannon; open loop: servebench's own scheduler).
+// An engine applies one constant load for a warm-up plus a measured window and returns plain figures;
+// validity, server sampling and Little's law are added around it by the runner.
+
+import type {
+  FailureCounts,
+  GeneratorFacts,
+  LatencyBin,
+  LatencyResolution,
+  LatencyUs,
+  LoadEngineName,
+  LoadShape,
+  OpenLoopFacts,
+} from '../../report/schema/load.js';
+
+/** What to send: one URL, a method, headers, and bodies sent in turn (none for a bodyless request). */
+export interface HttpTarget {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+  headers: Record<string, string>;
+  /** Sent in rotation; empty for no body. */
+  bodies: string[];
+}
+
+/** One request as the engine saw it (for tests and debugging; not stored in results). */
+export interface RequestSample {
+  /** Scheduled (open loop) or actual (closed loop) send time, ms from the window's start (negative in warm-up). */
+  sentAtMs: number;
+  latencyUs: number;
+  outcome: 'success' | 'non2xx' | 'errors' | 'timeouts' | 'resets';
+}
+
+export interface EngineRunOptions {
+  target: HttpTarget;
+  load: LoadShape;
+  /** Load applied before the measured window and excluded from every figure. */
+  warmupMs: number;
+  durationMs: number;
+  /** A request without a complete response after this long is a timeout. */
+  timeoutMs: number;
+  /**
+   * Extend the window until this many responses have completed (the validity rule's minimum), up to
+   * `maxWindowMs`: a slow system at one connection needs longer than a fast one for the same confidence.
+   * Closed loop: checked as the window runs; open loop: the window is lengthened up front from the rate.
+   * @default 0
+   */
+  minRequests?: number;
+  /** Longest the window may be extended to, ms. @default 4 x durationMs */
+  maxWindowMs?: number;
+  /** Width of the latency time-series bins. @default 1000 */
+  binMs?: number;
+  /** Open loop: a send later than this after its scheduled time counts as late. @default 5000 */
+  lateToleranceUs?: number;
+  /** Called when the measured window starts and ends (server sampling hooks). */
+  onWindowStart?: () => void;
+  onWindowEnd?: () => void;
+  /** Every request of the measured window, as it completes. */
+  onSample?: (sample: RequestSample) => void;
+  /** Stop early (the figures cover what ran). */
+  signal?: AbortSignal;
+}
+
+export interface EngineResult {
+  windowMs: number;
+  requests: { completed: number; successes: number };
+  failures: FailureCounts;
+  /** Error codes and non-2xx statuses seen in the window, with counts. */
+  failureCodes: Record<string, number>;
+  rps: number;
+  rpsSeries: number[];
+  latencyUs: LatencyUs;
+  latencyResolution: LatencyResolution;
+  latencySeries: LatencyBin[];
+  bytesReceived: number;
+  open?: OpenLoopFacts;
+  generator: GeneratorFacts;
+}
+
+export interface LoadEngine {
+  readonly name: LoadEngineName;
+  run(options: EngineRunOptions): Promise<EngineResult>;
+}

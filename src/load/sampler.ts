@@ -1,0 +1,178 @@
+// Server-side sampling during a measured window: CPU % and RSS of every server process from /proc (any
+// pid: servebench's own servers, their children such as nginx workers, or a user's deployment), plus the
+// processes' own metrics sent over IPC (event-loop utilization, event-loop delay p99, requests, timing
+// sums), differenced over the window.
+
+import type { ProcessMetrics } from '../report/schema/serving.js';
+import type { ProcessSampleSummary, ServerTimingUs } from '../report/schema/load.js';
+import { descendantsOf, readProcStat, type ProcStat } from './proc.js';
+
+export interface SampledProcess {
+  role: string;
+  pid: number;
+  name: string;
+}
+
+/** A source of ProcessMetrics (RunningSystem.onMetrics); returns an unsubscribe function. */
+export type MetricsSource = (listener: (m: ProcessMetrics) => void) => () => void;
+
+interface ProcSeries {
+  proc: SampledProcess;
+  /** [time ms, cpu seconds, rss bytes] */
+  points: [number, number, number][];
+  gone: boolean;
+}
+
+/** @default 250 */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+
+/**
+ * Follows a set of server processes. Create it when the system is up (so the latest metrics before a window
+ * are known), then `startWindow()` / `endWindow()` around each measured window.
+ */
+export class ServerSampler {
+  private readonly latest = new Map<number, ProcessMetrics>();
+  private readonly unsubscribe: (() => void) | undefined;
+  private windowMetrics = new Map<number, ProcessMetrics[]>();
+  private baseline = new Map<number, ProcessMetrics>();
+  private series: ProcSeries[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private active = false;
+
+  constructor(
+    private readonly processes: readonly SampledProcess[],
+    metrics?: MetricsSource,
+    private readonly intervalMs: number = DEFAULT_SAMPLE_INTERVAL_MS,
+    /** Also sample the descendants of the listed processes (nginx workers, a profiler's child). @default true */
+    private readonly includeDescendants = true,
+  ) {
+    this.unsubscribe = metrics?.((m) => {
+      this.latest.set(m.pid, m);
+      if (this.active) {
+        const list = this.windowMetrics.get(m.pid) ?? [];
+        list.push(m);
+        this.windowMetrics.set(m.pid, list);
+      }
+    });
+  }
+
+  startWindow(): void {
+    const listed = new Set(this.processes.map((p) => p.pid));
+    const procs: SampledProcess[] = [...this.processes];
+    if (this.includeDescendants) {
+      const parentRole = new Map(this.processes.map((p) => [p.pid, p.role]));
+      for (const d of descendantsOf([...listed])) {
+        if (listed.has(d.pid)) continue;
+        procs.push({ role: `${parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
+      }
+    }
+    this.series = procs.map((proc) => ({ proc, points: [], gone: false }));
+    this.baseline = new Map(this.latest);
+    this.windowMetrics = new Map();
+    this.active = true;
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const now = performance.now();
+    for (const s of this.series) {
+      if (s.gone) continue;
+      const st: ProcStat | undefined = readProcStat(s.proc.pid);
+      if (st === undefined) {
+        s.gone = true;
+        continue;
+      }
+      s.points.push([now, st.cpuSeconds, st.rssBytes]);
+    }
+  }
+
+  /** End the window and summarise it per process. */
+  endWindow(): ProcessSampleSummary[] {
+    if (!this.active) return [];
+    this.sample();
+    this.active = false;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    return this.series.map((s) => this.summarise(s));
+  }
+
+  /** Mean per-request server timing over the window, from the scoring processes' cumulative sums. */
+  serverTiming(): ServerTimingUs | undefined {
+    let requests = 0;
+    const sum = { featureRead: 0, modelA: 0, modelB: 0, total: 0, queue: 0 };
+    for (const [pid, list] of this.windowMetrics) {
+      const last = list[list.length - 1];
+      const first = this.baseline.get(pid) ?? list[0];
+      if (last?.timingSumsMs === undefined || first?.timingSumsMs === undefined || first === last) continue;
+      const n = last.requests - first.requests;
+      if (n <= 0) continue;
+      requests += n;
+      for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += last.timingSumsMs[k] - first.timingSumsMs[k];
+    }
+    if (requests === 0) return undefined;
+    const us = (ms: number) => Math.round((ms * 1000) / requests);
+    return { requests, featureRead: us(sum.featureRead), modelA: us(sum.modelA), modelB: us(sum.modelB), total: us(sum.total), queue: us(sum.queue) };
+  }
+
+  private summarise(s: ProcSeries): ProcessSampleSummary {
+    const notes: string[] = [];
+    const pts = s.points;
+    let cpuPercent: ProcessSampleSummary['cpuPercent'] = null;
+    let rssBytes: ProcessSampleSummary['rssBytes'] = null;
+    if (pts.length >= 2) {
+      const first = pts[0]!;
+      const last = pts[pts.length - 1]!;
+      const wall = (last[0] - first[0]) / 1000;
+      let max = 0;
+      for (let i = 1; i < pts.length; i++) {
+        const dt = (pts[i]![0] - pts[i - 1]![0]) / 1000;
+        if (dt > 0) max = Math.max(max, ((pts[i]![1] - pts[i - 1]![1]) / dt) * 100);
+      }
+      cpuPercent = { mean: wall > 0 ? round1(((last[1] - first[1]) / wall) * 100) : 0, max: round1(max) };
+    } else {
+      notes.push(pts.length === 0 ? 'no /proc sample (process gone, or not Linux)' : 'too few /proc samples for CPU %');
+    }
+    if (pts.length > 0) {
+      let sum = 0;
+      let max = 0;
+      for (const p of pts) {
+        sum += p[2];
+        max = Math.max(max, p[2]);
+      }
+      rssBytes = { mean: Math.round(sum / pts.length), max };
+    }
+    if (s.gone) notes.push('the process exited during the window');
+    const ms = this.windowMetrics.get(s.proc.pid) ?? [];
+    let elu: ProcessSampleSummary['eventLoopUtilization'] = null;
+    let delay: ProcessSampleSummary['eventLoopDelayP99Us'] = null;
+    let requests: number | null = null;
+    if (ms.length > 0) {
+      elu = { mean: round3(avg(ms.map((m) => m.eventLoopUtilization))), max: round3(Math.max(...ms.map((m) => m.eventLoopUtilization))) };
+      const d = ms.map((m) => m.eventLoopDelayP99Ms * 1000);
+      delay = { mean: Math.round(avg(d)), max: Math.round(Math.max(...d)) };
+      const first = this.baseline.get(s.proc.pid);
+      const last = ms[ms.length - 1]!;
+      requests = first === undefined ? null : last.requests - first.requests;
+      if (first === undefined) notes.push('no metrics before the window: request count unknown');
+    }
+    return { role: s.proc.role, pid: s.proc.pid, name: s.proc.name, samples: pts.length, cpuPercent, rssBytes, eventLoopUtilization: elu, eventLoopDelayP99Us: delay, requests, notes };
+  }
+
+  /** Stop listening to metrics. */
+  close(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.unsubscribe?.();
+  }
+}
+
+function avg(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,123 @@
+// The systems a load suite measures: a configuration of the serving system (path x topology x predict,
+// started and stopped by servebench for each round), or a deployment the user runs (--target URL), which
+// servebench only loads and, given its pids, samples.
+
+import { createRng } from '../stats/index.js';
+import type { LoadConfiguration } from '../report/schema/load.js';
+import type { PredictKind, RequestPath, StoreKind, Topology } from '../report/schema/serving.js';
+import type { KernelName } from '../kernels/types.js';
+import { startSystem, topologyAvailability } from '../serving/index.js';
+import type { HttpTarget } from './engines/types.js';
+import type { MetricsSource, SampledProcess } from './sampler.js';
+import { readProcStat } from './proc.js';
+
+/** A started system, as the load suite needs it. */
+export interface SystemUnderTest {
+  url: string;
+  processes: SampledProcess[];
+  metrics?: MetricsSource;
+  store?: { kind: string; detail: string };
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+/** A configuration to measure: how to start it and what to send it. */
+export interface ConfigurationSpec {
+  id: string;
+  /** The static facts for the results (state is filled in by the suite). */
+  describe: Omit<LoadConfiguration, 'state' | 'id'>;
+  /** Why it cannot run here (e.g. nginx not installed), checked once before the first round. */
+  unavailable(): Promise<string | undefined>;
+  start(): Promise<SystemUnderTest>;
+  /** The request to send, given the started system's URL. */
+  target(url: string): HttpTarget;
+}
+
+export interface ServingConfigOptions {
+  path: RequestPath;
+  topology: Topology;
+  predict: PredictKind;
+  workers?: number;
+  store: StoreKind;
+  redisUrl?: string;
+  kernel?: KernelName;
+  n?: number;
+  /** Entities in the store; requests name them at random (seeded). */
+  entities: number;
+  seed: number;
+}
+
+/** Distinct request bodies sent in turn: enough to spread over the store without building one per request. */
+const BODY_VARIETY = 64;
+
+export function servingConfigId(path: RequestPath, topology: Topology, predict: PredictKind): string {
+  return `${path}/${topology}/${predict}`;
+}
+
+/** Scoring requests: POST {"entity":"e<k>"} for seeded random k in [0, entities). */
+export function scoringTarget(url: string, entities: number, seed: number): HttpTarget {
+  const rng = createRng(seed ^ 0x10ad);
+  const bodies = Array.from({ length: Math.min(BODY_VARIETY, entities) }, () => JSON.stringify({ entity: `e${Math.floor(rng() * entities)}` }));
+  return { url, method: 'POST', headers: { 'content-type': 'application/json' }, bodies };
+}
+
+export function servingConfiguration(o: ServingConfigOptions): ConfigurationSpec {
+  const id = servingConfigId(o.path, o.topology, o.predict);
+  return {
+    id,
+    describe: { path: o.path, topology: o.topology, predict: o.predict, ...(o.workers === undefined || o.topology === 'single' ? {} : { workers: o.workers }) },
+    unavailable: async () => {
+      const a = await topologyAvailability(o.topology);
+      return a.available ? undefined : a.reason;
+    },
+    start: async () => {
+      const sys = await startSystem({
+        path: o.path,
+        topology: o.topology,
+        predict: o.predict,
+        store: o.store,
+        entities: o.entities,
+        seed: o.seed,
+        ...(o.topology === 'single' || o.workers === undefined ? {} : { workers: o.workers }),
+        ...(o.redisUrl === undefined ? {} : { redisUrl: o.redisUrl }),
+        ...(o.predict === 'cpu' && o.kernel !== undefined ? { kernel: o.kernel } : {}),
+        ...(o.predict === 'cpu' && o.n !== undefined ? { n: o.n } : {}),
+      });
+      return {
+        url: sys.scoringUrl,
+        // A getter on the system: read once per start, after it is ready (cluster workers included).
+        processes: sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name })),
+        metrics: (l) => sys.onMetrics(l),
+        store: sys.store,
+        notes: [...sys.notes, ...(sys.options.topology === 'single' ? [] : [`${sys.options.workers} workers per service`])],
+        stop: () => sys.stop(),
+      };
+    },
+    target: (url) => scoringTarget(url, o.entities, o.seed),
+  };
+}
+
+export interface TargetConfigOptions {
+  url: string;
+  method: HttpTarget['method'];
+  headers: Record<string, string>;
+  bodies: string[];
+  /** Processes of the deployment to sample (CPU %, RSS), if the user names them. */
+  pids: number[];
+}
+
+/** A deployment the user runs: nothing is started or stopped. */
+export function targetConfiguration(o: TargetConfigOptions): ConfigurationSpec {
+  return {
+    id: 'target',
+    describe: { url: o.url },
+    unavailable: async () => undefined,
+    start: async () => ({
+      url: o.url,
+      processes: o.pids.map((pid) => ({ role: 'target', pid, name: readProcStat(pid)?.comm ?? `pid ${pid}` })),
+      notes: o.pids.length === 0 ? ['--target: no --pid given, so no server-side sampling'] : [],
+      stop: async () => undefined,
+    }),
+    target: () => ({ url: o.url, method: o.method, headers: o.headers, bodies: o.bodies }),
+  };
+}

@@ -1,0 +1,142 @@
+// Renderers of the load suite's data: a terminal table and Markdown. Both read only LoadData, so a saved
+// load.json can be rendered again without measuring.
+
+import type { Spread } from './schema/common.js';
+import type { LoadData, LoadSummary } from './schema/load.js';
+
+type Row = string[];
+
+function fmtUs(us: number): string {
+  if (!Number.isFinite(us)) return '-';
+  if (us >= 1_000_000) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 10_000) return `${(us / 1000).toFixed(0)} ms`;
+  if (us >= 1000) return `${(us / 1000).toFixed(1)} ms`;
+  return `${Math.round(us)} us`;
+}
+
+function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 100) return x.toFixed(0);
+  if (Math.abs(x) >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** "median (min..max)" or just the median for one repeat. */
+function spread(s: Spread, f: (x: number) => string): string {
+  if (s.repeats === 0) return '-';
+  if (s.repeats === 1) return f(s.median);
+  return `${f(s.median)} (${f(s.min)}..${f(s.max)})`;
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%` : '-';
+}
+
+function summaryRow(s: LoadSummary): Row {
+  return [
+    s.configId,
+    s.scenario,
+    s.step,
+    spread(s.rps, fmtNum),
+    spread(s.latencyP50Us, fmtUs),
+    spread(s.latencyP99Us, fmtUs),
+    spread(s.failureRate, pct),
+    s.littlesLawRatio === undefined ? '-' : spread(s.littlesLawRatio, pct),
+    `${s.validRepeats}/${s.repeats}`,
+  ];
+}
+
+const SUMMARY_HEAD: Row = ['configuration', 'scenario', 'step', 'rps', 'p50', 'p99', 'failed', "Little's law", 'valid'];
+
+function table(head: Row, rows: Row[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: Row) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function mdTable(head: Row, rows: Row[]): string {
+  const esc = (c: string) => c.replaceAll('|', '\\|');
+  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+interface Sections {
+  summary: { head: Row; rows: Row[] };
+  configurations: { head: Row; rows: Row[] };
+  ramps: { head: Row; rows: Row[] };
+  stresses: { head: Row; rows: Row[] };
+  goals: { head: Row; rows: Row[] };
+  notes: string[];
+}
+
+function sections(d: LoadData): Sections {
+  const configRows = d.configurations.map((c) => [
+    c.id,
+    c.state,
+    c.state === 'skipped' ? (c.reason ?? '') : c.state === 'errored' ? (c.error?.message ?? '') : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
+  ]);
+  const rampRows = d.ramps.map((r) => [
+    r.configId,
+    `r${r.repeat}`,
+    r.breakingPoint === null ? 'none' : `${r.breakingPoint.loadUnit === 'connections' ? 'c=' : ''}${r.breakingPoint.load}${r.breakingPoint.loadUnit === 'rps' ? '/s' : ''}`,
+    r.breakingPoint === null ? '-' : fmtNum(r.breakingPoint.rps),
+    r.breakingPoint === null ? '-' : fmtUs(r.breakingPoint.p99Us),
+    r.stoppedBecause,
+  ]);
+  const stressRows = d.stresses.map((s) => [
+    s.configId,
+    `r${s.repeat}`,
+    `${s.overloadLoad}${s.loadUnit === 'rps' ? '/s' : ' conn'} then ${s.baselineLoad}`,
+    s.overloadFailures === null
+      ? '-'
+      : `${s.overloadFailures.total} (err ${s.overloadFailures.byKind.errors}, timeout ${s.overloadFailures.byKind.timeouts}, non2xx ${s.overloadFailures.byKind.non2xx}, reset ${s.overloadFailures.byKind.resets})`,
+    s.recovered === null ? 'unknown' : s.recovered ? `${s.recoveryMs} ms` : 'not within the recovery phase',
+    s.thresholdP99Us === null ? '-' : `p99 <= ${fmtUs(s.thresholdP99Us)}`,
+  ]);
+  const goalRows = d.goals.map((g) => [g.id, g.measured === null ? '-' : spread(g.measured, fmtNum), g.target, g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met', g.detail]);
+  const notes: string[] = [];
+  const res = new Set<string>();
+  for (const r of d.runs) if (r.state === 'completed') res.add(r.latencyResolution.resolutionUs === 1 ? 'microseconds' : `${r.latencyResolution.resolutionUs} us (whole milliseconds, autocannon workers)`);
+  if (res.size > 0) notes.push(`latency resolution: ${[...res].join(', ')}`);
+  notes.push(`open-file limit: ${d.fdLimit.soft} soft / ${d.fdLimit.hard} hard (${d.fdLimit.note})`);
+  for (const f of d.flags) notes.push(`${f.kind}: ${f.subject}: ${f.message}`);
+  if (d.interrupted) notes.unshift('INTERRUPTED: partial results');
+  return {
+    summary: { head: SUMMARY_HEAD, rows: d.summaries.map(summaryRow) },
+    configurations: { head: ['configuration', 'state', 'detail'], rows: configRows },
+    ramps: { head: ['configuration', 'round', 'breaking point', 'rps', 'p99', 'ramp stopped because'], rows: rampRows },
+    stresses: { head: ['configuration', 'round', 'overload', 'failures in overload', 'latency recovered after', 'recovered when'], rows: stressRows },
+    goals: { head: ['goal', 'measured (median, min..max)', 'target', 'verdict', 'detail'], rows: goalRows },
+    notes,
+  };
+}
+
+/** The terminal rendering: plain text tables. */
+export function renderLoadTerminal(d: LoadData): string {
+  const s = sections(d);
+  const out: string[] = [];
+  out.push(`load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ${(d.durationMs / 1000).toFixed(0)} s`);
+  out.push('');
+  out.push(table(s.configurations.head, s.configurations.rows));
+  if (s.summary.rows.length > 0) out.push('', 'medians over valid repeats (min..max); latency p50/p99; failed = share of requests', table(s.summary.head, s.summary.rows));
+  if (s.ramps.rows.length > 0) out.push('', 'ramp', table(s.ramps.head, s.ramps.rows));
+  if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
+  if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
+  if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
+  return `${out.join('\n')}\n`;
+}
+
+/** The Markdown rendering, for the README and reports. */
+export function renderLoadMarkdown(d: LoadData): string {
+  const s = sections(d);
+  const out: string[] = [];
+  out.push(`### Load: ${d.options.scenarios.join(', ')}`);
+  out.push('');
+  out.push(`Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`);
+  out.push('', mdTable(s.configurations.head, s.configurations.rows));
+  if (s.summary.rows.length > 0) out.push('', mdTable(s.summary.head, s.summary.rows));
+  if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
+  if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
+  if (s.goals.rows.length > 0) out.push('', '#### Goals', '', mdTable(s.goals.head, s.goals.rows));
+  if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
+  return `${out.join('\n')}\n`;
+}
