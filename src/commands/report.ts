@@ -1,13 +1,111 @@
-// `servebench report`: placeholder until its suite lands.
+// `servebench report <file>`: the renderers alone, on a saved results file (results.json, kernels.json,
+// load.json, profile.json or hardware.json). Re-renders without re-measuring.
 
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ServebenchError } from '../errors.js';
+import { parseChoice } from '../options.js';
+import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
+import { renderKernelsMarkdown, renderKernelsTable } from '../report/kernels.js';
+import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
+import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';
+import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
+import { SCHEMA_VERSION, type ResultEnvelope, type ResultKind } from '../report/schema.js';
+import type { HardwareData } from '../report/schema/hardware.js';
+import type { KernelsData } from '../report/schema/kernels.js';
+import type { LoadData } from '../report/schema/load.js';
+import type { ProfileData } from '../report/schema/profile.js';
+import { writeFileAtomic } from '../report/write.js';
+import { Marked } from 'marked';
+
+const KINDS: readonly ResultKind[] = ['bench', 'kernels', 'load', 'profile', 'hardware'];
+const FORMATS = ['terminal', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Read and check a results file: clear errors for a missing file, bad JSON, another schema or version. */
+export function readResults(path: string): ResultEnvelope<ResultKind, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ServebenchError('SB_ERR_INPUT', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ServebenchError('SB_ERR_INPUT', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const v = value as Partial<ResultEnvelope<ResultKind, unknown>>;
+  if (typeof value !== 'object' || value === null || v.schema !== 'servebench') {
+    throw new ServebenchError('SB_ERR_INPUT', `${path} is not a servebench results file (no "schema": "servebench")`);
+  }
+  if (typeof v.version !== 'number' || v.version > SCHEMA_VERSION) {
+    throw new ServebenchError('SB_ERR_INPUT', `${path} has schema version ${String(v.version)}; this servebench reads versions up to ${SCHEMA_VERSION}`);
+  }
+  if (!KINDS.includes(v.kind as ResultKind)) {
+    throw new ServebenchError('SB_ERR_INPUT', `${path} has an unknown kind '${String(v.kind)}' (expected one of ${KINDS.join(', ')})`);
+  }
+  if (v.env === undefined || v.data === undefined) throw new ServebenchError('SB_ERR_INPUT', `${path} lacks its env or data block`);
+  return v as ResultEnvelope<ResultKind, unknown>;
+}
+
+function wrapHtml(title: string, md: string): string {
+  const body = new Marked({ gfm: true }).parse(md, { async: false });
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}</style>
+</head><body>\n${body}</body></html>\n`;
+}
+
+/** Render a results file in one format. */
+export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: Format): string {
+  switch (r.kind) {
+    case 'bench': {
+      const b = r as BenchResults;
+      return format === 'md' ? renderBenchMarkdown(b) : format === 'html' ? renderBenchHtml(b) : renderBenchTerminal(b);
+    }
+    case 'hardware': {
+      const input = { env: r.env, data: r.data as HardwareData, createdAt: r.createdAt, servebench: { version: r.servebench.version } };
+      return format === 'md' ? renderHardwareMarkdown(input) : format === 'html' ? renderHardwareHtml(input) : renderHardwareSummary(input);
+    }
+    case 'kernels': {
+      const d = r.data as KernelsData;
+      return format === 'md' ? renderKernelsMarkdown(d) : format === 'html' ? wrapHtml('servebench kernels', renderKernelsMarkdown(d)) : renderKernelsTable(d);
+    }
+    case 'load': {
+      const d = r.data as LoadData;
+      return format === 'md' ? renderLoadMarkdown(d) : format === 'html' ? wrapHtml('servebench load', renderLoadMarkdown(d)) : renderLoadTerminal(d);
+    }
+    case 'profile': {
+      const d = r.data as ProfileData;
+      return format === 'md' ? renderProfileMarkdown(d) : format === 'html' ? wrapHtml('servebench profile', renderProfileMarkdown(d)) : renderProfileTerminal(d);
+    }
+  }
+}
+
+interface ReportCliOptions {
+  format: string;
+  out?: string;
+}
 
 export function register(program: Command): void {
   program
     .command('report')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new ServebenchError('SB_ERR_INTERNAL', 'report is not implemented yet');
+    .description('re-render a saved results file (results.json, kernels.json, load.json, profile.json, hardware.json) without measuring')
+    .argument('<file>', 'the results file')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'terminal')
+    .option('--out <dir>', 'write <name>.md or <name>.html into this folder instead of stdout')
+    .action((file: string, opts: ReportCliOptions) => {
+      const format = parseChoice('--format', opts.format, FORMATS);
+      const r = readResults(resolve(file));
+      const text = renderResults(r, format);
+      if (opts.out === undefined || format === 'terminal') {
+        process.stdout.write(text);
+        return;
+      }
+      const target = join(resolve(opts.out), `${basename(file).replace(/\.json$/, '')}.${format}`);
+      writeFileAtomic(target, text);
+      process.stderr.write(`[report] wrote ${target} (from ${dirname(resolve(file))})\n`);
     });
 }

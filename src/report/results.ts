@@ -1,0 +1,175 @@
+// The run report of `servebench bench`: one results.json rendered as a terminal summary, results.md and a
+// self-contained results.html. Reads only the data; every section is drawn by its suite's renderer.
+
+import { Marked } from 'marked';
+import type { BenchData, SuiteRecord } from './schema/bench.js';
+import type { Flag } from './schema/common.js';
+import type { ResultEnvelope } from './schema.js';
+import { renderHardwareMarkdown } from './hardware.js';
+import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
+import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
+import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
+import { envSummaryLines } from './env.js';
+
+export type BenchResults = ResultEnvelope<'bench', BenchData>;
+
+/** Every flag of every section, with the suite it came from: doubtful figures are listed, never hidden. */
+export function collectFlags(data: BenchData): Array<Flag & { suite: string }> {
+  const out: Array<Flag & { suite: string }> = [];
+  const add = (suite: string, flags: readonly Flag[] | undefined) => {
+    for (const f of flags ?? []) out.push({ suite, ...f });
+  };
+  add('hardware', data.sections.hardware?.flags);
+  add('kernels', data.sections.kernels?.flags);
+  add('load', data.sections.load?.flags);
+  for (const c of data.sections.profile?.cases ?? []) {
+    if (c.state === 'errored') out.push({ suite: 'profile', subject: c.id, kind: 'errored', message: c.error.message });
+  }
+  return out;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const ratio = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}x`;
+
+/** Sentences a reader can act on, each computed from the data. */
+export function findings(data: BenchData): string[] {
+  const out: string[] = [];
+  const k = data.sections.kernels;
+  if (k !== undefined) {
+    for (const g of k.goals) {
+      if (g.value === null) {
+        out.push(`kernels: ${g.description}: not measured.`);
+        continue;
+      }
+      const v = g.unit === 'fraction of probe' ? pct(g.value) : ratio(g.value);
+      const t = g.unit === 'fraction of probe' ? pct(g.threshold) : ratio(g.threshold);
+      out.push(`kernels: ${g.description}: ${v} (goal ${t}: ${g.state === 'met' ? 'met' : 'NOT met'})${g.noisy ? ' [noisy]' : ''}.`);
+    }
+    if (k.crossover.state === 'found') out.push(`kernels: native beats typed from n = ${k.crossover.n.toLocaleString('en-US')} on.`);
+  }
+  const l = data.sections.load;
+  if (l !== undefined) {
+    for (const c of l.comparisons) {
+      if (c.met === null) {
+        out.push(`load: ${c.description}: too few valid runs to tell.`);
+        continue;
+      }
+      out.push(
+        `load: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeats; ${c.met ? 'goal met' : 'goal NOT met'}).`,
+      );
+    }
+    for (const g of l.goals) out.push(`load: ${g.description}: ${g.detail} (${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}).`);
+  }
+  const p = data.sections.profile;
+  if (p !== undefined) for (const f of profileFindings(p)) out.push(`profile: ${f}`);
+  return out;
+}
+
+function suiteLine(s: SuiteRecord): string {
+  const secs = (s.durationMs / 1000).toFixed(0);
+  const why = s.error !== undefined ? `: ${s.error.message}` : s.reason !== undefined ? `: ${s.reason}` : '';
+  return `${s.suite}: ${s.state} in ${secs} s${why}`;
+}
+
+/** The Markdown report of a bench run. */
+export function renderBenchMarkdown(r: BenchResults): string {
+  const d = r.data;
+  const parts: string[] = [];
+  parts.push(`# servebench run, ${r.createdAt}`);
+  parts.push('');
+  parts.push(`servebench ${r.servebench.version} · \`servebench ${r.servebench.argv.join(' ')}\`${d.quick ? ' · quick mode' : ''}`);
+  parts.push('');
+  parts.push('## Suites');
+  parts.push('');
+  for (const s of d.suites) parts.push(`- ${suiteLine(s)}`);
+  parts.push('');
+  const f = findings(d);
+  if (f.length > 0) {
+    parts.push('## Findings');
+    parts.push('');
+    for (const line of f) parts.push(`- ${line}`);
+    parts.push('');
+  }
+  const flags = collectFlags(d);
+  parts.push('## Doubtful figures');
+  parts.push('');
+  if (flags.length === 0) parts.push('None flagged.');
+  for (const fl of flags) parts.push(`- **${fl.suite}** · ${fl.kind} · ${fl.subject}: ${fl.message}`);
+  parts.push('');
+  parts.push('## Environment');
+  parts.push('');
+  for (const line of envSummaryLines(r.env)) parts.push(`- ${line}`);
+  parts.push('');
+  const sec = d.sections;
+  if (sec.hardware !== undefined) {
+    parts.push(renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }));
+  }
+  if (sec.kernels !== undefined) parts.push(shiftHeadings(renderKernelsMarkdown(sec.kernels), 1));
+  if (sec.load !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.load), 1));
+  if (sec.profile !== undefined) parts.push(shiftHeadings(renderProfileMarkdown(sec.profile), 1));
+  return `${parts.join('\n').trimEnd()}\n`;
+}
+
+/** Push every Markdown heading down by `by` levels, so a suite's report nests under the run's. */
+export function shiftHeadings(md: string, by: number): string {
+  const topLevel = Math.min(...[...md.matchAll(/^(#+) /gm)].map((m) => m[1]!.length), 6);
+  const shift = Math.max(0, 2 - topLevel) + by - 1;
+  if (shift <= 0) return md;
+  let inFence = false;
+  return md
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) inFence = !inFence;
+      return !inFence && /^#+ /.test(line) ? `${'#'.repeat(shift)}${line}` : line;
+    })
+    .join('\n');
+}
+
+const CSS = `
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1b1f24}
+h1{font-size:1.7em;border-bottom:2px solid #d0d7de;padding-bottom:.3em}h2{margin-top:2em;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;margin:1em 0;font-size:13px;display:block;overflow-x:auto}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#f6f8fa}
+td:first-child,th:first-child{text-align:left}code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
+pre{background:#f6f8fa;padding:1em;overflow-x:auto}li{margin:.2em 0}
+`;
+
+/** A self-contained HTML page of the Markdown report (no external assets). */
+export function renderBenchHtml(r: BenchResults): string {
+  const md = renderBenchMarkdown(r);
+  const body = new Marked({ gfm: true }).parse(md, { async: false });
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>servebench run ${escapeHtml(r.createdAt)}</title><style>${CSS}</style></head>
+<body>
+${body}
+</body></html>
+`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The terminal summary of a bench run: each suite's table, then findings and flags. */
+export function renderBenchTerminal(r: BenchResults): string {
+  const d = r.data;
+  const parts: string[] = [];
+  const sec = d.sections;
+  if (sec.kernels !== undefined) parts.push(renderKernelsTable(sec.kernels));
+  if (sec.load !== undefined) parts.push(renderLoadTerminal(sec.load));
+  if (sec.profile !== undefined) parts.push(renderProfileTerminal(sec.profile));
+  parts.push('suites:');
+  for (const s of d.suites) parts.push(`  ${suiteLine(s)}`);
+  const f = findings(d);
+  if (f.length > 0) {
+    parts.push('findings:');
+    for (const line of f) parts.push(`  - ${line}`);
+  }
+  const flags = collectFlags(d);
+  if (flags.length > 0) {
+    parts.push(`doubtful figures (${flags.length}):`);
+    for (const fl of flags.slice(0, 20)) parts.push(`  - ${fl.suite} · ${fl.kind} · ${fl.subject}: ${fl.message}`);
+    if (flags.length > 20) parts.push(`  ... and ${flags.length - 20} more in results.md`);
+  }
+  return `${parts.join('\n')}\n`;
+}
