@@ -62,11 +62,12 @@ async function measureKernel(kernel: Kernel, position: number, values: Float64Ar
       );
     }
     const batch = await chooseBatch(kernel, arg, job.targetSampleNs, job.warmupMs);
+    // chooseBatch has already warmed the kernel up (for warmupMs), so tinybench's own warmup is off: at
+    // n = 1e8 it would cost two more calls of up to a quarter second each.
     const bench = new Bench({
       time: job.timePerKernelMs,
-      warmupTime: job.warmupMs,
       iterations: job.minSamples,
-      warmupIterations: 2,
+      warmup: false,
       timestampProvider: 'hrtimeNow',
       retainSamples: true,
       throws: false,

@@ -61,7 +61,7 @@ export function resolveKernelsSettings(options: KernelsOptions = {}): KernelsSet
     processesPerCase,
     timePerKernelMs,
     warmupMs: quick ? 30 : 60,
-    minSamples: quick ? 5 : 8,
+    minSamples: quick ? 5 : 6,
     targetSampleNs: 50_000,
     probeRepeats: quick ? 5 : 7,
     seed,

@@ -19,6 +19,7 @@ export interface KernelsSettings {
   processesPerCase: number;
   /** tinybench time budget per kernel per process. */
   timePerKernelMs: number;
+  /** Calls of each kernel before it is timed (JIT tier-up), ms; at least one call. */
   warmupMs: number;
   /** tinybench's minimum sample count per kernel per process. */
   minSamples: number;
