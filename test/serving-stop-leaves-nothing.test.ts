@@ -1,7 +1,7 @@
 // stop() ends every process the system started (cluster workers, nginx workers, redis-server included),
 // frees the ports, and removes nginx's temp folder.
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { tcpOpen } from '../src/processes.js';
 import { startSystem } from '../src/serving/system.js';
 
@@ -35,6 +35,7 @@ describe('stop()', () => {
     { path: 'async', topology: 'cluster' },
   ] as const)('leaves nothing running: $path path, $topology topology, redis store', async ({ path, topology }) => {
     const sys = await startSystem({ path, topology, workers: 2, predict: 'io', store: 'redis' });
+    onTestFinished(() => sys.stop());
     const procs = sys.processes;
     const pids = procs.map((p) => p.pid);
     expect(pids.length).toBeGreaterThanOrEqual(topology === 'nginx' ? 13 : 10);

@@ -294,6 +294,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     storeStop = () => store.stop();
     notes.push(...store.notes);
     const storeProc = store.process;
+    const storePid = store.pid;
     const [a, b] = await Promise.all(
       (['model-a', 'model-b'] as const).map((service) => startService(ctx, { config: modelConfig(o, service), topology: o.topology, workers: o.workers, host: '127.0.0.1', port: 0 })),
     );
@@ -325,7 +326,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       options: o,
       get processes(): SystemProcess[] {
         const list = services.flatMap((s) => s.processes());
-        if (storeProc !== undefined && !storeProc.exited) list.push({ role: 'feature-store', pid: storeProc.pid, name: 'redis-server' });
+        if (storeProc !== undefined && storePid !== undefined && !storeProc.exited) list.push({ role: 'feature-store', pid: storePid, name: 'redis-server' });
         return list;
       },
       store: { kind: store.kind, detail: store.detail },

@@ -9,6 +9,7 @@ import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, type ManagedProcess, type Supervisor } from '../../processes.js';
 import type { StoreKind } from '../../report/schema/serving.js';
 import type { StoreConfig } from '../config.js';
+import { startGuarded } from '../topology/process.js';
 import { entityFeatures, entityId, redisKey } from './loader.js';
 
 const execFileP = promisify(execFile);
@@ -20,8 +21,9 @@ export interface ProvisionedStore {
   detail: string;
   versions: Record<string, string>;
   notes: string[];
-  /** The redis-server servebench started, if any. */
+  /** The redis-server servebench started, if any (its guard process), and the server's own pid. */
   process?: ManagedProcess;
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ export async function provisionStore(req: StoreRequest): Promise<ProvisionedStor
     return memoryStore(req, ['store: redis was asked for, but REDIS_URL is not set and no redis-server is on PATH: using the embedded in-process store instead']);
   }
   const port = await freePort();
-  const proc = await req.supervisor.start({
+  const { proc, pid } = await startGuarded(req.supervisor, {
     name: 'redis-server',
     command: 'redis-server',
     // No persistence: a benchmark's feature store is loaded fresh each run; nothing to write to disk.
@@ -89,6 +91,7 @@ export async function provisionStore(req: StoreRequest): Promise<ProvisionedStor
     versions: { redis: version },
     notes: [],
     process: proc,
+    pid,
     stop: async () => {
       await proc.stop();
     },

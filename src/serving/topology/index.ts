@@ -181,9 +181,9 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
   }
   const front = nginx;
   const nginxName = `${service}-nginx`;
-  table.set(nginxName, { role: 'nginx', pid: front.proc.pid, name: nginxName, service });
+  table.set(nginxName, { role: 'nginx', pid: front.masterPid, name: nginxName, service });
   front.workerPids().forEach((pid, i) => table.set(`${nginxName}-worker${i}`, { role: 'nginx-worker', pid, name: `${nginxName}-worker${i}`, service }));
-  watchExit(nginxName, front.proc.pid, front.proc);
+  watchExit(nginxName, front.masterPid, front.proc);
   const hostForUrl = s.host === '0.0.0.0' ? '127.0.0.1' : s.host;
   return {
     service,

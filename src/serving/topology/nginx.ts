@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, httpStatus, waitUntil, type ManagedProcess, type Supervisor } from '../../processes.js';
+import { startGuarded } from './process.js';
 
 const execFileP = promisify(execFile);
 
@@ -54,6 +55,8 @@ export interface RunningNginx {
   port: number;
   dir: string;
   version: string;
+  /** The nginx master's pid (proc is its guard). */
+  masterPid: number;
   /** nginx worker process pids (children of the master). */
   workerPids(): number[];
   stop(): Promise<void>;
@@ -140,15 +143,16 @@ export async function startNginx(sup: Supervisor, front: NginxFront, opts: { rea
   const [maj = 0, min = 0, pat = 0] = avail.version.split('.').map(Number);
   if (maj > 1 || (maj === 1 && (min > 19 || (min === 19 && pat >= 5)))) args.unshift('-e', join(dir, 'error.log'));
   let proc: ManagedProcess;
+  let masterPid: number;
   try {
-    proc = await sup.start({
+    ({ proc, pid: masterPid } = await startGuarded(sup, {
       name: opts.name,
       command: avail.command,
       args,
       ready: { kind: 'tcp', host: front.host, port },
       readyTimeoutMs: opts.readyTimeoutMs,
       stopTimeoutMs: 5000,
-    });
+    }, dir));
     const url = `http://${front.host}:${port}/health`;
     await waitUntil(async () => (await httpStatus(url)) === 200, opts.readyTimeoutMs, `${opts.name} to answer ${url}`);
   } catch (err) {
@@ -167,7 +171,8 @@ export async function startNginx(sup: Supervisor, front: NginxFront, opts: { rea
     port,
     dir,
     version: avail.version,
-    workerPids: () => childPids(proc.pid),
+    masterPid,
+    workerPids: () => childPids(masterPid),
     stop: async () => {
       await proc.stop();
       rmSync(dir, { recursive: true, force: true });

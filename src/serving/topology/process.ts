@@ -3,7 +3,7 @@
 // messages (metrics, worker changes) read from IPC and from stdout alike.
 
 import { compiledEntry } from '../../paths.js';
-import type { ManagedProcess, Supervisor } from '../../processes.js';
+import type { ManagedProcess, ProcessSpec, Supervisor } from '../../processes.js';
 import { ServebenchError } from '../../errors.js';
 import { isServiceMessage, LINE_PREFIX, parseMessageLine, type ServiceMessage } from '../channel.js';
 
@@ -64,4 +64,15 @@ export async function startNodeService(sup: Supervisor, spec: NodeServiceSpec): 
     throw new ServebenchError('SB_ERR_NOT_READY', `${spec.name}: its ready line could not be read`);
   }
   return { proc, ready };
+}
+
+/**
+ * Start a non-node server (redis-server, nginx) under guard-main, which takes it down if servebench dies
+ * without stopping it. Resolves with the server's own pid (for metrics sampling) beside the guard process.
+ */
+export async function startGuarded(sup: Supervisor, spec: ProcessSpec, removeDir?: string): Promise<{ proc: ManagedProcess; pid: number }> {
+  const guard = [compiledEntry('src/serving/guard-main'), ...(removeDir === undefined ? [] : ['--remove-dir', removeDir])];
+  const proc = await sup.start({ ...spec, command: process.execPath, args: [...guard, spec.command, ...spec.args], ipc: true });
+  const m = /^@@servebench \{"type":"guarded","pid":(\d+)\}$/m.exec(proc.output());
+  return { proc, pid: m === null ? proc.pid : Number(m[1]) };
 }
