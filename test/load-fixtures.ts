@@ -1,13 +1,14 @@
 // Tiny HTTP servers for the load tests, each in its own process (the test process is the load generator):
-// ok (optionally slow), error (500), reset (RST), close (FIN mid-request), hang (never answers), stall
+// ok (optionally slow), block (each request blocks the process for delayMs, one at a time, like a sync
+// worker), error (500), reset (RST), close (FIN mid-request), hang (never answers), stall
 // (its event loop blocks once, for a set time).
 
 import { Supervisor, type ManagedProcess } from '../src/processes.js';
 
-export type TestServerMode = 'ok' | 'error' | 'reset' | 'close' | 'hang' | 'stall';
+export type TestServerMode = 'ok' | 'block' | 'error' | 'reset' | 'close' | 'hang' | 'stall';
 
 export interface TestServerOptions {
-  /** Delay of each answer, ms (ok mode). @default 0 */
+  /** Delay of each answer, ms (ok mode: a timer; block mode: the process blocks). @default 0 */
   delayMs?: number;
   /** stall mode: the stall starts this long after the first request, ms. @default 1000 */
   stallAfterMs?: number;
@@ -33,13 +34,15 @@ const server = http.createServer((req, res) => {
       // Blocks the whole process, as a sync worker or a long GC pause would, without spinning a core.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
     }
-    const fails = (n % 1000) < failShare * 1000;
+    // Spread evenly: request n fails when n * share crosses an integer (every other one for 0.5).
+    const fails = Math.floor(n * failShare) !== Math.floor((n - 1) * failShare);
     if (mode === 'hang') return;
+    if (mode === 'block') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delayMs);
     if (mode === 'error' && fails) { res.statusCode = 500; return res.end('{"error":"boom"}'); }
     if (mode === 'reset' && fails) return req.socket.resetAndDestroy();
     if (mode === 'close' && fails) return req.socket.destroy();
     const answer = () => { res.setHeader('content-type', 'application/json'); res.end('{"ok":true}'); };
-    if (delayMs > 0) setTimeout(answer, delayMs); else answer();
+    if (delayMs > 0 && mode !== 'block') setTimeout(answer, delayMs); else answer();
   });
 });
 server.keepAliveTimeout = 60000;

@@ -11,7 +11,7 @@ import { runLoadSuite, ALL_SCENARIOS, type LoadSuiteOptions } from '../load/suit
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
 import { onShutdown } from '../processes.js';
-import { setQuiet, warn } from '../progress.js';
+import { warn } from '../progress.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
 import { envelope, type LoadData } from '../report/schema.js';
 import { writeFileAtomic, writeJsonAtomic } from '../report/write.js';
@@ -168,7 +168,6 @@ export function register(program: Command): void {
     .option('--strict', 'exit 1 when any run is invalid (not only when one errored)')
     .action(async (raw: RawOptions) => {
       const options = toSuiteOptions(raw);
-      if (raw.json === true) setQuiet(true);
       const outDir = ensureDir(raw.out ?? defaultReportsDir);
       const file = join(outDir, 'load.json');
       const env = await captureEnv();

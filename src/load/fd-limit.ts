@@ -1,7 +1,8 @@
 // The generator's file-descriptor budget: one descriptor per connection, so 10,000+ connections need a
-// raised limit. Node cannot call setrlimit itself; util-linux's `prlimit` can raise a running process's
-// limit (the hard limit too, with CAP_SYS_RESOURCE, up to fs.nr_open). When that fails the error says
-// what the cap is and why. Servers started afterwards inherit the raised limit.
+// high limit. Node raises its own soft limit to the hard limit at startup, so the hard limit is the cap;
+// Node cannot call setrlimit itself, but util-linux's `prlimit` can raise a running process's limits (the
+// hard one needs CAP_SYS_RESOURCE, and stays under fs.nr_open). When that fails the error says what the
+// cap is and why. Servers started afterwards inherit the raised limit.
 
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ export async function ensureFdLimit(needed: number): Promise<FdLimitInfo> {
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       failure = e.code === 'ENOENT' ? 'prlimit (util-linux) is not installed' : `\`${attempt}\` failed: ${(e.stderr ?? e.message).trim()}`;
+      if (hasCapSysResource() === false) failure += ' (this process lacks CAP_SYS_RESOURCE, which raising the hard limit needs: e.g. in a container)';
     }
   }
   const after = readOpenFileLimit() ?? before;
@@ -58,6 +60,16 @@ export async function ensureFdLimit(needed: number): Promise<FdLimitInfo> {
       `but its limit is ${after.soft} (soft) / ${after.hard} (hard) and could not be raised: ${failure || 'the limit did not change'}. ` +
       `Raising the hard limit needs root (CAP_SYS_RESOURCE); run \`ulimit -n ${needed}\` in the shell first, or use fewer connections.`,
   );
+}
+
+/** Whether this process has CAP_SYS_RESOURCE (bit 24 of CapEff), or undefined when unknown. */
+function hasCapSysResource(): boolean | undefined {
+  try {
+    const m = /^CapEff:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m === null ? undefined : (BigInt(`0x${m[1]}`) & (1n << 24n)) !== 0n;
+  } catch {
+    return undefined;
+  }
 }
 
 function readNrOpen(): number | undefined {

@@ -26,6 +26,16 @@ export const autocannonEngine: LoadEngine = {
 
 type AutocannonOptions = autocannon.Options;
 
+/** autocannon takes its request timeout in whole seconds, at least 1. */
+export function autocannonTimeoutS(timeoutMs: number): number {
+  return Math.max(1, Math.round(timeoutMs / 1000));
+}
+
+function timeoutNote(timeoutMs: number): string {
+  const s = autocannonTimeoutS(timeoutMs);
+  return s * 1000 === timeoutMs ? '' : `; autocannon's timeout is whole seconds: ${s} s used for ${timeoutMs} ms`;
+}
+
 function baseOptions(options: EngineRunOptions, connections: number, pipelining: number): AutocannonOptions {
   const { target } = options;
   const common: AutocannonOptions = {
@@ -34,7 +44,7 @@ function baseOptions(options: EngineRunOptions, connections: number, pipelining:
     headers: target.headers,
     connections,
     pipelining,
-    timeout: Math.max(0.001, options.timeoutMs / 1000),
+    timeout: autocannonTimeoutS(options.timeoutMs),
     sampleInt: SAMPLE_INTERVAL_MS,
   } as AutocannonOptions;
   if (target.bodies.length === 1) common.body = target.bodies[0];
@@ -145,7 +155,7 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
         latencyUs: recorder.summary(),
         latencyResolution: {
           resolutionUs: 1,
-          source: `autocannon in-process: request written -> response parsed, per response from its hrtime stamps (pipelining ${pipelining})${notes.size > 0 ? `; ${[...notes].join('; ')}` : ''}`,
+          source: `autocannon in-process: request written -> response parsed, per response from its hrtime stamps (pipelining ${pipelining})${timeoutNote(options.timeoutMs)}${notes.size > 0 ? `; ${[...notes].join('; ')}` : ''}`,
         },
         latencySeries: recorder.series(windowMs),
         bytesReceived: bytes,
@@ -185,6 +195,8 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
       finish(err);
       return;
     }
+    // autocannon reports invalid options through the callback, possibly already called.
+    if (finished || typeof instance?.stop !== 'function') return;
     const startWindow = () => {
       windowStart = performance.now();
       meter = startGeneratorMeter('autocannon', 1);
@@ -262,7 +274,7 @@ async function runInWorkers(options: EngineRunOptions, connections: number, pipe
     latencyUs: { min: ms('min'), mean: ms('mean'), stdev: ms('stddev'), p50: ms('p50'), p90: ms('p90'), p99: ms('p99'), p999: ms('p99_9'), max: ms('max') },
     latencyResolution: {
       resolutionUs: 1000,
-      source: `autocannon with ${workers} worker threads: its own latency histogram, whole milliseconds; resets are counted among errors; the warm-up was a separate run`,
+      source: `autocannon with ${workers} worker threads: its own latency histogram, whole milliseconds; resets are counted among errors; the warm-up was a separate run${timeoutNote(options.timeoutMs)}`,
     },
     latencySeries: [],
     bytesReceived: r.throughput.total,
