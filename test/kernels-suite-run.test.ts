@@ -28,7 +28,9 @@ describe('the kernels suite', () => {
       expect(e.gbPerSec).toBeCloseTo((8 * e.n) / e.nsPerCall, 10);
       expect(e.perProcess).toHaveLength(2);
       expect(e.samples).toBeGreaterThan(0);
-      expect(e.bandwidthFraction).toBeGreaterThan(0);
+      // the roofline is probed from n = 1000 up
+      if (e.n >= 1000) expect(e.bandwidthFraction).toBeGreaterThan(0);
+      else expect(e.bandwidthFraction).toBeNull();
     }
     // the vectorized native kernel beats the naive loop by a wide margin at n = 2000 (relation, not time)
     const at = (k: string) => data.entries.find((e) => e.kernel === k && e.n === 2000);

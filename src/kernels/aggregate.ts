@@ -18,7 +18,7 @@ import type {
   SpeedGoal,
 } from '../report/schema/kernels.js';
 import { KERNELS_DATA_VERSION } from '../report/schema/kernels.js';
-import { formatSize } from './settings.js';
+import { formatSize, PROBE_MIN_N } from './settings.js';
 import type { KernelName } from './types.js';
 import type { KernelJobResult, KernelTaskResult } from './worker-protocol.js';
 
@@ -129,7 +129,7 @@ function fmtNs(ns: number): string {
 
 function probeEntries(sizes: number[], threadCounts: number[], outcomes: ProcessOutcome[], flags: Flag[]): ProbeEntry[] {
   const out: ProbeEntry[] = [];
-  for (const n of sizes) {
+  for (const n of sizes.filter((x) => x >= PROBE_MIN_N)) {
     for (const threads of threadCounts) {
       const results = outcomes.flatMap((o) => (o.result?.n === n ? o.result.probes.filter((p) => p.threads === threads) : []));
       const done = results.flatMap((p) => (p.state === 'completed' ? [p] : []));

@@ -10,6 +10,8 @@ export const FULL_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
 export const QUICK_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7];
 /** Small sizes for the call overhead (n = 1) and the native-vs-typed crossover. */
 export const SMALL_SIZES: readonly number[] = [1, 10, 100];
+/** The bandwidth probe runs from this n up; below it a call's fixed cost, not memory, decides. */
+export const PROBE_MIN_N = 1000;
 /** Largest n accepted: 2e8 doubles is 1.6 GB per copy, and the naive kernel holds a second copy. */
 export const MAX_N = 2e8;
 

@@ -13,7 +13,7 @@ import { toErrorInfo } from '../errors.js';
 import type { KernelsData, KernelProcessRecord } from '../report/schema/kernels.js';
 import { aggregateKernels, probeThreadCounts, type ProcessOutcome } from './aggregate.js';
 import { nativeStatus } from './native-binding.js';
-import { formatSize, resolveKernelsSettings, type KernelsOptions } from './settings.js';
+import { formatSize, PROBE_MIN_N, resolveKernelsSettings, type KernelsOptions } from './settings.js';
 import type { KernelName } from './types.js';
 import { isKernelJobResult, type KernelJob, type KernelJobResult } from './worker-protocol.js';
 
@@ -99,7 +99,7 @@ export async function runKernelsSuite(options: KernelsOptions = {}, hooks: Kerne
       minSamples: settings.minSamples,
       targetSampleNs: settings.targetSampleNs,
       probeRepeats: settings.probeRepeats,
-      probeThreads,
+      probeThreads: p.n >= PROBE_MIN_N ? probeThreads : [],
     };
     progress('kernels', `process ${p.index + 1}/${plan.length}: n=${formatSize(p.n)}, order ${p.order.join(' > ')}`);
     const started = Date.now();
