@@ -24,13 +24,21 @@ interface KernelBase {
 
 export interface SyncKernel extends KernelBase {
   readonly mode: 'sync';
-  /** Arithmetic mean of the values; see the README for n = 0, NaN and Infinity. */
+  /**
+   * Arithmetic mean of the values. n = 0 gives NaN; any NaN gives NaN; +Infinity (without -Infinity)
+   * gives +Infinity, -Infinity likewise, both give NaN. Agrees with `referenceMean` within
+   * `parityTolerance`: (n + 2) * 2^-53 * mean(|x|) (docs/kernels.md). Native kernels throw a TypeError
+   * unless given a Float64Array.
+   */
   mean(arg: KernelArg): number;
 }
 
 export interface AsyncKernel extends KernelBase {
   readonly mode: 'async';
-  /** Arithmetic mean computed off the event loop; resolves with the same value a sync kernel returns. */
+  /**
+   * Arithmetic mean computed off the event loop; resolves with the value the matching sync kernel returns
+   * (same edge results and tolerance); rejects with a TypeError unless given a Float64Array.
+   */
   mean(arg: KernelArg): Promise<number>;
 }
 
