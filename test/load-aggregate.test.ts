@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compare, spreadOf, summarise } from '../src/load/aggregate.js';
-import { littlesLaw } from '../src/load/runner.js';
+import { latencyCaveats, littlesLaw } from '../src/load/runner.js';
 import { recoveryTime, roundRate } from '../src/load/scenarios.js';
 import type { LoadRun } from '../src/report/schema/load.js';
 import { checkValidity } from '../src/load/validity.js';
@@ -32,6 +32,7 @@ function run(configId: string, repeat: number, rps: number, valid = true, p99 = 
     bytesReceived: 0,
     generator: { engine: 'autocannon', pid: 1, cpuCores: 0.1, threads: 1, eventLoopUtilization: 0.1 },
     servers: [],
+    notes: [],
     valid: validity.valid,
     validity,
   };
@@ -89,8 +90,36 @@ describe('load aggregation', () => {
     expect(roundRate(0.3)).toBe(1);
   });
 
+  it("notes latency percentiles that Little's law shows to be understated", () => {
+    const closed = { kind: 'closed', engine: 'autocannon', connections: 50, pipelining: 1, workers: 0 } as const;
+    const base = { rps: 10, windowMs: 2000, requests: { completed: 20, successes: 20 } };
+    const lat = (mean: number) => ({ min: 0, mean, stdev: 0, p50: mean, p90: mean, p99: mean, p999: mean, max: mean });
+    // 50 in flight at 10 rps: 5 s each on average; 1.2 s measured means the long waits are missing.
+    expect(latencyCaveats(closed, { ...base, latencyUs: lat(1_200_000) })[0]).toMatch(/understated.*5\.00 s.*1\.20 s/);
+    expect(latencyCaveats(closed, { ...base, latencyUs: lat(4_900_000) })).toEqual([]);
+  });
+
   it('spreads of nothing are empty, not zero', () => {
     expect(spreadOf([], 'x').repeats).toBe(0);
     expect(Number.isNaN(spreadOf([], 'x').median)).toBe(true);
+  });
+});
+
+describe('latency series', () => {
+  it('merges a trailing sliver of the window into the last bin, keeping empty bins inside it', async () => {
+    const { LatencyRecorder } = await import('../src/load/latency.js');
+    const r = new LatencyRecorder(500);
+    r.record(1000, 100);
+    r.record(2000, 1600);
+    r.record(3000, 2001);
+    const s = r.series(2003);
+    r.destroy();
+    expect(s.map((b) => [b.startMs, b.completed])).toEqual([
+      [0, 1],
+      [500, 0],
+      [1000, 0],
+      [1500, 2],
+    ]);
+    expect(s[3]!.durationMs).toBe(503);
   });
 });

@@ -205,6 +205,7 @@ export function flagsFor(runs: readonly LoadRun[], summaries: readonly LoadSumma
   for (const r of runs) {
     if (r.state === 'errored') flags.push({ subject: `load:${r.id}`, kind: 'errored', message: r.error.message });
     else if (r.state === 'completed' && !r.valid) flags.push({ subject: `load:${r.id}`, kind: 'invalid', message: r.validity.reasons.join('; ') });
+    if (r.state === 'completed') for (const n of r.notes) flags.push({ subject: `load:${r.id}`, kind: 'caveat', message: n });
   }
   for (const s of summaries) {
     if (s.rps.repeats >= 2 && s.rps.relativeSpread > noisyAbove) {

@@ -63,17 +63,27 @@ export class LatencyRecorder {
     };
   }
 
-  /** The time series, `windowMs` long (trailing empty bins included, so a stall shows). */
+  /**
+   * The time series over `windowMs` (empty bins included, so a stall shows). A last sliver shorter than
+   * half a bin (the window ends a few ms after its planned length) is merged into the bin before it, and
+   * so is anything recorded after the window (open loop: scheduled in it, completed later).
+   */
   series(windowMs: number): LatencyBin[] {
-    const n = Math.max(1, Math.ceil(windowMs / this.binMs - 1e-9));
+    const n = Math.max(1, Math.round(windowMs / this.binMs));
+    const merged: { values: number[]; failures: number }[] = Array.from({ length: n }, () => ({ values: [], failures: 0 }));
+    this.bins.forEach((b, i) => {
+      const into = merged[Math.min(i, n - 1)]!;
+      for (const v of b.values) into.values.push(v);
+      into.failures += b.failures;
+    });
     const out: LatencyBin[] = [];
-    for (let i = 0; i < Math.max(n, this.bins.length); i++) {
-      const b = this.bins[i] ?? { values: [], failures: 0 };
+    for (let i = 0; i < n; i++) {
+      const b = merged[i]!;
       const sorted = [...b.values].sort((x, y) => x - y);
       const startMs = i * this.binMs;
       out.push({
         startMs,
-        durationMs: Math.min(this.binMs, Math.max(0, windowMs - startMs)) || this.binMs,
+        durationMs: Math.round(i === n - 1 ? Math.max(0, windowMs - startMs) : this.binMs),
         completed: sorted.length,
         failures: b.failures,
         p50Us: sorted.length === 0 ? 0 : Math.round(quantileSorted(sorted, 0.5)),

@@ -100,6 +100,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
     req.skipRules ?? [],
   );
   const ll = littlesLaw(req.load, result.rps, req.baselineMeanLatencyUs);
+  const notes = latencyCaveats(req.load, result);
   return {
     ...header,
     state: 'completed',
@@ -119,9 +120,31 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
     servers,
     ...(serverTimingUs === undefined ? {} : { serverTimingUs }),
     ...(ll === undefined ? {} : { littlesLaw: ll }),
+    notes,
     valid: validity.valid,
     validity,
   };
+}
+
+/**
+ * Little's law in reverse for a closed loop: requests in flight = throughput x mean latency, and in flight
+ * is the concurrency. When the measured mean latency accounts for much less than that, the slowest
+ * requests did not finish inside the window (a queue longer than the window, or connections served
+ * unfairly), so the percentiles understate the wait; throughput is still right.
+ */
+export function latencyCaveats(load: LoadShape, r: Pick<EngineResult, 'rps' | 'latencyUs' | 'windowMs' | 'requests'>): string[] {
+  if (load.kind !== 'closed' || r.rps <= 0 || r.requests.successes === 0) return [];
+  const concurrency = load.connections * load.pipelining;
+  const impliedMeanUs = (concurrency / r.rps) * 1e6;
+  if (r.latencyUs.mean >= impliedMeanUs * 0.7) return [];
+  return [
+    `latency understated: by Little's law ${concurrency} in flight at ${r.rps.toFixed(1)} rps means a mean latency of ${fmt(impliedMeanUs)}, ` +
+      `but the requests that finished in the ${fmt(r.windowMs * 1000)} window averaged ${fmt(r.latencyUs.mean)}: the slowest ones ended after it (or were served unfairly); throughput stands`,
+  ];
+}
+
+function fmt(us: number): string {
+  return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : `${(us / 1000).toFixed(1)} ms`;
 }
 
 function round1(x: number): number {

@@ -2,7 +2,7 @@
 // load.json can be rendered again without measuring.
 
 import type { Spread } from './schema/common.js';
-import type { LoadData, LoadSummary } from './schema/load.js';
+import type { LoadData, LoadRun, LoadSummary } from './schema/load.js';
 
 type Row = string[];
 
@@ -65,7 +65,52 @@ interface Sections {
   ramps: { head: Row; rows: Row[] };
   stresses: { head: Row; rows: Row[] };
   goals: { head: Row; rows: Row[] };
+  comparisons: { head: Row; rows: Row[] };
+  servers: { head: Row; rows: Row[] };
   notes: string[];
+}
+
+type CompletedRun = Extract<LoadRun, { state: 'completed' }>;
+
+/** Per configuration, the run whose server view is shown: the first sustained run, else its last run. */
+function serverViewRuns(d: LoadData): CompletedRun[] {
+  const out: CompletedRun[] = [];
+  for (const c of d.configurations) {
+    const runs = d.runs.filter((r): r is CompletedRun => r.configId === c.id && r.state === 'completed');
+    const pick = runs.find((r) => r.scenario === 'sustained') ?? runs[runs.length - 1];
+    if (pick !== undefined) out.push(pick);
+  }
+  return out;
+}
+
+/** One row per configuration and process role: CPU summed over the role's processes, the rest per process. */
+function serverRows(d: LoadData): Row[] {
+  const rows: Row[] = [];
+  for (const r of serverViewRuns(d)) {
+    const roles = new Map<string, typeof r.servers>();
+    for (const s of r.servers) roles.set(s.role, [...(roles.get(s.role) ?? []), s]);
+    const t = r.serverTimingUs;
+    const timing = t === undefined ? '' : `per request: feature ${fmtUs(t.featureRead)}, model A ${fmtUs(t.modelA)}, model B ${fmtUs(t.modelB)}, total ${fmtUs(t.total)}${t.queue > 0 ? `, queued ${fmtUs(t.queue)}` : ''}`;
+    const timingRole = roles.has('scoring') ? 'scoring' : [...roles.keys()].find((k) => k.startsWith('scoring'));
+    let first = true;
+    for (const [role, procs] of roles) {
+      const cpu = procs.reduce((a, s) => a + (s.cpuPercent?.mean ?? 0), 0);
+      const elu = procs.flatMap((s) => (s.eventLoopUtilization === null ? [] : [s.eventLoopUtilization.mean]));
+      const delay = procs.flatMap((s) => (s.eventLoopDelayP99Us === null ? [] : [s.eventLoopDelayP99Us.max]));
+      const rss = Math.max(0, ...procs.map((s) => s.rssBytes?.max ?? 0));
+      rows.push([
+        first ? `${r.configId} (${r.scenario} ${r.step.label})` : '',
+        `${role}${procs.length > 1 ? ` x${procs.length}` : ''}`,
+        `${cpu.toFixed(0)}%`,
+        elu.length === 0 ? '-' : (elu.reduce((a, b) => a + b, 0) / elu.length).toFixed(2),
+        delay.length === 0 ? '-' : fmtUs(Math.max(...delay)),
+        `${(rss / 1048576).toFixed(0)} MB`,
+        role === timingRole ? timing : '',
+      ]);
+      first = false;
+    }
+  }
+  return rows;
 }
 
 function sections(d: LoadData): Sections {
@@ -93,6 +138,14 @@ function sections(d: LoadData): Sections {
     s.thresholdP99Us === null ? '-' : `p99 <= ${fmtUs(s.thresholdP99Us)}`,
   ]);
   const goalRows = d.goals.map((g) => [g.id, g.measured === null ? '-' : spread(g.measured, fmtNum), g.target, g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met', g.detail]);
+  const comparisonRows = d.comparisons.map((c) => [
+    c.id,
+    `${c.numerator} / ${c.denominator}`,
+    c.perRepeat.length === 0 ? '-' : spread(c.ratio, fmtNum),
+    c.perRepeat.map((x) => fmtNum(x)).join(', ') || '-',
+    c.target.min !== undefined ? `>= ${c.target.min}` : c.target.approx !== undefined ? `${c.target.approx} +- ${Math.round((c.target.tolerance ?? 0.1) * 100)}%` : '-',
+    c.met === null ? 'unknown' : c.met ? 'met' : 'NOT met',
+  ]);
   const notes: string[] = [];
   const res = new Set<string>();
   for (const r of d.runs) if (r.state === 'completed') res.add(r.latencyResolution.resolutionUs === 1 ? 'microseconds' : `${r.latencyResolution.resolutionUs} us (whole milliseconds, autocannon workers)`);
@@ -106,6 +159,8 @@ function sections(d: LoadData): Sections {
     ramps: { head: ['configuration', 'round', 'breaking point', 'rps', 'p99', 'ramp stopped because'], rows: rampRows },
     stresses: { head: ['configuration', 'round', 'overload', 'failures in overload', 'latency recovered after', 'recovered when'], rows: stressRows },
     goals: { head: ['goal', 'measured (median, min..max)', 'target', 'verdict', 'detail'], rows: goalRows },
+    comparisons: { head: ['ratio', 'of rps', 'median (min..max)', 'per round', 'target', 'verdict'], rows: comparisonRows },
+    servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', "scoring's own timing"], rows: serverRows(d) },
     notes,
   };
 }
@@ -118,8 +173,10 @@ export function renderLoadTerminal(d: LoadData): string {
   out.push('');
   out.push(table(s.configurations.head, s.configurations.rows));
   if (s.summary.rows.length > 0) out.push('', 'medians over valid repeats (min..max); latency p50/p99; failed = share of requests', table(s.summary.head, s.summary.rows));
+  if (s.servers.rows.length > 0) out.push('', 'inside the servers (CPU summed over processes of a role, % of one core)', table(s.servers.head, s.servers.rows));
   if (s.ramps.rows.length > 0) out.push('', 'ramp', table(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
+  if (s.comparisons.rows.length > 0) out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
@@ -134,8 +191,10 @@ export function renderLoadMarkdown(d: LoadData): string {
   out.push(`Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`);
   out.push('', mdTable(s.configurations.head, s.configurations.rows));
   if (s.summary.rows.length > 0) out.push('', mdTable(s.summary.head, s.summary.rows));
+  if (s.servers.rows.length > 0) out.push('', '#### Inside the servers', '', 'CPU summed over the processes of a role (% of one core); event-loop utilization and delay from the processes themselves.', '', mdTable(s.servers.head, s.servers.rows));
   if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
+  if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) out.push('', '#### Goals', '', mdTable(s.goals.head, s.goals.rows));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;

@@ -191,6 +191,11 @@ export interface LoadMeasurement {
   servers: ProcessSampleSummary[];
   serverTimingUs?: ServerTimingUs;
   littlesLaw?: LittlesLaw;
+  /**
+   * Caveats on the figures that the validity rules do not cover, e.g. latency percentiles that understate
+   * the wait because, by Little's law, the queue is longer than the window shows.
+   */
+  notes: string[];
   valid: boolean;
   validity: RunValidity;
 }
