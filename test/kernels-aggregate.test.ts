@@ -85,6 +85,8 @@ describe('kernels aggregation', () => {
     expect(data.crossover).toEqual({ state: 'found', n: 1e4, below: 1 });
     const g = data.goals.find((x) => x.id === 'native-vs-typed-1e4');
     expect(g).toMatchObject({ state: 'met', threshold: 3, noisy: true });
+    // the second view, from the fastest samples: 4500 / 900
+    expect(g?.valueFromFastest).toBeCloseTo(5, 10);
     expect(data.goals.find((x) => x.id === 'native-roofline-1e7')?.state).toBe('not-measured');
   });
 

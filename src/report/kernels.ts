@@ -142,9 +142,10 @@ function speedupLine(data: KernelsData): string {
 
 function goalLines(data: KernelsData): string[] {
   return data.goals.map((g) => {
-    const v = g.value === null ? 'not measured' : g.unit === 'fraction of probe' ? percent(g.value) : times(g.value);
+    const fmt = (x: number | null) => (x === null ? 'not measured' : g.unit === 'fraction of probe' ? percent(x) : times(x));
     const mark = g.state === 'met' ? 'met' : g.state === 'not-met' ? 'NOT MET' : 'not measured';
-    return `  [${mark}] ${g.description}: ${v}${g.noisy ? ' (noisy figure)' : ''}`;
+    const fastest = g.value !== null && g.valueFromFastest !== null ? `; from the fastest samples ${fmt(g.valueFromFastest)}` : '';
+    return `  [${mark}] ${g.description}: ${fmt(g.value)}${g.noisy ? ' (noisy figure)' : ''}${fastest}`;
   });
 }
 

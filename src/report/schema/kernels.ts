@@ -142,8 +142,13 @@ export interface SpeedGoal {
   id: string;
   description: string;
   n: number;
-  /** The measured value (a fraction or a ratio), null when not measured. */
+  /** The measured value (a fraction or a ratio) from the median figures, null when not measured. */
   value: number | null;
+  /**
+   * The same from the fastest samples (minNsPerCall): what the hardware can do when nothing interferes.
+   * A second view for noisy machines; the goal's state is decided by `value`.
+   */
+  valueFromFastest: number | null;
   threshold: number;
   unit: 'fraction of probe' | 'x typed';
   state: 'met' | 'not-met' | 'not-measured';
