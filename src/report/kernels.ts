@@ -144,7 +144,9 @@ function goalLines(data: KernelsData): string[] {
   return data.goals.map((g) => {
     const fmt = (x: number | null) => (x === null ? 'not measured' : g.unit === 'fraction of probe' ? percent(x) : times(x));
     const mark = g.state === 'met' ? 'met' : g.state === 'not-met' ? 'NOT MET' : 'not measured';
-    const fastest = g.value !== null && g.valueFromFastest !== null ? `; from the fastest samples ${fmt(g.valueFromFastest)}` : '';
+    // (older kernels.json files lack valueFromFastest)
+    const fromFastest = g.valueFromFastest ?? null;
+    const fastest = g.value !== null && fromFastest !== null ? `; from the fastest samples ${fmt(fromFastest)}` : '';
     return `  [${mark}] ${g.description}: ${fmt(g.value)}${g.noisy ? ' (noisy figure)' : ''}${fastest}`;
   });
 }
