@@ -1,10 +1,9 @@
 //! The mean kernels: a vectorized sum over `&[f64]` and a rayon-parallel one built on it.
 //!
 //! A plain `for` loop over f64 cannot be vectorized by the compiler: floating-point addition is not
-//! associative, so each add has to wait for the previous one (about 4 cycles). Summing into `L` independent
-//! accumulators changes the order of the additions on purpose; the accumulators live in vector registers
-//! and independent vector adds issue every cycle. `L` is chosen per code path so that
-//! enough adds are in flight to cover the add latency (latency 4 x 2 adds per cycle = 8 vector registers).
+//! associative, so each add has to wait for the previous one (about 4 cycles). Summing into independent
+//! accumulators changes the order of the additions on purpose: with eight vector accumulators, eight
+//! independent vector adds are in flight, which covers the add latency (4 cycles x 2 adds per cycle).
 //!
 //! On x86_64 the loops are written with intrinsics (AVX-512F, AVX2, SSE2), chosen at run time, and read
 //! the input as four streams side by side (its four quarters). Above the caches a single stream leaves
