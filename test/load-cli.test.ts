@@ -59,6 +59,16 @@ describe('servebench load', () => {
     expect(data.runs.find((x) => x.scenario === 'sustained')?.open?.targetRps).toBe(50);
   });
 
+  it('ends each step after --amount requests', async () => {
+    const server = await startTestServer(sup, 'ok');
+    const r = await cli(['--target', server.url, '--connections', '2', '--scenario', 'sustained', '--amount', '300', '--warmup', '200ms', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    const run = (JSON.parse(r.stdout) as { data: { runs: { requests: { completed: number } }[] } }).data.runs[0]!;
+    // The window closes at the amount; a few requests in flight then may finish in it too.
+    expect(run.requests.completed).toBeGreaterThanOrEqual(300);
+    expect(run.requests.completed).toBeLessThan(340);
+  });
+
   it('prints a table by default', async () => {
     const server = await startTestServer(sup, 'ok');
     const r = await cli(['--target', server.url, '--connections', '2', '--scenario', 'sustained', '--duration', '1s', '--warmup', '200ms', '--out', out]);

@@ -10,7 +10,7 @@ import { kernels, type KernelName } from '../kernels/index.js';
 import { runLoadSuite, ALL_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown } from '../processes.js';
+import { onShutdown, withTimeout } from '../processes.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
 import { envelope, type LoadData } from '../report/schema.js';
@@ -36,6 +36,7 @@ interface RawOptions {
   pipelining?: string;
   generatorWorkers?: string;
   duration?: string;
+  amount?: string;
   warmup?: string;
   timeout?: string;
   repeats?: string;
@@ -98,6 +99,7 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
   if (o.pipelining !== undefined) s.pipelining = parseInteger('--pipelining', o.pipelining, 1, 100);
   if (o.generatorWorkers !== undefined) s.generatorWorkers = parseInteger('--generator-workers', o.generatorWorkers, 0, 64);
   if (o.duration !== undefined) s.durationMs = parseDuration('--duration', o.duration, 100, 3_600_000);
+  if (o.amount !== undefined) s.amount = parseInteger('--amount', o.amount, 1, 1_000_000_000);
   if (o.warmup !== undefined) s.warmupMs = parseDuration('--warmup', o.warmup, 0, 600_000);
   if (o.timeout !== undefined) s.timeoutMs = parseDuration('--timeout', o.timeout, 1, 600_000);
   if (o.repeats !== undefined) s.repeats = parseInteger('--repeats', o.repeats, 1, 100);
@@ -150,10 +152,11 @@ export function register(program: Command): void {
     .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
     .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
     .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
+    .option('--amount <n>', 'end every step after n requests instead of its duration (autocannon\'s amount)')
     .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')
     .option('--timeout <d>', 'request timeout (default: 10s)')
     .option('--repeats <n>', 'rounds over the configurations, interleaved (default: 1; request-paths: 3)')
-    .option('--quick', 'shorter steps, fewer repeats (CI)')
+    .option('--quick', 'shorter steps, one round, io predict only, no stress (CI; well under 2 minutes)')
     .option('--seed <n>', 'seed for arrivals and request bodies (default: 1)')
     .option('--latency-goal <d>', 'ramp: the p99 goal (default: 500ms)')
     .option('--error-budget <share>', 'ramp and validity: failures allowed, e.g. 1% or 0.01 (default: 1%)')
@@ -173,15 +176,21 @@ export function register(program: Command): void {
       const env = await captureEnv();
       let latest: LoadData | undefined;
       const write = (data: LoadData) => writeJsonAtomic(file, envelope('load', env, data, version));
-      const unhook = onShutdown(() => {
-        if (latest !== undefined) {
-          write({ ...latest, interrupted: true });
+      // On SIGINT/SIGTERM: stop the current step early (its figures so far are kept, marked by the
+      // validity rules), let the suite return, and write what was measured.
+      const controller = new AbortController();
+      const suite = runLoadSuite({ ...options, signal: controller.signal, onUpdate: (d) => (latest = d) });
+      const unhook = onShutdown(async () => {
+        controller.abort();
+        const partial = await withTimeout(suite, 15_000, 'load suite did not stop in time').catch(() => latest);
+        if (partial !== undefined) {
+          write({ ...partial, interrupted: true });
           process.stderr.write(`[load] partial results written to ${file}\n`);
         }
       });
       let data: LoadData;
       try {
-        data = await runLoadSuite({ ...options, onUpdate: (d) => (latest = d) });
+        data = await suite;
       } finally {
         unhook();
       }

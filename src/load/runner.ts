@@ -21,6 +21,8 @@ export interface StepRequest {
   durationMs: number;
   timeoutMs: number;
   binMs?: number;
+  /** End each window after this many requests instead of durationMs. */
+  amount?: number;
   sampler?: ServerSampler;
   /** Mean latency with one connection on the same system, for Little's law (closed loop). */
   baselineMeanLatencyUs?: number;
@@ -70,6 +72,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
       minRequests: req.limits.minRequests,
       maxWindowMs: req.durationMs * 4,
       ...(req.binMs === undefined ? {} : { binMs: req.binMs }),
+      ...(req.amount === undefined ? {} : { amount: req.amount }),
       ...(req.signal === undefined ? {} : { signal: req.signal }),
       ...(req.onSample === undefined ? {} : { onSample: req.onSample }),
       onWindowStart: () => {

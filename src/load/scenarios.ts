@@ -29,6 +29,8 @@ export interface ChainSettings {
   /** Override of every step's warm-up, ms. */
   warmupMs?: number;
   timeoutMs: number;
+  /** End every step's window after this many requests instead of its duration. */
+  amount?: number;
   /** An explicit load: sustained and stress use it instead of the ramp's breaking point; it caps the ramp. */
   connections?: number;
   rateRps?: number;
@@ -122,6 +124,8 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
       durationMs: timing.durationMs,
       timeoutMs: s.timeoutMs,
       limits: s.limits,
+      // The recovery phase is read as a time series: it keeps its duration.
+      ...(s.amount === undefined || extra.binMs !== undefined ? {} : { amount: s.amount }),
       ...(extra.binMs === undefined ? {} : { binMs: extra.binMs }),
       ...(extra.skipRules === undefined ? {} : { skipRules: extra.skipRules }),
       ...(input.sampler === undefined ? {} : { sampler: input.sampler }),
@@ -296,6 +300,7 @@ export async function runRequestPathsChain(steps: RequestPathsSteps, s: ChainSet
       ...timing(c === 1 ? def.responseTime : def.timing),
       timeoutMs: s.timeoutMs,
       limits: s.limits,
+      ...(s.amount === undefined ? {} : { amount: s.amount }),
       ...(input.sampler === undefined ? {} : { sampler: input.sampler }),
       ...(baselineUs === undefined ? {} : { baselineMeanLatencyUs: baselineUs }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),

@@ -45,7 +45,10 @@ export interface LoadTargetOptions {
 }
 
 export interface LoadSuiteOptions {
-  /** @default response-time, ramp, sustained, stress on the matrix, then request-paths (not with target) */
+  /**
+   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target;
+   * no stress with quick; response-time and sustained when connections or rateRps is given)
+   */
   scenarios?: ScenarioName[];
   /** @default ['sync', 'async'] */
   paths?: RequestPath[];
@@ -83,6 +86,8 @@ export interface LoadSuiteOptions {
   warmupMs?: number;
   /** @default 10000 */
   timeoutMs?: number;
+  /** End every step after this many requests instead of its duration (autocannon's amount). */
+  amount?: number;
   /** Rounds over the configurations. @default 1 for the matrix, the request-paths definition's for it */
   repeats?: number;
   /** Shorter steps and fewer repeats (CI, `npm run bench -- --quick`). @default false */
@@ -125,7 +130,12 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   }
   if (options.connections !== undefined && engine === 'open') throw new OptionError('--connections', 'applies to the closed-loop engine (autocannon); the open engine takes --rate');
   const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
-  const requested = options.scenarios ?? (options.target !== undefined ? (explicitLoad ? ['response-time', 'sustained'] : [...MATRIX_SCENARIOS]) : explicitLoad ? ['response-time', 'sustained'] : [...ALL_SCENARIOS]);
+  // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
+  // leaves stress (and the cpu predict, below) to the full run, to stay well under two minutes.
+  const defaultSelection = explicitLoad
+    ? (['response-time', 'sustained'] as ScenarioName[])
+    : (options.target !== undefined ? [...MATRIX_SCENARIOS] : [...ALL_SCENARIOS]).filter((s) => !(quick && s === 'stress'));
+  const requested = options.scenarios ?? defaultSelection;
   const scenarios = resolveScenarios(requested, engine, explicitLoad);
   if (options.target !== undefined && scenarios.includes('request-paths')) {
     throw new OptionError('--scenario', 'request-paths compares servebench\'s own serving configurations; it cannot run against --target');
@@ -142,6 +152,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
     ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
     ...(options.warmupMs === undefined ? {} : { warmupMs: options.warmupMs }),
     timeoutMs: options.timeoutMs ?? 10_000,
+    ...(options.amount === undefined ? {} : { amount: options.amount }),
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     pipelining: options.pipelining ?? 1,
@@ -230,6 +241,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       durationMs: options.durationMs ?? (quick ? defs.sustained.timing.quick.durationMs : defs.sustained.timing.default.durationMs),
       warmupMs: options.warmupMs ?? (quick ? defs.sustained.timing.quick.warmupMs : defs.sustained.timing.default.warmupMs),
       timeoutMs: settings.timeoutMs,
+      ...(options.amount === undefined ? {} : { amount: options.amount }),
       latencyGoalP99Us: settings.latencyGoalP99Us,
       errorBudget,
       ...(options.connections === undefined ? {} : { connections: options.connections }),
@@ -295,6 +307,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
     }
   }
 
+  options.onUpdate?.(finish());
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
   const active = entries.filter((e) => configs.get(e.config.id)!.state === 'completed');
   progress('load', `${active.length} configuration(s), ${rounds} round(s) interleaving them; scenarios: ${scenarios.join(', ')}; engine: ${engine}`);

@@ -14,6 +14,8 @@ import type { EngineResult, EngineRunOptions, LoadEngine } from './types.js';
 
 /** autocannon checks for the end of a run every sampleInt ms; short, so a stop takes effect quickly. */
 const SAMPLE_INTERVAL_MS = 100;
+/** Longest window of a run given an amount of requests. */
+const AMOUNT_CAP_MS = 600_000;
 
 export const autocannonEngine: LoadEngine = {
   name: 'autocannon',
@@ -165,6 +167,12 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
       resolve(result);
     };
 
+    // With an amount: end the window once that many requests are done in it (bounded).
+    function endAtAmount() {
+      if (completed + failures.total >= (options.amount ?? 0) || performance.now() - windowStart >= AMOUNT_CAP_MS) endWindow();
+      else timers.push(setTimeout(endAtAmount, 10));
+    }
+
     // At the planned end: end the window, or keep it open until enough responses are in (bounded).
     function endOrExtend() {
       const minRequests = options.minRequests ?? 0;
@@ -203,7 +211,8 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
       options.onWindowStart?.();
       // Timed from the window's real start (a late warm-up timer must not shorten the window); Node's
       // timers have millisecond granularity, so one more ms keeps the window at least durationMs long.
-      timers.push(setTimeout(endOrExtend, options.durationMs + 1));
+      if (options.amount !== undefined) endAtAmount();
+      else timers.push(setTimeout(endOrExtend, options.durationMs + 1));
     };
     if (options.warmupMs > 0) timers.push(setTimeout(startWindow, options.warmupMs));
     else startWindow();
@@ -253,7 +262,7 @@ async function runInWorkers(options: EngineRunOptions, connections: number, pipe
   options.onWindowStart?.();
   const meter = startGeneratorMeter('autocannon', workers);
   const t0 = performance.now();
-  const r = await autocannon({ ...base, workers, duration: options.durationMs / 1000 });
+  const r = await autocannon({ ...base, workers, ...(options.amount === undefined ? { duration: options.durationMs / 1000 } : { amount: options.amount }) });
   const windowMs = performance.now() - t0;
   const generator = meter.stop();
   options.onWindowEnd?.();

@@ -76,7 +76,7 @@ async function runOpenLoop(
   const schedule = createArrivals(rateRps, arrivals, seed);
   // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum.
   const wanted = options.minRequests ?? 0;
-  const durationMs = Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
+  const durationMs = options.amount !== undefined ? Math.ceil((options.amount / rateRps) * 1000) : Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
   const t0 = performance.now();
   const windowStart = t0 + options.warmupMs;
   let windowEnd = windowStart + durationMs;

@@ -47,6 +47,11 @@ export interface EngineRunOptions {
   minRequests?: number;
   /** Longest the window may be extended to, ms. @default 4 x durationMs */
   maxWindowMs?: number;
+  /**
+   * End the window once this many requests have completed or failed in it, instead of after durationMs
+   * (autocannon's "amount"; open loop: the window is amount / rate long). Capped at 10 minutes.
+   */
+  amount?: number;
   /** Width of the latency time-series bins. @default 1000 */
   binMs?: number;
   /** Open loop: a send later than this after its scheduled time counts as late. @default 5000 */

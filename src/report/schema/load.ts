@@ -326,6 +326,8 @@ export interface LoadOptionsEcho {
   durationMs: number;
   warmupMs: number;
   timeoutMs: number;
+  /** Requests per step, when steps end after an amount instead of a duration. */
+  amount?: number;
   latencyGoalP99Us: number;
   errorBudget: number;
   connections?: number;
