@@ -1,0 +1,117 @@
+// The profile suite's options: defaults in one place, validated once with errors naming the option.
+
+import { KERNEL_NAMES, type KernelName } from '../kernels/index.js';
+import { OptionError } from '../errors.js';
+import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileToolName, ProfileTopology } from '../report/schema/profile.js';
+import type { StartTarget } from './target.js';
+import type { ToolPaths } from './tools.js';
+
+export const PROFILE_TOOLS: readonly ProfileToolName[] = ['0x', 'doctor', 'flame', 'bubbleprof', 'heap', 'cpuprof', 'perf'];
+export const PROFILE_PATHS: readonly ProfileRequestPath[] = ['sync', 'async'];
+
+export interface ProfileOptions {
+  /** @default ['0x', 'doctor'] */
+  tools?: ProfileToolName[];
+  /** @default ['sync', 'async'] */
+  paths?: ProfileRequestPath[];
+  /** The service under the profiler: the scoring handler (whole system) or one model API alone. @default 'scoring' */
+  service?: ProfileService;
+  /** @default 'io' */
+  predict?: ProfilePredict;
+  /** cpu predict only: the kernel (the serving system picks one per path when absent). */
+  kernel?: KernelName;
+  /** cpu predict only: values averaged per predict. */
+  n?: number;
+  /** 'cluster' needs a tool that follows cluster workers (cpuprof, perf). @default 'single' */
+  topology?: ProfileTopology;
+  /** Processes of the scoring service for cluster and nginx. */
+  workers?: number;
+  /** @default 'memory' */
+  store?: 'memory' | 'redis';
+  /** Load applied to each case while it is profiled. @default 10000 */
+  durationMs?: number;
+  /** Connections of the closed-loop load. @default 20 */
+  connections?: number;
+  /** The run folder. @default profiles/<timestamp> */
+  outDir?: string;
+  /** Time a tool gets to write its output after the profiled process is told to stop. @default 120000 */
+  finishTimeoutMs?: number;
+  /** Override where the tools are (a missing tool is reported as an errored case). */
+  toolPaths?: Partial<ToolPaths>;
+  /** What to profile. @default the serving system (startServingTarget) */
+  startTarget?: StartTarget;
+  /** Called after each case, finished or not. */
+  onCase?: (c: ProfileCase) => void;
+}
+
+export interface ResolvedProfileOptions {
+  tools: ProfileToolName[];
+  paths: ProfileRequestPath[];
+  service: ProfileService;
+  predict: ProfilePredict;
+  kernel?: KernelName;
+  n?: number;
+  topology: ProfileTopology;
+  workers?: number;
+  store: 'memory' | 'redis';
+  durationMs: number;
+  connections: number;
+  finishTimeoutMs: number;
+}
+
+export const PROFILE_DEFAULTS = {
+  tools: ['0x', 'doctor'] as ProfileToolName[],
+  paths: ['sync', 'async'] as ProfileRequestPath[],
+  service: 'scoring' as ProfileService,
+  predict: 'io' as ProfilePredict,
+  topology: 'single' as ProfileTopology,
+  store: 'memory' as const,
+  durationMs: 10_000,
+  connections: 20,
+  finishTimeoutMs: 120_000,
+};
+
+function oneOf<T extends string>(option: string, v: T, allowed: readonly T[]): T {
+  if (!allowed.includes(v)) throw new OptionError(option, `must be one of ${allowed.join(', ')}; got '${String(v)}'`);
+  return v;
+}
+
+function int(option: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+/** Apply defaults and check every option; throws OptionError naming the option. */
+export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions {
+  const tools = [...new Set(o.tools ?? PROFILE_DEFAULTS.tools)].map((t) => oneOf('--tool', t, PROFILE_TOOLS));
+  if (tools.length === 0) throw new OptionError('--tool', `name at least one of ${PROFILE_TOOLS.join(', ')}`);
+  const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => oneOf('--path', p, PROFILE_PATHS));
+  if (paths.length === 0) throw new OptionError('--path', 'name at least one of sync, async');
+  const service = oneOf('--service', o.service ?? PROFILE_DEFAULTS.service, ['scoring', 'model'] as const);
+  if (service === 'model' && o.store !== undefined && o.store !== 'memory') throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
+  const predict = oneOf('--predict', o.predict ?? PROFILE_DEFAULTS.predict, ['io', 'cpu'] as const);
+  const topology = oneOf('--topology', o.topology ?? PROFILE_DEFAULTS.topology, ['single', 'cluster', 'nginx'] as const);
+  const store = oneOf('--store', o.store ?? PROFILE_DEFAULTS.store, ['memory', 'redis'] as const);
+  if (topology === 'cluster') {
+    const refuse = tools.filter((t) => t !== 'cpuprof' && t !== 'perf');
+    if (refuse.length > 0) {
+      throw new OptionError('--tool', `${refuse.join(', ')} cannot profile cluster workers (they refuse node:cluster); use --tool cpuprof or perf with --topology cluster, or --topology nginx`);
+    }
+  }
+  if (o.workers !== undefined) {
+    if (topology === 'single') throw new OptionError('--workers', 'applies to --topology cluster or nginx');
+    int('--workers', o.workers, 1, 64);
+  }
+  if (predict === 'io' && o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
+  if (predict === 'io' && o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
+  if (o.kernel !== undefined) oneOf('--kernel', o.kernel, KERNEL_NAMES);
+  if (o.n !== undefined) int('--n', o.n, 1, 1_000_000_000);
+  const durationMs = int('--duration', o.durationMs ?? PROFILE_DEFAULTS.durationMs, 500, 600_000);
+  const connections = int('--connections', o.connections ?? PROFILE_DEFAULTS.connections, 1, 10_000);
+  const finishTimeoutMs = int('finishTimeoutMs', o.finishTimeoutMs ?? PROFILE_DEFAULTS.finishTimeoutMs, 1000, 3_600_000);
+  const r: ResolvedProfileOptions = { tools, paths, service, predict, topology, store, durationMs, connections, finishTimeoutMs };
+  if (o.kernel !== undefined) r.kernel = o.kernel;
+  if (o.n !== undefined) r.n = o.n;
+  if (o.workers !== undefined) r.workers = o.workers;
+  return r;
+}

@@ -1,0 +1,143 @@
+// What the profile suite profiles: the serving system, started with its scoring process(es) under a profiler
+// (startSystem's wrapScoring hook), and the one way to stop the profiled processes so the tools write their
+// output: SIGINT to their process groups (what Ctrl-C in a terminal does, and what 0x, clinic, --cpu-prof
+// and perf all expect), then waiting until every process of those groups has exited.
+
+import { readFileSync } from 'node:fs';
+import { waitUntil } from '../processes.js';
+import type { KernelName } from '../kernels/index.js';
+import type { HttpTarget } from '../load/engines/types.js';
+import { scoringTarget } from '../load/systems.js';
+import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../report/schema/profile.js';
+import { SERVING_DEFAULTS, startModelApi, startSystem } from '../serving/index.js';
+import { createRng, randomVector } from '../stats/index.js';
+import type { CommandLine } from './tools.js';
+
+export interface TargetOptions {
+  /** scoring: the whole system, its scoring handler profiled; model: one model API alone, profiled. */
+  service: ProfileService;
+  path: ProfileRequestPath;
+  topology: ProfileTopology;
+  workers?: number;
+  predict: ProfilePredict;
+  kernel?: KernelName;
+  n?: number;
+  store: 'memory' | 'redis';
+}
+
+export interface StartedTarget {
+  /** What the load sends, and where. */
+  request: HttpTarget;
+  /** pid -> role of the processes running under the profiler (for labels). */
+  roles: Map<number, string>;
+  /** Processes whose process groups hold everything the profiler runs. */
+  profiledPids: number[];
+  notes: string[];
+  /** Stop everything (safe to call twice). */
+  stop(): Promise<void>;
+}
+
+/** Starts the thing to profile with its scoring process(es) wrapped; replaceable (tests use a fixture). */
+export type StartTarget = (options: TargetOptions, wrap: (cmd: CommandLine) => CommandLine) => Promise<StartedTarget>;
+
+/**
+ * The real system: feature store, model APIs A and B, and the scoring handler under the profiler; or, for
+ * service 'model', one model API alone under the profiler (where a cpu predict's kernel runs).
+ */
+export const startServingTarget: StartTarget = async (options, wrap) => {
+  const common = {
+    path: options.path,
+    topology: options.topology,
+    predict: options.predict,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
+    ...(options.n === undefined ? {} : { n: options.n }),
+  };
+  if (options.service === 'model') {
+    const api = await startModelApi({ ...common, wrap });
+    const profiled = api.processes.filter((p) => p.role !== 'nginx' && p.role !== 'nginx-worker');
+    // Model API requests: {"features": [...]} with the vector length the service expects, a few in turn.
+    const rng = createRng(SERVING_DEFAULTS.seed);
+    const bodies = Array.from({ length: 8 }, () => JSON.stringify({ features: Array.from(randomVector(SERVING_DEFAULTS.featureCount, Math.floor(rng() * 2 ** 31))) }));
+    return {
+      request: { url: api.predictUrl, method: 'POST', headers: { 'content-type': 'application/json' }, bodies },
+      roles: new Map(profiled.map((p) => [p.pid, p.role])),
+      profiledPids: profiled.map((p) => p.pid),
+      notes: api.notes,
+      stop: () => api.stop(),
+    };
+  }
+  const sys = await startSystem({ ...common, store: options.store, wrapScoring: wrap });
+  const scoring = sys.processes.filter((p) => p.service === 'scoring' && p.role !== 'nginx' && p.role !== 'nginx-worker');
+  return {
+    request: scoringTarget(sys.scoringUrl, sys.options.entities, sys.options.seed),
+    roles: new Map(scoring.map((p) => [p.pid, p.role])),
+    profiledPids: scoring.map((p) => p.pid),
+    notes: sys.notes,
+    stop: () => sys.stop(),
+  };
+};
+
+/** The process group of a pid (Linux /proc), or undefined when the process is gone or /proc is absent. */
+export function processGroupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgrp = Number(fields[2]);
+    return Number.isInteger(pgrp) && pgrp > 0 ? pgrp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function exists(target: number): boolean {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signal(target: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(target, sig);
+  } catch {
+    // gone already
+  }
+}
+
+export interface StopOutcome {
+  /** Time from the signal until every profiled process had exited (ms). */
+  finishMs: number;
+  /** True when they had to be killed: the tool's output is then likely incomplete. */
+  killed: boolean;
+}
+
+/**
+ * Stop the profiled processes the way their profilers expect, and wait (up to `timeoutMs`, while the tool
+ * writes and renders its output) until every process of their groups has exited. With `request` the tool is
+ * asked first (clinic's --on-port stop file) and SIGINT follows only if they are still there after 30 s;
+ * without it, SIGINT goes to each process group at once. After the timeout the groups are killed.
+ */
+export async function stopProfiled(pids: readonly number[], timeoutMs: number, request?: () => void): Promise<StopOutcome> {
+  const t0 = Date.now();
+  // Negative numbers: a process group; a pid whose group cannot be read is signalled alone.
+  const targets = [...new Set(pids.map((pid) => { const g = processGroupOf(pid); return g === undefined ? pid : -g; }))];
+  const gone = () => targets.every((t) => !exists(t));
+  if (request !== undefined) {
+    request();
+    const asked = await waitUntil(gone, Math.min(30_000, timeoutMs / 2), 'the profiled processes to exit', 100).then(() => true, () => false);
+    if (asked) return { finishMs: Date.now() - t0, killed: false };
+  }
+  for (const t of targets) signal(t, 'SIGINT');
+  try {
+    await waitUntil(gone, Math.max(1000, timeoutMs - (Date.now() - t0)), 'the profiled processes to exit', 100);
+    return { finishMs: Date.now() - t0, killed: false };
+  } catch {
+    for (const t of targets) signal(t, 'SIGKILL');
+    await waitUntil(gone, 5000, 'the killed processes to go', 50).catch(() => undefined);
+    return { finishMs: Date.now() - t0, killed: true };
+  }
+}

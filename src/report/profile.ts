@@ -1,0 +1,198 @@
+// Renderers of the profile suite's results (profile.json): a terminal summary and Markdown. Both read the same
+// plain data, and every sentence is built from the extracted figures: the shares of the frame groups, the
+// top functions, clinic doctor's category.
+
+import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData, type ProfileSummary } from './schema/profile.js';
+
+type CompletedCase = Extract<ProfileCase, { state: 'completed' }>;
+
+const pct = (f: number) => `${(f * 100).toFixed(f > 0 && f < 0.1 ? 1 : 0)}%`;
+const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)} ms` : `${(us / 1000).toFixed(1)} ms`);
+
+/** The summary that speaks for a case: all workers merged, else the busiest main-thread profile. */
+export function primarySummary(c: CompletedCase): ProfileSummary | undefined {
+  const merged = c.summaries.find((s) => s.process.startsWith('all '));
+  if (merged !== undefined) return merged;
+  const main = c.summaries.filter((s) => !/ thread \d+/.test(s.process));
+  const pool = main.length > 0 ? main : c.summaries;
+  return [...pool].sort((a, b) => b.total - a.total)[0];
+}
+
+/** "86% blocked waiting, 6% idle, 4% node internals": the groups of at least `min`, largest first. */
+export function groupSentence(s: ProfileSummary, min = 0.05, most = 3): string {
+  const parts = s.groups.filter((g) => g.fraction >= min).slice(0, most);
+  if (parts.length === 0) return s.total === 0 ? 'no samples' : `${pct(s.groups[0]!.fraction)} ${FRAME_GROUP_LABELS[s.groups[0]!.group]}`;
+  return parts.map((g) => `${pct(g.fraction)} ${FRAME_GROUP_LABELS[g.group]}`).join(', ');
+}
+
+function share(s: ProfileSummary, g: FrameGroup): number {
+  return s.groups.find((x) => x.group === g)?.fraction ?? 0;
+}
+
+function unitWord(s: ProfileSummary): string {
+  return s.unit === 'bytes' ? 'sampled live bytes' : 'samples';
+}
+
+function sourceLabel(s: ProfileSummary): string {
+  switch (s.source) {
+    case 'v8-cpuprofile':
+      return 'V8 CPU profile';
+    case 'v8-tick-log':
+      return 'V8 tick log';
+    case 'clinic-flame-samples':
+      return 'clinic flame samples';
+    case 'v8-heap-profile':
+      return 'V8 heap profile';
+    case 'perf-script':
+      return 'perf (on-CPU only)';
+  }
+}
+
+/**
+ * Sentences comparing the request paths, built from the figures: for each tool that profiled both paths, what
+ * each path's samples were doing, and clinic doctor's category for each.
+ */
+export function profileFindings(data: ProfileData): string[] {
+  const out: string[] = [];
+  const done = data.cases.filter((c): c is CompletedCase => c.state === 'completed');
+  const groups = new Map<string, CompletedCase[]>();
+  for (const c of done) {
+    const k = `${c.tool}|${c.service}|${c.predict}|${c.kernel ?? ''}|${c.topology}`;
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  for (const cases of groups.values()) {
+    const sync = cases.find((c) => c.path === 'sync');
+    const async = cases.find((c) => c.path === 'async');
+    const first = cases[0]!;
+    const what = `${first.tool}, ${first.service === 'model' ? 'model API alone, ' : ''}${first.predict} predict${first.kernel === undefined ? '' : ` (${first.kernel})`}${first.topology === 'single' ? '' : `, ${first.topology}`}`;
+    if (first.tool === 'doctor') {
+      const part = (c: CompletedCase | undefined, name: string) =>
+        c === undefined ? undefined : c.doctor === undefined ? `${name} path: no verdict` : `${name} path → ${c.doctor.category} (${c.doctor.title})`;
+      const parts = [part(sync, 'sync'), part(async, 'async')].filter((x): x is string => x !== undefined);
+      out.push(`clinic doctor (${first.service === 'model' ? 'model API alone, ' : ''}${first.predict} predict): ${parts.join('; ')}.`);
+      continue;
+    }
+    const ss = sync === undefined ? undefined : primarySummary(sync);
+    const as = async === undefined ? undefined : primarySummary(async);
+    if (ss === undefined && as === undefined) continue;
+    if (ss !== undefined && as !== undefined && ss.unit === 'samples' && as.unit === 'samples') {
+      const syncBlocked = share(ss, 'blocked');
+      const asyncBlocked = share(as, 'blocked');
+      let because = '';
+      if (syncBlocked >= 0.3 && asyncBlocked < 0.05) {
+        because = `: the sync thread sleeps in Atomics.wait while each upstream call is in flight, so ${pct(syncBlocked)} of its time is waiting with requests queued behind it; the async thread waits in the event loop (${pct(share(as, 'idle'))} idle) and serves other requests meanwhile`;
+      } else if (ss.blockedDetection === 'not-possible' || as.blockedDetection === 'not-possible') {
+        because = ' (this data cannot tell a blocked wait from running code)';
+      }
+      out.push(`${what}: the sync path spends ${groupSentence(ss)} of its ${unitWord(ss)}; the async path ${groupSentence(as)}${because}.`);
+      continue;
+    }
+    for (const [c, s] of [
+      [sync, ss],
+      [async, as],
+    ] as const) {
+      if (c !== undefined && s !== undefined) out.push(`${what}, ${c.path} path: ${groupSentence(s)} of its ${unitWord(s)}; top: ${topLine(s, 1)}.`);
+    }
+  }
+  for (const c of data.cases) if (c.state === 'errored') out.push(`${c.id}: ${c.tool} failed: ${c.error.message.split('\n')[0]}`);
+  return out;
+}
+
+function topLine(s: ProfileSummary, n: number): string {
+  return s.topFunctions
+    .slice(0, n)
+    .map((f) => `${f.name} ${pct(f.selfFraction)}${f.location === '' ? '' : ` (${shortLocation(f.location)})`}`)
+    .join(', ');
+}
+
+/** The last two path segments of a location, enough to recognise it. */
+export function shortLocation(loc: string): string {
+  const parts = loc.split('/');
+  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : loc;
+}
+
+function loadLine(c: CompletedCase): string {
+  const l = c.load;
+  const failed = l.failures.errors + l.failures.timeouts + l.failures.non2xx + l.failures.resets;
+  return `${l.requests} requests in ${(l.durationMs / 1000).toFixed(1)} s (${l.requestsPerSec} req/s), latency p50 ${ms(l.latencyP50Us)} p99 ${ms(l.latencyP99Us)}${failed > 0 ? `, ${failed} failed` : ''}`;
+}
+
+function mainArtefacts(c: CompletedCase): string[] {
+  return c.artefacts.filter((a) => a.kind !== 'data').map((a) => a.path);
+}
+
+/** A short terminal summary (stdout): one block per case, then the findings. */
+export function renderProfileTerminal(data: ProfileData): string {
+  const s = data.settings;
+  const lines: string[] = [];
+  lines.push(`servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`);
+  lines.push(`run folder: ${data.outDir}`);
+  lines.push(`tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`);
+  if (data.interrupted === true) lines.push('INTERRUPTED: the cases below are those finished before the interrupt');
+  for (const c of data.cases) {
+    lines.push('');
+    if (c.state !== 'completed') {
+      lines.push(`${c.id}: ${c.state.toUpperCase()}: ${c.state === 'errored' ? c.error.message : c.reason}`);
+      continue;
+    }
+    lines.push(`${c.id}  ${loadLine(c)}`);
+    for (const sm of c.summaries) {
+      lines.push(`  ${sm.process} · ${sourceLabel(sm)} · ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ', whole process'}`);
+      lines.push(`    ${groupSentence(sm, 0.01, 6)}`);
+      lines.push(`    top: ${topLine(sm, 4)}`);
+    }
+    if (c.doctor !== undefined) {
+      const i = c.doctor.issues;
+      lines.push(`  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, handles ${i.handles}, loop utilization ${i.loopUtilization})`);
+    }
+    for (const a of mainArtefacts(c)) lines.push(`  → ${a}`);
+    for (const w of c.warnings) lines.push(`  warning: ${w}`);
+  }
+  const findings = profileFindings(data);
+  if (findings.length > 0) {
+    lines.push('', 'Findings:');
+    for (const f of findings) lines.push(`- ${f}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const mdEsc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+
+/** Markdown: findings first, then per case its load, groups and top functions (for the README and reports). */
+export function renderProfileMarkdown(data: ProfileData): string {
+  const s = data.settings;
+  const out: string[] = [];
+  out.push(`## Profiles: where the time goes (${s.service === 'model' ? 'model API alone, ' : ''}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`, '');
+  out.push(`Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). Summaries are extracted from the profile data; shares are of ${'samples'} (bytes for the heap profile).`, '');
+  const findings = profileFindings(data);
+  if (findings.length > 0) {
+    out.push(...findings.map((f) => `- ${f}`), '');
+  }
+  for (const c of data.cases) {
+    out.push(`### ${c.id}`, '');
+    if (c.state !== 'completed') {
+      out.push(`**${c.state}**: ${mdEsc(c.state === 'errored' ? c.error.message : c.reason).replace(/\n/g, '  \n')}`, '');
+      continue;
+    }
+    out.push(`Load: ${loadLine(c)}.`, '');
+    if (c.doctor !== undefined) {
+      const i = c.doctor.issues;
+      out.push(`clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`, '');
+    }
+    for (const sm of c.summaries) {
+      out.push(`**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`, '');
+      out.push('| group | share |', '|---|---:|');
+      for (const g of sm.groups.filter((x) => x.weight > 0)) out.push(`| ${FRAME_GROUP_LABELS[g.group]} | ${pct(g.fraction)} |`);
+      out.push('');
+      out.push('| top functions by self | where | group | self | inclusive |', '|---|---|---|---:|---:|');
+      for (const f of sm.topFunctions.slice(0, 8)) {
+        out.push(`| ${mdEsc(f.name)} | ${mdEsc(shortLocation(f.location))} | ${FRAME_GROUP_LABELS[f.group]} | ${pct(f.selfFraction)} | ${pct(f.inclusiveFraction)} |`);
+      }
+      out.push('');
+    }
+    const arts = mainArtefacts(c);
+    if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => `\`${a}\``).join(', ')}.`, '');
+    for (const w of c.warnings) out.push(`> warning: ${mdEsc(w)}`, '');
+  }
+  return `${out.join('\n')}\n`;
+}
