@@ -27,6 +27,11 @@ describe('validity rules', () => {
     expect(failed({ ...good, generatorCpuCores: 0.95, generatorThreads: 2 })).toEqual([]);
   });
 
+  it("fails a generator whose event loop is saturated even below one core of CPU", () => {
+    expect(failed({ ...good, generatorCpuCores: 0.7, generatorEventLoopUtilization: 0.99 })).toEqual(['generator-cpu']);
+    expect(failed({ ...good, generatorCpuCores: 0.7, generatorEventLoopUtilization: 0.5 })).toEqual([]);
+  });
+
   it('applies generator-on-time to open-loop runs only', () => {
     const closed = checkValidity(good).rules.find((r) => r.rule === 'generator-on-time');
     expect(closed?.applies).toBe(false);

@@ -97,6 +97,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
       failures: result.failures.total,
       generatorCpuCores: result.generator.cpuCores,
       generatorThreads: result.generator.threads,
+      generatorEventLoopUtilization: result.generator.eventLoopUtilization,
       ...(result.open === undefined ? {} : { open: { scheduled: result.open.scheduled, lateByGenerator: result.open.lateSends.byCause.generator } }),
     },
     req.limits,
