@@ -30,10 +30,27 @@ async function timeCalls(kernel: Kernel, arg: KernelArg, calls: number): Promise
   return Number(process.hrtime.bigint() - t0) / calls;
 }
 
+/** An odd size, so the warm-up also runs the kernels' remainder loops (see chooseBatch). */
+const WARM_N = 1003;
+
+/**
+ * Warm the JIT up on a small input of the same type before the kernel ever sees the real one: many calls
+ * give V8 type feedback for every branch (WARM_N is odd, so the remainder loops run too) and get the
+ * whole function optimized. Without this, the first call at n = 1e7 gets its main loop OSR-compiled with
+ * no feedback for the remainder loop; that code then deopts at the end of every later call (hundreds of
+ * deopts in --trace-deopt) and the typed kernel runs 5x slower in some processes and not in others: the
+ * tiering pipeline measured instead of the kernel.
+ */
+async function warmUpSmall(kernel: Kernel, small: KernelArg, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  do await timeCalls(kernel, small, 16);
+  while (performance.now() < until);
+}
+
 /**
  * Calls per sample so that one sample lasts about targetNs: short calls are timed in batches, so the
- * clock's own cost (tens of ns) stays negligible. Warms the kernel up first (the JIT tiers a JS loop up
- * over its first calls), then times growing batches until a timing lasts 1 ms.
+ * clock's own cost (tens of ns) stays negligible. Calls the kernel on the real input for warmupMs first
+ * (at least once), then times growing batches until a timing lasts 1 ms.
  */
 async function chooseBatch(kernel: Kernel, arg: KernelArg, targetNs: number, warmupMs: number): Promise<number> {
   const warmUntil = performance.now() + warmupMs;
@@ -53,6 +70,7 @@ async function measureKernel(kernel: Kernel, position: number, values: Float64Ar
   const availability = kernel.availability();
   if (!availability.available) return { ...base, state: 'skipped', reason: `native: unavailable (${availability.reason})` };
   try {
+    await warmUpSmall(kernel, kernel.prepare(values.subarray(0, Math.min(values.length, WARM_N))), Math.max(10, job.warmupMs / 2));
     const arg = kernel.prepare(values);
     const result = kernel.mode === 'sync' ? kernel.mean(arg) : await kernel.mean(arg);
     if (!agreesWithReference(result, reference, tolerance)) {
