@@ -53,7 +53,7 @@ fn read_lanes<const L: usize>(xs: &[u64]) -> u64 {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use crate::isa::split_aligned;
+    use crate::isa::{prefetch_next_page, split_aligned, PAGE};
     use std::arch::x86_64::*;
 
     /// One x86 read loop: 8 vector XOR accumulators over a 64-byte-aligned body, then the rest.
@@ -64,19 +64,26 @@ mod x86 {
                 const W: usize = $width;
                 let (head, body, tail) = split_aligned(xs, 64, 8 * W);
                 let mut acc: [$vec; 8] = [$zero(); 8];
-                // Four streams side by side, as the mean kernel reads (see mean.rs).
+                // Four streams side by side, each prefetching its next page, as the mean kernel reads
+                // (see mean.rs).
                 let part = body.len() / 4;
                 if part > 0 {
                     let (q01, q23) = body.split_at(2 * part);
                     let ((q0, q1), (q2, q3)) = (q01.split_at(part), q23.split_at(part));
-                    let s0 = q0.chunks_exact(2 * W);
-                    let (s1, s2, s3) = (q1.chunks_exact(2 * W), q2.chunks_exact(2 * W), q3.chunks_exact(2 * W));
-                    for (((c0, c1), c2), c3) in s0.zip(s1).zip(s2).zip(s3) {
-                        for (k, c) in [c0, c1, c2, c3].into_iter().enumerate() {
-                            let p = c.as_ptr();
-                            // SAFETY: each chunk holds 2*W u64s: elements 0..W and W..2W.
-                            acc[2 * k] = $xor(acc[2 * k], unsafe { $load(p.cast()) });
-                            acc[2 * k + 1] = $xor(acc[2 * k + 1], unsafe { $load(p.add(W).cast()) });
+                    let pages = q0.chunks(PAGE).zip(q1.chunks(PAGE)).zip(q2.chunks(PAGE)).zip(q3.chunks(PAGE));
+                    for (((p0, p1), p2), p3) in pages {
+                        for page in [p0, p1, p2, p3] {
+                            prefetch_next_page(page.as_ptr());
+                        }
+                        let s0 = p0.chunks_exact(2 * W);
+                        let (s1, s2, s3) = (p1.chunks_exact(2 * W), p2.chunks_exact(2 * W), p3.chunks_exact(2 * W));
+                        for (((c0, c1), c2), c3) in s0.zip(s1).zip(s2).zip(s3) {
+                            for (k, c) in [c0, c1, c2, c3].into_iter().enumerate() {
+                                let p = c.as_ptr();
+                                // SAFETY: each chunk holds 2*W u64s: elements 0..W and W..2W.
+                                acc[2 * k] = $xor(acc[2 * k], unsafe { $load(p.cast()) });
+                                acc[2 * k + 1] = $xor(acc[2 * k + 1], unsafe { $load(p.add(W).cast()) });
+                            }
                         }
                     }
                 }

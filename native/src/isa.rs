@@ -133,6 +133,21 @@ pub fn compiled_features() -> Vec<&'static str> {
     out
 }
 
+/// Elements of 8 bytes per 4 KiB page: the unit at which the kernels prefetch ahead.
+pub const PAGE: usize = 4096 / 8;
+
+/// Hint the CPU to start loading the line one page (4 KiB) after `p` into L2. The hardware prefetcher
+/// stops at page boundaries; this gets the next page's address translation and first line under way
+/// early. A prefetch never faults, so a pointer past the end of the data is harmless.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub fn prefetch_next_page<T>(p: *const T) {
+    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
+    // SAFETY: prefetch is a hint; it does not fault on any address (wrapping_add avoids UB from
+    // pointer arithmetic past the allocation).
+    unsafe { _mm_prefetch::<_MM_HINT_T1>(p.cast::<i8>().wrapping_add(4096)) };
+}
+
 /// Split `xs` into a head, a body that starts at a `align_bytes` boundary and holds a multiple of `block`
 /// elements, and a tail. Vector loads that straddle two cache lines cost about twice as much, and
 /// JavaScript's allocator only promises 8- or 16-byte alignment, so the kernels peel a short head first.
