@@ -9,6 +9,7 @@ import { toErrorInfo } from '../errors.js';
 import { runHardwareSuite } from '../env/index.js';
 import { runKernelsSuite } from '../kernels/suite.js';
 import { runLoadSuite } from '../load/suite.js';
+import { runProfileSuite } from '../profile/suite.js';
 import { parseChoiceList } from '../options.js';
 import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../paths.js';
 import { onShutdown } from '../processes.js';
@@ -52,7 +53,7 @@ const RUNNERS: Record<SuiteName, SuiteRunner | undefined> = {
   hardware: (ctx) => runHardwareSuite({ env: ctx.env, ...(ctx.quick ? { bandwidthRepeats: 3, noiseWindowMs: 500 } : {}) }),
   kernels: (ctx) => runKernelsSuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
   load: (ctx) => runLoadSuite({ quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
-  profile: undefined, // wired when the profile suite lands
+  profile: (ctx) => runProfileSuite({ outDir: join(ctx.profilesDir, ctx.stamp), ...(ctx.quick ? { durationMs: 5000 } : {}) }),
   serving: undefined,
 };
 

@@ -9,11 +9,13 @@ import { parseChoice } from '../options.js';
 import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
 import { renderKernelsMarkdown, renderKernelsTable } from '../report/kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
+import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
 import { SCHEMA_VERSION, type ResultEnvelope, type ResultKind } from '../report/schema.js';
 import type { HardwareData } from '../report/schema/hardware.js';
 import type { KernelsData } from '../report/schema/kernels.js';
 import type { LoadData } from '../report/schema/load.js';
+import type { ProfileData } from '../report/schema/profile.js';
 import { writeFileAtomic } from '../report/write.js';
 import { Marked } from 'marked';
 
@@ -75,8 +77,10 @@ export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: Fo
       const d = r.data as LoadData;
       return format === 'md' ? renderLoadMarkdown(d) : format === 'html' ? wrapHtml('servebench load', renderLoadMarkdown(d)) : renderLoadTerminal(d);
     }
-    case 'profile':
-      throw new ServebenchError('SB_ERR_INPUT', 'profile results are not renderable yet');
+    case 'profile': {
+      const d = r.data as ProfileData;
+      return format === 'md' ? renderProfileMarkdown(d) : format === 'html' ? wrapHtml('servebench profile', renderProfileMarkdown(d)) : renderProfileTerminal(d);
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import type { ResultEnvelope } from './schema.js';
 import { renderHardwareMarkdown } from './hardware.js';
 import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
+import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
 import { envSummaryLines } from './env.js';
 
 export type BenchResults = ResultEnvelope<'bench', BenchData>;
@@ -21,6 +22,9 @@ export function collectFlags(data: BenchData): Array<Flag & { suite: string }> {
   add('hardware', data.sections.hardware?.flags);
   add('kernels', data.sections.kernels?.flags);
   add('load', data.sections.load?.flags);
+  for (const c of data.sections.profile?.cases ?? []) {
+    if (c.state === 'errored') out.push({ suite: 'profile', subject: c.id, kind: 'errored', message: c.error.message });
+  }
   return out;
 }
 
@@ -56,6 +60,8 @@ export function findings(data: BenchData): string[] {
     }
     for (const g of l.goals) out.push(`load: ${g.description}: ${g.detail} (${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}).`);
   }
+  const p = data.sections.profile;
+  if (p !== undefined) for (const f of profileFindings(p)) out.push(`profile: ${f}`);
   return out;
 }
 
@@ -100,6 +106,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
   }
   if (sec.kernels !== undefined) parts.push(shiftHeadings(renderKernelsMarkdown(sec.kernels), 1));
   if (sec.load !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.load), 1));
+  if (sec.profile !== undefined) parts.push(shiftHeadings(renderProfileMarkdown(sec.profile), 1));
   return `${parts.join('\n').trimEnd()}\n`;
 }
 
@@ -150,6 +157,7 @@ export function renderBenchTerminal(r: BenchResults): string {
   const sec = d.sections;
   if (sec.kernels !== undefined) parts.push(renderKernelsTable(sec.kernels));
   if (sec.load !== undefined) parts.push(renderLoadTerminal(sec.load));
+  if (sec.profile !== undefined) parts.push(renderProfileTerminal(sec.profile));
   parts.push('suites:');
   for (const s of d.suites) parts.push(`  ${suiteLine(s)}`);
   const f = findings(d);
