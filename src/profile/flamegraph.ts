@@ -83,6 +83,8 @@ export function renderFlameGraphHtml(profile: StackProfile, options: FlameGraphO
     })
     .join('\n');
   const legend = (Object.keys(GROUP_COLOURS) as FrameGroup[])
+    // With a summary, only the groups that hold samples; without one, the whole key.
+    .filter((g) => options.summary === undefined || (options.summary.groups.find((x) => x.group === g)?.weight ?? 0) > 0)
     .map((g) => {
       const share = options.summary?.groups.find((x) => x.group === g);
       return `<span class="lg"><i style="background:${GROUP_COLOURS[g]}"></i>${esc(GROUP_LABELS[g])}${share === undefined ? '' : ` ${pct(share.fraction)}`}</span>`;

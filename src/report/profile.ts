@@ -111,6 +111,16 @@ export function shortLocation(loc: string): string {
   return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : loc;
 }
 
+/** Doctor's four memory verdicts in one word when they agree, else each one that is not 'none'. */
+function memoryWord(m: Record<string, string>): string {
+  const values = Object.values(m);
+  if (values.length > 0 && values.every((v) => v === values[0])) return values[0]!;
+  return Object.entries(m)
+    .filter(([, v]) => v !== 'none')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
 function loadLine(c: CompletedCase): string {
   const l = c.load;
   const failed = l.failures.errors + l.failures.timeouts + l.failures.non2xx + l.failures.resets;
@@ -143,7 +153,7 @@ export function renderProfileTerminal(data: ProfileData): string {
     }
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
-      lines.push(`  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, handles ${i.handles}, loop utilization ${i.loopUtilization})`);
+      lines.push(`  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, memory ${memoryWord(i.memory)}, handles ${i.handles}, loop utilization ${i.loopUtilization})`);
     }
     for (const a of mainArtefacts(c)) lines.push(`  → ${a}`);
     for (const w of c.warnings) lines.push(`  warning: ${w}`);
@@ -177,7 +187,7 @@ export function renderProfileMarkdown(data: ProfileData): string {
     out.push(`Load: ${loadLine(c)}.`, '');
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
-      out.push(`clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`, '');
+      out.push(`clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, memory: ${memoryWord(i.memory)}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`, '');
     }
     for (const sm of c.summaries) {
       out.push(`**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`, '');
