@@ -37,6 +37,8 @@ describe('validity rules', () => {
     expect(closed?.applies).toBe(false);
     expect(failed({ ...good, open: { scheduled: 1000, lateByGenerator: 50 } })).toEqual(['generator-on-time']);
     expect(failed({ ...good, open: { scheduled: 1000, lateByGenerator: 5 } })).toEqual([]);
+    // One or two late sends in a short, slow run are tolerated.
+    expect(failed({ ...good, open: { scheduled: 30, lateByGenerator: 2 } })).toEqual([]);
   });
 
   it('counts each request once in the error budget (non-2xx are completed responses and failures)', () => {

@@ -70,7 +70,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
       durationMs: req.durationMs,
       timeoutMs: req.timeoutMs,
       minRequests: req.limits.minRequests,
-      maxWindowMs: req.durationMs * 4,
+      maxWindowMs: req.durationMs * 6,
       ...(req.binMs === undefined ? {} : { binMs: req.binMs }),
       ...(req.amount === undefined ? {} : { amount: req.amount }),
       ...(req.signal === undefined ? {} : { signal: req.signal }),

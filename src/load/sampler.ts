@@ -38,13 +38,15 @@ export class ServerSampler {
   private series: ProcSeries[] = [];
   private timer: NodeJS.Timeout | undefined;
   private active = false;
+  /** The listed processes and their descendants, found once: scanning /proc takes a few ms. */
+  private readonly followed: SampledProcess[];
 
   constructor(
-    private readonly processes: readonly SampledProcess[],
+    processes: readonly SampledProcess[],
     metrics?: MetricsSource,
     private readonly intervalMs: number = DEFAULT_SAMPLE_INTERVAL_MS,
     /** Also sample the descendants of the listed processes (nginx workers, a profiler's child). @default true */
-    private readonly includeDescendants = true,
+    includeDescendants = true,
   ) {
     this.unsubscribe = metrics?.((m) => {
       this.latest.set(m.pid, m);
@@ -54,19 +56,19 @@ export class ServerSampler {
         this.windowMetrics.set(m.pid, list);
       }
     });
+    const listed = new Set(processes.map((p) => p.pid));
+    this.followed = [...processes];
+    if (includeDescendants) {
+      const parentRole = new Map(processes.map((p) => [p.pid, p.role]));
+      for (const d of descendantsOf([...listed])) {
+        if (listed.has(d.pid)) continue;
+        this.followed.push({ role: `${parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
+      }
+    }
   }
 
   startWindow(): void {
-    const listed = new Set(this.processes.map((p) => p.pid));
-    const procs: SampledProcess[] = [...this.processes];
-    if (this.includeDescendants) {
-      const parentRole = new Map(this.processes.map((p) => [p.pid, p.role]));
-      for (const d of descendantsOf([...listed])) {
-        if (listed.has(d.pid)) continue;
-        procs.push({ role: `${parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
-      }
-    }
-    this.series = procs.map((proc) => ({ proc, points: [], gone: false }));
+    this.series = this.followed.map((proc) => ({ proc, points: [], gone: false }));
     this.baseline = new Map(this.latest);
     this.windowMetrics = new Map();
     this.active = true;

@@ -88,8 +88,7 @@ function stepInfo(index: number, unit: Unit, load: number, label?: string): Step
 /** Two significant digits, at least 1: readable rates such as 5.5, 11, 22, 45, 90. */
 export function roundRate(x: number): number {
   if (!(x > 0)) return 1;
-  const mag = 10 ** Math.floor(Math.log10(x) - 1);
-  return Math.max(1, Math.round(x / mag) * mag);
+  return Math.max(1, Number(x.toPrecision(2)));
 }
 
 const isCompleted = (r: LoadRun): r is Extract<LoadRun, { state: 'completed' }> => r.state === 'completed';
@@ -195,8 +194,11 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
         stoppedBecause = `throughput stopped growing at ${run.step.label}: ${prevRps.toFixed(1)} -> ${run.rps.toFixed(1)} rps (< +${Math.round(def.minGrowth * 100)}%)`;
         break;
       }
-      if (unit === 'rps' && run.rps < load * def.minAchievedShare) {
-        stoppedBecause = `could not keep up at ${run.step.label}: ${run.rps.toFixed(1)} rps achieved (< ${Math.round(def.minAchievedShare * 100)}% of the target)`;
+      // Compared with the arrivals actually scheduled in the window (a short Poisson window holds a
+      // random number of them), not with the nominal rate.
+      const offered = run.open !== undefined && run.windowMs > 0 ? (run.open.scheduled * 1000) / run.windowMs : load;
+      if (unit === 'rps' && run.rps < offered * def.minAchievedShare) {
+        stoppedBecause = `could not keep up at ${run.step.label}: ${run.rps.toFixed(1)} rps completed of ${offered.toFixed(1)} offered (< ${Math.round(def.minAchievedShare * 100)}%)`;
         break;
       }
       breaking = { load, loadUnit: unit, rps: run.rps, p99Us: run.latencyUs.p99, runId: run.id };

@@ -57,7 +57,7 @@ export const RULE_DESCRIPTIONS: Record<ValidityRuleName, (l: ValidityLimits) => 
   }),
   'generator-on-time': (l) => ({
     limit: l.maxGeneratorLateFraction,
-    description: `open loop: at most ${pct(l.maxGeneratorLateFraction)} of sends were late because the generator itself was busy`,
+    description: `open loop: at most ${pct(l.maxGeneratorLateFraction)} of sends (or 2) were late because the generator itself was busy`,
   }),
   'error-budget': (l) => ({ limit: l.errorBudget, description: `at most ${pct(l.errorBudget)} of requests failed` }),
 };
@@ -96,7 +96,8 @@ export function checkValidity(facts: ValidityFacts, limits: ValidityLimits = DEF
   add(
     'generator-on-time',
     facts.open !== undefined,
-    lateFraction <= limits.maxGeneratorLateFraction,
+    // A couple of late sends (a GC pause) do not condemn a short, slow run.
+    lateFraction <= limits.maxGeneratorLateFraction || (facts.open?.lateByGenerator ?? 0) <= 2,
     round(lateFraction),
     limits.maxGeneratorLateFraction,
     `${pct(lateFraction)} of sends late because the generator was busy (> ${pct(limits.maxGeneratorLateFraction)})`,

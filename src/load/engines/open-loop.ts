@@ -74,8 +74,9 @@ async function runOpenLoop(
   let abortPump: (() => void) | undefined;
 
   const schedule = createArrivals(rateRps, arrivals, seed);
-  // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum.
-  const wanted = options.minRequests ?? 0;
+  // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum
+  // (with a margin: a Poisson window holds a random number of arrivals).
+  const wanted = (options.minRequests ?? 0) * 1.5;
   const durationMs = options.amount !== undefined ? Math.ceil((options.amount / rateRps) * 1000) : Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
   const t0 = performance.now();
   const windowStart = t0 + options.warmupMs;
@@ -186,7 +187,8 @@ async function runOpenLoop(
   const pump = () => {
     timer = undefined;
     let now = performance.now();
-    if (!windowStarted && now >= windowStart) startWindow();
+    // The window's start hooks (server sampling) run after this tick's sends, so they never delay one.
+    const crossing = !windowStarted && now >= windowStart;
     if (scheduling && now >= windowEnd) {
       scheduling = false;
     }
@@ -206,6 +208,7 @@ async function runOpenLoop(
       nextAt = t0 + schedule.next();
       now = performance.now();
     }
+    if (crossing) startWindow();
     if (!scheduling) {
       if (now >= windowEnd) endWindow();
       else timer = setTimeout(pump, Math.max(0, Math.ceil(windowEnd - now)));

@@ -45,7 +45,7 @@ export interface EngineRunOptions {
    * @default 0
    */
   minRequests?: number;
-  /** Longest the window may be extended to, ms. @default 4 x durationMs */
+  /** Longest the window may be extended to, ms. @default 4 x durationMs (the runner passes 6 x) */
   maxWindowMs?: number;
   /**
    * End the window once this many requests have completed or failed in it, instead of after durationMs
