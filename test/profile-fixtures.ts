@@ -35,7 +35,8 @@ export function fixtureTarget(opts: { workers?: number } = {}): StartTarget {
     return {
       request: { url: `http://127.0.0.1:${port}/score`, method: 'POST', headers: { 'content-type': 'application/json' }, bodies: ['{"entity":"e1"}'] },
       roles,
-      profiledPids: [proc.pid],
+      // The node process itself (the primary for a cluster), not the profiler wrapping it.
+      profiledPids: [...roles].filter(([, role]) => role !== 'fixture-worker').map(([pid]) => pid),
       notes: [],
       stop: () => sup.stopAll(),
     };

@@ -1,7 +1,7 @@
 // What the profile suite profiles: the serving system, started with its scoring process(es) under a profiler
 // (startSystem's wrapScoring hook), and the one way to stop the profiled processes so the tools write their
-// output: SIGINT to their process groups (what Ctrl-C in a terminal does, and what 0x, clinic, --cpu-prof
-// and perf all expect), then waiting until every process of those groups has exited.
+// output: one SIGINT to each profiled node process (0x, clinic, --cpu-prof and perf all finish when their
+// workload exits), then waiting until every process of their groups, the tools included, has exited.
 
 import { readFileSync } from 'node:fs';
 import { waitUntil } from '../processes.js';
@@ -30,7 +30,10 @@ export interface StartedTarget {
   request: HttpTarget;
   /** pid -> role of the processes running under the profiler (for labels). */
   roles: Map<number, string>;
-  /** Processes whose process groups hold everything the profiler runs. */
+  /**
+   * The profiled node processes themselves (not their wrappers): each gets the stop signal, and the suite
+   * waits until their process groups (wrapper and tool included) are empty. For a cluster, the primary.
+   */
   profiledPids: number[];
   notes: string[];
   /** Stop everything (safe to call twice). */
@@ -62,7 +65,7 @@ export const startServingTarget: StartTarget = async (options, wrap) => {
     return {
       request: { url: api.predictUrl, method: 'POST', headers: { 'content-type': 'application/json' }, bodies },
       roles: new Map(profiled.map((p) => [p.pid, p.role])),
-      profiledPids: profiled.map((p) => p.pid),
+      profiledPids: signalled(profiled),
       notes: api.notes,
       stop: () => api.stop(),
     };
@@ -72,11 +75,17 @@ export const startServingTarget: StartTarget = async (options, wrap) => {
   return {
     request: scoringTarget(sys.scoringUrl, sys.options.entities, sys.options.seed),
     roles: new Map(scoring.map((p) => [p.pid, p.role])),
-    profiledPids: scoring.map((p) => p.pid),
+    profiledPids: signalled(scoring),
     notes: sys.notes,
     stop: () => sys.stop(),
   };
 };
+
+/** The processes that get the stop signal: a cluster's primary (it stops its workers), else each process. */
+function signalled(procs: readonly { pid: number; role: string }[]): number[] {
+  const primaries = procs.filter((p) => p.role.endsWith('-primary'));
+  return (primaries.length > 0 ? primaries : procs).map((p) => p.pid);
+}
 
 /** The process group of a pid (Linux /proc), or undefined when the process is gone or /proc is absent. */
 export function processGroupOf(pid: number): number | undefined {
@@ -117,26 +126,29 @@ export interface StopOutcome {
 
 /**
  * Stop the profiled processes the way their profilers expect, and wait (up to `timeoutMs`, while the tool
- * writes and renders its output) until every process of their groups has exited. With `request` the tool is
- * asked first (clinic's --on-port stop file) and SIGINT follows only if they are still there after 30 s;
- * without it, SIGINT goes to each process group at once. After the timeout the groups are killed.
+ * writes and renders its output) until every process of their process groups (the tool and its launcher
+ * included) has exited. SIGINT goes to each profiled node process itself, once: not to the whole group,
+ * because clinic relays a SIGINT it gets to its child, and a second SIGINT arriving while node tears down
+ * kills it before the trace-event log is written. With `request` the tool is asked first (clinic's
+ * --on-port stop file) and SIGINT follows only if the processes are still there after 30 s. After the
+ * timeout the groups are killed.
  */
 export async function stopProfiled(pids: readonly number[], timeoutMs: number, request?: () => void): Promise<StopOutcome> {
   const t0 = Date.now();
-  // Negative numbers: a process group; a pid whose group cannot be read is signalled alone.
-  const targets = [...new Set(pids.map((pid) => { const g = processGroupOf(pid); return g === undefined ? pid : -g; }))];
-  const gone = () => targets.every((t) => !exists(t));
+  // Negative numbers: a process group; a pid whose group cannot be read is watched alone.
+  const groups = [...new Set(pids.map((pid) => { const g = processGroupOf(pid); return g === undefined ? pid : -g; }))];
+  const gone = () => groups.every((t) => !exists(t));
   if (request !== undefined) {
     request();
     const asked = await waitUntil(gone, Math.min(30_000, timeoutMs / 2), 'the profiled processes to exit', 100).then(() => true, () => false);
     if (asked) return { finishMs: Date.now() - t0, killed: false };
   }
-  for (const t of targets) signal(t, 'SIGINT');
+  for (const pid of pids) signal(pid, 'SIGINT');
   try {
     await waitUntil(gone, Math.max(1000, timeoutMs - (Date.now() - t0)), 'the profiled processes to exit', 100);
     return { finishMs: Date.now() - t0, killed: false };
   } catch {
-    for (const t of targets) signal(t, 'SIGKILL');
+    for (const t of groups) signal(t, 'SIGKILL');
     await waitUntil(gone, 5000, 'the killed processes to go', 50).catch(() => undefined);
     return { finishMs: Date.now() - t0, killed: true };
   }
