@@ -103,19 +103,23 @@ export class ServerSampler {
   /** Mean per-request server timing over the window, from the scoring processes' cumulative sums. */
   serverTiming(): ServerTimingUs | undefined {
     let requests = 0;
+    let queueKnown = 0;
     const sum = { featureRead: 0, modelA: 0, modelB: 0, total: 0, queue: 0 };
     for (const [pid, list] of this.windowMetrics) {
       const last = list[list.length - 1];
       const first = this.baseline.get(pid) ?? list[0];
       if (last?.timingSumsMs === undefined || first?.timingSumsMs === undefined || first === last) continue;
-      const n = last.requests - first.requests;
+      // Each sum over its own count: the answers it holds (timedRequests), and for the queue those whose
+      // queueing was known. `requests` (all responses) is only a fallback for processes that send no count.
+      const n = last.timedRequests !== undefined && first.timedRequests !== undefined ? last.timedRequests - first.timedRequests : last.requests - first.requests;
       if (n <= 0) continue;
       requests += n;
+      queueKnown += last.queueKnownRequests !== undefined && first.queueKnownRequests !== undefined ? last.queueKnownRequests - first.queueKnownRequests : n;
       for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += last.timingSumsMs[k] - first.timingSumsMs[k];
     }
     if (requests === 0) return undefined;
-    const us = (ms: number) => Math.round((ms * 1000) / requests);
-    return { requests, featureRead: us(sum.featureRead), modelA: us(sum.modelA), modelB: us(sum.modelB), total: us(sum.total), queue: us(sum.queue) };
+    const us = (ms: number, n = requests) => (n > 0 ? Math.round((ms * 1000) / n) : 0);
+    return { requests, featureRead: us(sum.featureRead), modelA: us(sum.modelA), modelB: us(sum.modelB), total: us(sum.total), queue: us(sum.queue, queueKnown) };
   }
 
   private summarise(s: ProcSeries): ProcessSampleSummary {

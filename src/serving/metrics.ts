@@ -10,6 +10,8 @@ export class ProcessMeter {
   requests = 0;
   errorResponses = 0;
   queueKnownRequests = 0;
+  /** Responses whose timing is in the sums below (answers delivered), cumulative: the sums' denominator. */
+  timedRequests = 0;
   /** Scoring processes. */
   readonly timingSumsMs = { featureRead: 0, modelA: 0, modelB: 0, total: 0, queue: 0 };
   /** Model API processes. */
@@ -73,9 +75,11 @@ export class ProcessMeter {
     if (this.kind === 'scoring') {
       m.timingSumsMs = { ...this.timingSumsMs };
       m.queueKnownRequests = this.queueKnownRequests;
+      m.timedRequests = this.timedRequests;
     } else if (this.kind === 'model') {
       m.predictSumsMs = { ...this.predictSumsMs };
       m.queueKnownRequests = this.queueKnownRequests;
+      m.timedRequests = this.timedRequests;
     }
     return m;
   }

@@ -106,7 +106,10 @@ export interface ProcessSampleSummary {
   notes: string[];
 }
 
-/** Mean per-request time of each step, as the scoring processes timed it themselves, microseconds. */
+/**
+ * Mean per-request time of each step, as the scoring processes timed it themselves, microseconds: over the
+ * answers they delivered in the window (`requests`); `queue` over those of them whose queueing was known.
+ */
 export interface ServerTimingUs {
   requests: number;
   featureRead: number;

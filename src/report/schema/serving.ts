@@ -42,8 +42,14 @@ export interface ProcessMetrics {
   name?: string;
   /** Responses with a 4xx or 5xx status, cumulative (included in `requests`). */
   errorResponses?: number;
-  /** Requests whose queueing time was known (an X-Request-Start header, or a worker pool's queue), cumulative. */
+  /** Requests whose queueing time was known (an X-Request-Start header, or a worker pool's queue), cumulative: the denominator of the queue sum. */
   queueKnownRequests?: number;
+  /**
+   * Answers delivered whose timing is in `timingSumsMs` / `predictSumsMs`, cumulative: the denominator of
+   * those sums. `requests` is not: it counts error responses (no timing) and misses requests handled but
+   * never answered because the client had gone.
+   */
+  timedRequests?: number;
   /** Cumulative sums of the timing of completed predicts, ms (model API processes). */
   predictSumsMs?: { predict: number; total: number; queue: number };
   /** Interval between samples, ms. */
