@@ -3,8 +3,8 @@
 // supervisor as a process group leader. It
 // - changes to the case folder, since the tools write their temporary files to the working directory
 //   (0x isolate logs, clinic doctor's node_trace.*.log, V8's log under --perf-basic-prof);
-// - starts the tool in the same process group, so the suite's SIGINT to the group reaches the tool and the
-//   profiled node at once (what a Ctrl-C in a terminal does, the stop every one of these tools expects);
+// - starts the tool in the same process group, so the suite can wait until the whole group (launcher, tool,
+//   profiled node, its workers) has exited, and the supervisor's stop or kill reaches all of them;
 // - copies the tool's output to tool.log as well as to its own stdout/stderr (the ready line still
 //   reaches the serving system), and writes how the tool ended to tool-exit.json;
 // - survives SIGINT/SIGTERM itself until the tool has exited, and kills the tool if its parent dies.
@@ -26,7 +26,7 @@ function main(): void {
   }
   process.chdir(dir);
   const log = createWriteStream(join(dir, TOOL_LOG), { flags: 'a' });
-  // The group's SIGINT/SIGTERM is for the tool; this process only waits for the tool to finish writing.
+  // A SIGINT/SIGTERM to the group is for the tool and its workload; this process waits for the tool to finish.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
