@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
+import { OptionError } from '../errors.js';
 import { parseChoice, parseDuration, parseInteger } from '../options.js';
 import { onShutdown } from '../processes.js';
 import { progress, warn } from '../progress.js';
@@ -13,6 +14,8 @@ export interface RawServeOptions {
   path: string;
   topology: string;
   workers?: string;
+  modelWorkers?: string;
+  queueTimeout?: string;
   predict: string;
   kernel?: string;
   n?: string;
@@ -33,12 +36,16 @@ export interface RawServeOptions {
 /** Turn the command line's strings into SystemOptions; every check names the option (OptionError). */
 export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   const o: SystemOptions = {
-    path: parseChoice('--path', raw.path, PATHS),
+    path: parsePath(raw.path),
     topology: parseChoice('--topology', raw.topology, TOPOLOGIES),
     predict: parseChoice('--predict', raw.predict, PREDICTS),
     store: parseChoice('--store', raw.store, STORES),
   };
   if (raw.workers !== undefined) o.workers = parseInteger('--workers', raw.workers, 1, 256);
+  if (raw.modelWorkers !== undefined) {
+    if (o.path !== 'queue') throw new OptionError('--model-workers', `applies only to --path queue (model worker processes behind a Redis list); the ${o.path} path calls model APIs, sized by --workers`);
+    o.modelWorkers = parseInteger('--model-workers', raw.modelWorkers, 1, 64);
+  }
   if (raw.kernel !== undefined) o.kernel = parseChoice<KernelName>('--kernel', raw.kernel, KERNEL_NAMES);
   if (raw.nMax !== undefined) o.nMax = parseInteger('--n-max', raw.nMax, 1, 1_000_000_000);
   if (raw.n !== undefined) o.n = parseInteger('--n', raw.n, 1, o.nMax ?? 20_000_000);
@@ -49,20 +56,35 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   if (raw.port !== undefined) o.port = parseInteger('--port', raw.port, 0, 65535);
   const timeouts: NonNullable<SystemOptions['timeoutsMs']> = {};
   if (raw.featureTimeout !== undefined) timeouts.featureRead = parseDuration('--feature-timeout', raw.featureTimeout, 1, 600_000);
-  if (raw.modelTimeout !== undefined) timeouts.model = parseDuration('--model-timeout', raw.modelTimeout, 1, 3_600_000);
+  if (raw.modelTimeout !== undefined) {
+    if (o.path === 'queue') throw new OptionError('--model-timeout', 'the queue path calls no model API; its deadline is --queue-timeout');
+    timeouts.model = parseDuration('--model-timeout', raw.modelTimeout, 1, 3_600_000);
+  }
+  if (raw.queueTimeout !== undefined) {
+    if (o.path !== 'queue') throw new OptionError('--queue-timeout', `applies only to --path queue; the ${o.path} path has --model-timeout`);
+    timeouts.queue = parseDuration('--queue-timeout', raw.queueTimeout, 1, 3_600_000);
+  }
   if (Object.keys(timeouts).length > 0) o.timeoutsMs = timeouts;
   if (raw.metricsInterval !== undefined) o.metricsIntervalMs = parseDuration('--metrics-interval', raw.metricsInterval, 10, 3_600_000);
   if (raw.poolThreads !== undefined) o.poolThreads = parseInteger('--pool-threads', raw.poolThreads, 1, 256);
   return o;
 }
 
+/** sync, async or queue (the message keeps the HTTP paths first: queue needs a Redis and its own options). */
+function parsePath(raw: string): SystemOptions['path'] {
+  if ((PATHS as readonly string[]).includes(raw)) return raw as SystemOptions['path'];
+  throw new OptionError('--path', `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes)`);
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
     .description('Start the serving system (Redis feature store, two model APIs, scoring handler) and keep it running until Ctrl-C; prints the scoring URL')
-    .option('--path <path>', `request path: ${PATHS.join(' | ')}`, 'async')
+    .option('--path <path>', `request path: ${PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`, 'async')
     .option('--topology <topology>', `process layout of every service: ${TOPOLOGIES.join(' | ')}`, 'single')
     .option('--workers <W>', 'processes per service for cluster and nginx (default: one per core)')
+    .option('--model-workers <W>', 'queue path: model worker processes taking jobs off the Redis list (default 1)')
+    .option('--queue-timeout <duration>', 'queue path: a request\'s wait for its model jobs, queueing included (default 5s); then 504')
     .option('--predict <kind>', `model predict: io (a 40-50 ms wait) | cpu (a mean over n values)`, 'io')
     .option('--kernel <name>', `cpu predict kernel: ${KERNEL_NAMES.join(' | ')} (default: typed on sync, native-async on async)`)
     .option('--n <N>', 'cpu predict: values averaged when a request does not say (default 1e6)')
@@ -88,7 +110,10 @@ export function register(program: Command): void {
       for (const note of system.notes) warn('serve', note);
       if (d.kernel !== undefined) progress('serve', `cpu predict: kernel ${d.kernel} (${d.placement}), n ${d.n} (cap ${d.nMax})`);
       progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
-      progress('serve', `model APIs: ${d.modelUrls.a} ${d.modelUrls.b}`);
+      if (d.queue !== undefined) {
+        progress('serve', `queue: ${d.modelWorkers} model worker(s) on list ${d.queue.jobsKey} at ${d.queue.redisUrl} (${d.queue.broker}); deadline ${d.queue.timeoutMs} ms`);
+        progress('serve', `queue depth: redis-cli -u ${d.queue.redisUrl} LLEN ${d.queue.jobsKey}`);
+      } else progress('serve', `model APIs: ${d.modelUrls.a} ${d.modelUrls.b}`);
       progress('serve', `try: curl -s -X POST -H 'content-type: application/json' -d '{"entity":"e1"}' ${system.scoringUrl}`);
       progress('serve', 'Ctrl-C (SIGINT) or SIGTERM stops everything it started');
       system.onNotice((n) => warn('serve', n.message));

@@ -26,7 +26,11 @@ export const DEFAULTS = {
     modelCpu: 30_000,
     /** A process or nginx becoming ready. */
     ready: 20_000,
+    /** Queue path: a request's wait for its model jobs (queueing included). */
+    queue: 5000,
   },
+  /** Queue path: model worker processes. */
+  modelWorkers: 1,
   host: '127.0.0.1',
 } as const;
 
@@ -75,6 +79,33 @@ export interface ScoringServiceConfig extends ServiceBase {
   predict: PredictKind;
   nMax: number;
   timeoutsMs: { featureRead: number; model: number };
+  /** Queue path: where model jobs go (`models` is unused then). */
+  queue?: QueueClientConfig;
+}
+
+/** Queue path: the broker as a scoring process uses it. */
+export interface QueueClientConfig {
+  url: string;
+  jobsKey: string;
+  /** Reply lists are `${replyPrefix}<process tag>`. */
+  replyPrefix: string;
+  timeoutMs: number;
+}
+
+/** Queue path: one model worker process (seed 001's ml_service): takes one job at a time off the list. */
+export interface QueueWorkerConfig {
+  name: string;
+  url: string;
+  jobsKey: string;
+  predict: PredictKind;
+  ioWaitMs: { min: number; max: number };
+  /** cpu predict only. */
+  kernel?: KernelName;
+  n: number;
+  nMax: number;
+  seed: number;
+  featureCount: number;
+  metricsIntervalMs: number;
 }
 
 export type ServiceConfig = ModelServiceConfig | ScoringServiceConfig;

@@ -18,3 +18,5 @@ export type { CommandLine, CommandWrapper, SystemNotice } from './topology/index
 export { redisServerVersion } from './feature-store/provision.js';
 export { entityId, entityFeatures } from './feature-store/loader.js';
 export { DEFAULTS as SERVING_DEFAULTS } from './config.js';
+export { queueAvailability } from './queue/system.js';
+export type { RunningQueue, QueueAvailability } from './queue/system.js';

@@ -9,6 +9,7 @@ import { announceReady } from './channel.js';
 import { SERVICE_CONFIG_ENV, type ServiceConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';
 import { createModelApi } from './model-api.js';
+import { createQueueScoringService } from './queue/scoring.js';
 import { createScoringService } from './scoring.js';
 
 async function main(): Promise<void> {
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
   const config = JSON.parse(raw) as ServiceConfig;
   const name = process.env.SERVEBENCH_WORKER_NAME ?? config.name;
   const meter = new ProcessMeter(config.service, name, config.service, config.service === 'scoring' ? 'scoring' : 'model');
-  const svc = config.service === 'scoring' ? createScoringService(config, meter) : createModelApi(config, meter);
+  const svc =
+    config.service === 'scoring'
+      ? config.path === 'queue'
+        ? createQueueScoringService(config, meter)
+        : createScoringService(config, meter)
+      : createModelApi(config, meter);
   await svc.warm();
   const { server } = svc;
   await new Promise<void>((resolve, reject) => {
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
   // A sync process blocks its event loop for every queued request before a signal handler could run
   // (50 queued requests: 5 s), so SIGTERM keeps its default there and ends it at once; SIGINT (what
   // profilers send) stays graceful so profiles get written.
-  if (config.path === 'async') process.on('SIGTERM', stop);
+  if (config.path !== 'sync') process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   if (cluster.isWorker) process.on('disconnect', stop);
 }

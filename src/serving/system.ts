@@ -10,8 +10,9 @@ import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind,
 import { DEFAULTS, type ModelServiceConfig, type ScoringServiceConfig } from './config.js';
 import { provisionStore } from './feature-store/provision.js';
 import { nginxAvailability, startService, SystemEvents, type CommandWrapper, type ServiceHandle, type SystemNotice } from './topology/index.js';
+import { startQueueSystem, type RunningQueue } from './queue/system.js';
 
-export const PATHS: readonly RequestPath[] = ['sync', 'async'];
+export const PATHS: readonly RequestPath[] = ['sync', 'async', 'queue'];
 export const TOPOLOGIES: readonly Topology[] = ['single', 'cluster', 'nginx'];
 export const PREDICTS: readonly PredictKind[] = ['io', 'cpu'];
 export const STORES: readonly StoreKind[] = ['memory', 'redis'];
@@ -24,6 +25,8 @@ export interface SystemTimeouts {
   model?: number;
   /** A process (or nginx) becoming ready. @default 20000 */
   ready?: number;
+  /** Queue path: a request's wait for its model jobs, queueing included; then a 504 naming the queue. @default 5000 */
+  queue?: number;
 }
 
 export interface SystemOptions {
@@ -31,6 +34,8 @@ export interface SystemOptions {
   topology: Topology;
   /** Processes per service for cluster and nginx (1 for single). @default os.availableParallelism() */
   workers?: number;
+  /** Queue path: model worker processes taking jobs off the Redis list, one job at a time each. @default 1 */
+  modelWorkers?: number;
   predict: PredictKind;
   /** cpu predict only. @default 'typed' (sync); 'native-async' if available, else 'typed' on a worker pool (async) */
   kernel?: KernelName;
@@ -73,6 +78,8 @@ export interface ResolvedSystemOptions {
   path: RequestPath;
   topology: Topology;
   workers: number;
+  /** Queue path only. */
+  modelWorkers?: number;
   predict: PredictKind;
   kernel?: KernelName;
   placement?: CpuPlacement;
@@ -84,7 +91,7 @@ export interface ResolvedSystemOptions {
   seed: number;
   host: string;
   port: number;
-  timeoutsMs: { featureRead: number; model: number; ready: number };
+  timeoutsMs: { featureRead: number; model: number; ready: number; queue: number };
   metricsIntervalMs: number;
   ioWaitMs: { min: number; max: number };
   bodyLimitBytes: number;
@@ -114,6 +121,8 @@ export interface RunningSystem {
   describe(): SystemDescription;
   /** Stops everything it started (ports freed, temp folders removed). Safe to call twice. */
   stop(): Promise<void>;
+  /** Queue path: the broker, its jobs list and its depth (LLEN), sampled on demand. */
+  queue?: RunningQueue;
 }
 
 function positiveInt(option: string, v: number | undefined, fallback: number, min: number, max: number): number {
@@ -165,6 +174,10 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     throw new OptionError('--workers', `applies to --topology cluster or nginx; single runs one process per service (got ${o.workers})`);
   }
   const workers = topology === 'single' ? 1 : positiveInt('--workers', o.workers, cores, 1, 256);
+  if (path !== 'queue' && o.modelWorkers !== undefined) {
+    throw new OptionError('--model-workers', `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`);
+  }
+  const modelWorkers = path === 'queue' ? positiveInt('--model-workers', o.modelWorkers, DEFAULTS.modelWorkers, 1, 64) : undefined;
   const nMax = positiveInt('--n-max', o.nMax, DEFAULTS.nMax, 1, 1_000_000_000);
   if (predict === 'io') {
     if (o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
@@ -176,7 +189,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   let n: number | undefined;
   if (predict === 'cpu') {
     n = positiveInt('--n', o.n, Math.min(DEFAULTS.n, nMax), 1, nMax);
-    const r = resolveCpuPredict(path, o.kernel, poolThreads);
+    const r = path === 'queue' ? resolveQueueCpuPredict(o.kernel) : resolveCpuPredict(path, o.kernel, poolThreads);
     cpu = { kernel: r.kernel, placement: r.placement };
     notes.push(...r.notes);
   }
@@ -185,7 +198,9 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     featureRead: positiveInt('--feature-timeout', t.featureRead, DEFAULTS.timeoutsMs.featureRead, 1, 600_000),
     model: positiveInt('--model-timeout', t.model, predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu, 1, 3_600_000),
     ready: positiveInt('ready timeout', t.ready, DEFAULTS.timeoutsMs.ready, 100, 600_000),
+    queue: positiveInt('--queue-timeout', t.queue, DEFAULTS.timeoutsMs.queue, 1, 3_600_000),
   };
+  if (path !== 'queue' && t.queue !== undefined) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
   const ioWaitMs = o.ioWaitMs ?? DEFAULTS.ioWaitMs;
   if (!(ioWaitMs.min >= 0 && ioWaitMs.max >= ioWaitMs.min && ioWaitMs.max <= 60_000)) {
     throw new OptionError('ioWaitMs', `expected 0 <= min <= max <= 60000, got ${ioWaitMs.min}..${ioWaitMs.max}`);
@@ -200,7 +215,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
       throw new OptionError('--redis-url', `expected a URL such as redis://127.0.0.1:6379, got '${o.redisUrl}'`);
     }
-    if (store !== 'redis') throw new OptionError('--redis-url', 'applies only to --store redis');
+    if (store !== 'redis' && path !== 'queue') throw new OptionError('--redis-url', 'applies only to --store redis (or to --path queue, as its broker)');
   }
   const nginxWorkerProcesses = o.nginxWorkerProcesses ?? 1;
   if (nginxWorkerProcesses !== 'auto') positiveInt('nginxWorkerProcesses', nginxWorkerProcesses, 1, 1, 64);
@@ -229,7 +244,20 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   }
   if (n !== undefined) resolved.n = n;
   if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
+  if (modelWorkers !== undefined) {
+    resolved.modelWorkers = modelWorkers;
+    notes.push(`queue path: each request pushes a model-a and a model-b job on a Redis list; ${modelWorkers} model worker process${modelWorkers === 1 ? '' : 'es'} take${modelWorkers === 1 ? 's' : ''} them one at a time`);
+  }
   return resolved;
+}
+
+/** Queue path: a worker runs one job at a time, so its kernel runs inline (or, native-async, awaited). */
+function resolveQueueCpuPredict(kernelName: KernelName | undefined): { kernel: KernelName; placement: CpuPlacement; notes: string[] } {
+  const name = kernelName ?? 'typed';
+  const k = getKernel(name);
+  const avail = k.availability();
+  if (!avail.available) throw new ServebenchError('SB_ERR_NATIVE', `--kernel ${name} is unavailable here: ${avail.reason}`);
+  return { kernel: name, placement: k.mode === 'async' ? 'native-async' : 'inline', notes: [] };
 }
 
 function modelConfig(o: ResolvedSystemOptions, service: 'model-a' | 'model-b'): ModelServiceConfig {
@@ -277,6 +305,7 @@ export async function topologyAvailability(topology: Topology): Promise<{ availa
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const o = resolveSystemOptions(options);
   await checkTopology(o.topology);
+  if (o.path === 'queue') return startQueueSystem(o, options.wrapScoring);
   const supervisor = new Supervisor();
   const events = new SystemEvents();
   const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
@@ -405,6 +434,7 @@ export async function startModelApi(options: ModelApiOptions): Promise<RunningMo
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];
   }
   if (options.readyTimeoutMs !== undefined) base.timeoutsMs = { ready: options.readyTimeoutMs };
+  if (options.path === 'queue') throw new OptionError('--path', 'the queue path has no model API: its model workers take jobs off a Redis list (start the whole system with startSystem)');
   const o = resolveSystemOptions(base);
   const versionNginx = await checkTopology(o.topology);
   const supervisor = new Supervisor();

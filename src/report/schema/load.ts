@@ -223,10 +223,12 @@ export type LoadRun =
 /** A system configuration of the matrix (or the --target deployment). Skipped ones stay listed with the reason. */
 export interface LoadConfiguration {
   id: string;
-  path?: 'sync' | 'async';
+  path?: 'sync' | 'async' | 'queue';
   topology?: 'single' | 'cluster' | 'nginx';
   predict?: 'io' | 'cpu';
   workers?: number;
+  /** Queue path: model worker processes behind the Redis list. */
+  modelWorkers?: number;
   /** The URL loaded (--target), or the scoring URL of the last start. */
   url?: string;
   store?: { kind: string; detail: string };

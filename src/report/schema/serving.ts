@@ -1,15 +1,19 @@
 // Result types of the serving system (owned by src/serving/): the HTTP contract of its two services, the
 // metrics every server process reports, and the description of a started system that results embed.
 
-/** How a scoring request is carried out: blocking one step after another (WSGI-like), or never blocking. */
-export type RequestPath = 'sync' | 'async';
+/**
+ * How a scoring request is carried out: blocking one step after another (WSGI-like), never blocking, or
+ * (queue) never blocking with its model calls carried as jobs on a Redis list that model workers take
+ * one at a time (seed 001's broker and ml_service).
+ */
+export type RequestPath = 'sync' | 'async' | 'queue';
 /** How a service's processes are laid out: one process, node:cluster with W workers, or nginx over W processes. */
 export type Topology = 'single' | 'cluster' | 'nginx';
 /** An io predict waits 40-50 ms (a remote model); a cpu predict runs a mean kernel over n values. */
 export type PredictKind = 'io' | 'cpu';
 export type StoreKind = 'memory' | 'redis';
-/** The three services of the system. */
-export type ServiceName = 'scoring' | 'model-a' | 'model-b';
+/** The services of the system: scoring and two model APIs; on the queue path, model workers instead of model APIs. */
+export type ServiceName = 'scoring' | 'model-a' | 'model-b' | 'model-worker';
 /** Where a cpu predict runs: inline on the event loop (sync path), on the libuv pool (native-async), or a worker-thread pool. */
 export type CpuPlacement = 'inline' | 'native-async' | 'worker-pool';
 
@@ -54,6 +58,10 @@ export interface ProcessMetrics {
   predictSumsMs?: { predict: number; total: number; queue: number };
   /** Interval between samples, ms. */
   intervalMs?: number;
+  /** Queue model workers: share of the interval spent on jobs (taken off the list until the result is pushed), 0..1. */
+  busyShare?: number;
+  /** Queue model workers: jobs dropped because their deadline had passed when taken (the request had its 504), cumulative. */
+  expiredJobs?: number;
 }
 
 /** The timing breakdown every /score response carries, ms measured inside the scoring process. */
@@ -116,8 +124,8 @@ export interface ScoreResponse {
   score: number;
   predictions: { a: number; b: number };
   timing: ScoreTiming;
-  /** The models' own view of their predicts (their pid and timing). */
-  models: { a: { pid: number; timing: PredictTiming }; b: { pid: number; timing: PredictTiming } };
+  /** The models' own view of their predicts (their pid and timing; on the queue path, the id of the job that carried it). */
+  models: { a: { pid: number; timing: PredictTiming; jobId?: string }; b: { pid: number; timing: PredictTiming; jobId?: string } };
   served: ServedBy & { store: StoreKind };
 }
 
@@ -162,6 +170,48 @@ export interface SystemDescription {
   /** Things the reader must know, e.g. a fallback to the embedded store. */
   notes: string[];
   processes: SystemProcess[];
+  /** Queue path: model worker processes taking jobs off the list. */
+  modelWorkers?: number;
+  /** Queue path: the broker and the lists. */
+  queue?: QueueDescription;
+}
+
+/** The queue path's broker: a real Redis (never an embedded stand-in: without one the path is unavailable). */
+export interface QueueDescription {
+  /** e.g. 'redis-server 7.0.15 started by servebench on 127.0.0.1:PORT' (shared with the feature store when that is Redis too). */
+  broker: string;
+  redisUrl: string;
+  /** The list jobs are pushed on (LPUSH) and taken from (BRPOP). */
+  jobsKey: string;
+  /** How answers come back: one reply list per scoring process, read by one blocking reader that dispatches by job id. */
+  replies: string;
+  /** A request's deadline for its jobs; past it, a 504 naming the queue. */
+  timeoutMs: number;
+}
+
+/** A model job on the queue (JSON on the jobs list). */
+export interface QueueJob {
+  /** Unique per job: '<scoring process tag>:<sequence>'. */
+  id: string;
+  model: 'model-a' | 'model-b';
+  features: number[];
+  /** cpu predict only. */
+  n?: number;
+  /** The reply list of the scoring process that waits for it. */
+  reply: string;
+  /** Epoch ms when pushed, and when the request stops waiting (a worker drops a job taken after it). */
+  enqueuedAtMs: number;
+  deadlineAtMs: number;
+}
+
+/** A model worker's answer to one job (JSON on the reply list): a predict answer with the job's id. */
+export type QueueResult = PredictResponse & { id: string };
+
+/** One LLEN of the jobs list. */
+export interface QueueDepthSample {
+  /** Epoch ms of the answer. */
+  atMs: number;
+  depth: number;
 }
 
 export interface ServingData {

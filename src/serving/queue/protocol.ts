@@ -1,0 +1,69 @@
+// The queue path's wire format and names: the keys a system uses on its Redis, a job and a result as JSON,
+// their checks on the way in (a worker must survive a malformed job; a scoring process a malformed result),
+// and the errors a request gets when the queue fails it (503 down, 504 no answer in time).
+
+import { randomBytes } from 'node:crypto';
+import type { QueueJob, QueueResult } from '../../report/schema/serving.js';
+import { HttpError } from '../http.js';
+
+/** The keys of one system on its Redis: a run-specific prefix, so a shared Redis is never confused. */
+export interface QueueKeys {
+  prefix: string;
+  jobsKey: string;
+  replyPrefix: string;
+}
+
+export function queueKeys(runTag = `${process.pid}:${Date.now().toString(36)}`): QueueKeys {
+  const prefix = `servebench:queue:${runTag}:`;
+  return { prefix, jobsKey: `${prefix}jobs`, replyPrefix: `${prefix}reply:` };
+}
+
+/** A tag unique to one scoring process (pid alone repeats across hosts and restarts). */
+export function processTag(): string {
+  return `${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Parse a job taken off the list; a description of what is wrong for anything else. */
+export function decodeJob(raw: string, featureCount: number): { job: QueueJob } | { error: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return { error: 'not JSON' };
+  }
+  const j = v as Partial<QueueJob> | null;
+  if (typeof j !== 'object' || j === null) return { error: 'not a JSON object' };
+  if (typeof j.id !== 'string' || j.id === '') return { error: 'id: expected a string' };
+  if (j.model !== 'model-a' && j.model !== 'model-b') return { error: `model: expected model-a or model-b (job ${j.id})` };
+  if (typeof j.reply !== 'string' || j.reply === '') return { error: `reply: expected a list name (job ${j.id})` };
+  if (!Array.isArray(j.features) || j.features.length !== featureCount || !j.features.every(isNum)) return { error: `features: expected ${featureCount} numbers (job ${j.id})` };
+  if (j.n !== undefined && (!Number.isInteger(j.n) || j.n < 1)) return { error: `n: expected a positive integer (job ${j.id})` };
+  if (!isNum(j.enqueuedAtMs) || !isNum(j.deadlineAtMs)) return { error: `enqueuedAtMs, deadlineAtMs: expected epoch ms (job ${j.id})` };
+  return { job: j as QueueJob };
+}
+
+/** Parse a result off a reply list; undefined for anything that is not one (dropped and counted). */
+export function decodeResult(raw: string): QueueResult | undefined {
+  try {
+    const r = JSON.parse(raw) as Partial<QueueResult> | null;
+    if (typeof r !== 'object' || r === null || typeof r.id !== 'string' || !isNum(r.prediction)) return undefined;
+    return r as QueueResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the queue is, for messages: 'the model job queue (list K on redis at URL)'. */
+export function queueWhere(url: string, jobsKey: string): string {
+  return `the model job queue (list ${jobsKey} on redis at ${url})`;
+}
+
+export function queueUnavailable(where: string, cause: string): HttpError {
+  return new HttpError(503, 'queue_unavailable', `${where} is unavailable: ${cause}`);
+}
+
+export function queueTimeout(where: string, message: string): HttpError {
+  return new HttpError(504, 'queue_timeout', `${where}: ${message}`);
+}
