@@ -56,7 +56,7 @@ export function register(program: Command): void {
       const outDir = ensureDir(opts.out);
       const file = join(outDir, 'kernels.json');
 
-      const env = await captureEnv({ measureFrequency: 'never', toolVersions: false });
+      const env = await captureEnv({ measureFrequency: 'never' });
       const write = (data: KernelsData) => writeJsonAtomic(file, envelope('kernels', env, data, version));
       // On Ctrl-C, keep what was measured: the latest snapshot, marked interrupted.
       let latest: KernelsData | undefined;
