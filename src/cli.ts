@@ -12,6 +12,7 @@ import { register as registerProfile } from './commands/profile.js';
 import { register as registerHw } from './commands/hw.js';
 import { register as registerBench } from './commands/bench.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerCapacity } from './commands/capacity.js';
 
 export function buildProgram(): Command {
   const program = new Command('servebench')
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBench, registerKernels, registerServe, registerLoad, registerProfile, registerHw, registerReport]) {
+  for (const register of [registerBench, registerKernels, registerServe, registerLoad, registerProfile, registerHw, registerCapacity, registerReport]) {
     register(program);
   }
   return program;

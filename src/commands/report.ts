@@ -10,6 +10,8 @@ import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } fro
 import { renderKernelsMarkdown, renderKernelsTable } from '../report/kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';
+import { renderCapacityMarkdown, renderCapacityTable } from '../report/capacity.js';
+import type { CapacityData } from '../report/schema/capacity.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
 import { SCHEMA_VERSION, type ResultEnvelope, type ResultKind } from '../report/schema.js';
 import type { HardwareData } from '../report/schema/hardware.js';
@@ -19,7 +21,7 @@ import type { ProfileData } from '../report/schema/profile.js';
 import { writeFileAtomic } from '../report/write.js';
 import { Marked } from 'marked';
 
-const KINDS: readonly ResultKind[] = ['bench', 'kernels', 'load', 'profile', 'hardware'];
+const KINDS: readonly ResultKind[] = ['bench', 'kernels', 'load', 'profile', 'hardware', 'capacity'];
 const FORMATS = ['terminal', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -80,6 +82,10 @@ export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: Fo
     case 'profile': {
       const d = r.data as ProfileData;
       return format === 'md' ? renderProfileMarkdown(d) : format === 'html' ? wrapHtml('servebench profile', renderProfileMarkdown(d)) : renderProfileTerminal(d);
+    }
+    case 'capacity': {
+      const d = r.data as CapacityData;
+      return format === 'md' ? renderCapacityMarkdown(d) : format === 'html' ? wrapHtml('servebench capacity', renderCapacityMarkdown(d)) : renderCapacityTable(d);
     }
   }
 }

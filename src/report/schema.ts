@@ -12,10 +12,11 @@ export * from './schema/load.js';
 export * from './schema/profile.js';
 export * from './schema/hardware.js';
 export * from './schema/bench.js';
+export * from './schema/capacity.js';
 
 export const SCHEMA_VERSION = 1 as const;
 
-export type ResultKind = 'kernels' | 'load' | 'profile' | 'hardware' | 'bench';
+export type ResultKind = 'kernels' | 'load' | 'profile' | 'hardware' | 'bench' | 'capacity';
 
 export interface ResultEnvelope<K extends ResultKind, D> {
   schema: 'servebench';

@@ -1,0 +1,150 @@
+// Defaults of the capacity suite, in one place, and the validation of its options (each error names the
+// command-line option and the allowed range).
+
+import { readFileSync } from 'node:fs';
+import { OptionError } from '../errors.js';
+import { parseMeminfo } from '../env/parse.js';
+import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
+import type { CapacitySettings } from '../report/schema/capacity.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const DEFAULT_BUDGET_BYTES = 2 * GiB;
+export const QUICK_BUDGET_BYTES = 1 * GiB;
+/** Node itself needs about 50 MB of data segment; below this a probe measures start-up, not a predict. */
+export const MIN_BUDGET_BYTES = 128 * MiB;
+export const MAX_BUDGET_BYTES = 64 * GiB;
+/** Memory the machine must keep free beside one probe (or one model API) at the full budget. */
+export const SAFETY_MARGIN_BYTES = 2 * GiB;
+/** The smallest n a search tries (below, the runtime's own memory decides, not the values). */
+export const MIN_N = 1000;
+/** The JS heap's share of the budget (V8's --max-old-space-size); the rest is room for off-heap memory. */
+export const HEAP_SHARE = 0.75;
+
+export interface CapacityOptions {
+  /** Shorter run: a 1 GiB budget, tolerance 10%, at most 9 probes per kernel, the server check for naive and typed only. @default false */
+  quick?: boolean;
+  /** Kernels to probe. @default all five */
+  kernels?: KernelName[];
+  /** The memory budget of each probe process, bytes (128 MiB .. 64 GiB, and 2 GiB below what is free). @default 2 GiB, or 1 GiB with quick */
+  budgetBytes?: number;
+  /** Stop when (first failing n - largest ok n) / largest ok n is at most this (0.005..0.5). @default 0.05, or 0.1 with quick */
+  tolerance?: number;
+  /** Probes per kernel at most (4..40). @default 16, or 9 with quick */
+  maxProbesPerKernel?: number;
+  /** The first n tried. @default a round number at most budget / 32 (a quarter of the ceiling, budget / 8) */
+  startN?: number;
+  /** Concurrent requests to derive the capacity for (1..64 each); the largest is also checked on a model API. @default [1, 4] */
+  concurrency?: number[];
+  /** Check the capacities against a real model API under the same budget. @default true */
+  serverCheck?: boolean;
+  /** Seed of the values. @default 3 */
+  seed?: number;
+  /** A probe's time limit: this plus perValueNs per value. @default 20000 */
+  probeTimeoutBaseMs?: number;
+  /** Bytes of free memory (MemAvailable) to check the budget against. @default read from /proc/meminfo */
+  availableBytes?: number;
+}
+
+/** A round number (1, 2 or 5 times a power of ten) at most x. */
+export function roundDown125(x: number): number {
+  if (x < 1) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [5, 2, 1]) if (m * p <= x) return m * p;
+  return p;
+}
+
+/** MemAvailable from /proc/meminfo, or undefined where there is none. */
+export function availableMemoryBytes(): number | undefined {
+  try {
+    return parseMeminfo(readFileSync('/proc/meminfo', 'utf8')).get('MemAvailable');
+  } catch {
+    // not Linux: the caller decides without it
+    return undefined;
+  }
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: MiB, mib: MiB, g: GiB, gib: GiB, kb: 1e3, mb: 1e6, gb: 1e9 };
+
+/** A size in bytes: '2GiB', '512M', '1.5g', '2147483648' (bytes), '800MB' (decimal). */
+export function parseByteSize(option: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  if (m === null || UNITS[unit] === undefined) throw new OptionError(option, `expected a size such as 2GiB, 512MiB or 1.5G; got '${raw}'`);
+  return Math.round(Number(m[1]) * UNITS[unit]);
+}
+
+/** Bytes as people read them: 2 GiB, 512 MiB, 1.5 GiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= GiB) return `${+(bytes / GiB).toFixed(2)} GiB`;
+  if (bytes >= MiB) return `${+(bytes / MiB).toFixed(1)} MiB`;
+  return `${Math.round(bytes / 1024)} KiB`;
+}
+
+function checkInt(option: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${v}`);
+}
+
+/** Fill in the defaults and validate; throws OptionError naming the option. */
+export function resolveCapacitySettings(options: CapacityOptions = {}): CapacitySettings & { quick: boolean } {
+  const quick = options.quick ?? false;
+  const kernels = [...new Set(options.kernels ?? KERNEL_NAMES)];
+  if (kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
+  for (const k of kernels) {
+    if (!KERNEL_NAMES.includes(k)) throw new OptionError('--kernels', `must be among ${KERNEL_NAMES.join(', ')}; got '${k}'`);
+  }
+  const budgetBytes = options.budgetBytes ?? (quick ? QUICK_BUDGET_BYTES : DEFAULT_BUDGET_BYTES);
+  if (!Number.isInteger(budgetBytes) || budgetBytes < MIN_BUDGET_BYTES || budgetBytes > MAX_BUDGET_BYTES) {
+    throw new OptionError('--memory-budget', `must be between ${formatBytes(MIN_BUDGET_BYTES)} and ${formatBytes(MAX_BUDGET_BYTES)}, got ${budgetBytes} bytes (${formatBytes(budgetBytes)})`);
+  }
+  const available = options.availableBytes ?? availableMemoryBytes();
+  if (available !== undefined && budgetBytes + SAFETY_MARGIN_BYTES > available) {
+    throw new OptionError(
+      '--memory-budget',
+      `${formatBytes(budgetBytes)} would leave less than ${formatBytes(SAFETY_MARGIN_BYTES)} of the ${formatBytes(available)} available now; at most ${formatBytes(Math.max(0, available - SAFETY_MARGIN_BYTES))}`,
+    );
+  }
+  const tolerance = options.tolerance ?? (quick ? 0.1 : 0.05);
+  if (!(Number.isFinite(tolerance) && tolerance >= 0.005 && tolerance <= 0.5)) {
+    throw new OptionError('--tolerance', `must be between 0.5% and 50% (0.005..0.5), got ${tolerance}`);
+  }
+  const maxProbesPerKernel = options.maxProbesPerKernel ?? (quick ? 9 : 16);
+  checkInt('--max-probes', maxProbesPerKernel, 4, 40);
+  const ceiling = Math.floor(budgetBytes / 8);
+  const startN = options.startN ?? roundDown125(budgetBytes / 32);
+  checkInt('--start-n', startN, MIN_N, ceiling);
+  const concurrency = [...new Set(options.concurrency ?? [1, 4])].sort((a, b) => a - b);
+  if (concurrency.length === 0) throw new OptionError('--concurrency', 'needs at least one value');
+  for (const c of concurrency) checkInt('--concurrency', c, 1, 64);
+  const seed = options.seed ?? 3;
+  checkInt('--seed', seed, 0, 2 ** 32 - 1);
+  const baseMs = options.probeTimeoutBaseMs ?? 20_000;
+  checkInt('--probe-timeout', baseMs, 1000, 3_600_000);
+  return {
+    quick,
+    kernels,
+    budgetBytes,
+    tolerance,
+    maxProbesPerKernel,
+    startN,
+    concurrency,
+    // A naive probe spends about 30 ns a value (random values, the copy into an Array, the kernel, the
+    // reference); 250 leaves room for a busy machine.
+    probeTimeout: { baseMs, perValueNs: 250 },
+    // Wider than the search's tolerance: the capacity itself is known only within it.
+    derivedCheckMargin: Math.min(0.25, 1.5 * tolerance),
+    seed,
+    serverCheck: options.serverCheck ?? true,
+  };
+}
+
+/** The largest n worth trying: the values alone take 8 bytes each. */
+export function searchCeiling(budgetBytes: number): number {
+  return Math.floor(budgetBytes / 8);
+}
+
+/** V8's --max-old-space-size for a budget, MiB. */
+export function heapLimitMiB(budgetBytes: number): number {
+  return Math.max(16, Math.floor((budgetBytes * HEAP_SHARE) / MiB));
+}

@@ -1,0 +1,114 @@
+// `servebench capacity`: for each mean kernel, the largest n whose cpu predict fits a fresh process under a
+// hard memory budget, how it fails past it, bytes per value, the derived capacity at C concurrent requests,
+// and a measured check against a real model API. Writes <out>/capacity.json; prints the table (or the JSON
+// envelope with --json).
+
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { runCapacitySuite } from '../capacity/suite.js';
+import { DEFAULT_BUDGET_BYTES, formatBytes, parseByteSize, resolveCapacitySettings } from '../capacity/settings.js';
+import { captureEnv } from '../env/index.js';
+import { OptionError } from '../errors.js';
+import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
+import { parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
+import { defaultReportsDir, ensureDir } from '../paths.js';
+import { onShutdown } from '../processes.js';
+import { progress, warn } from '../progress.js';
+import { renderCapacityTable } from '../report/capacity.js';
+import { envelope } from '../report/schema.js';
+import type { CapacityData } from '../report/schema/capacity.js';
+import { toJson, writeJsonAtomic } from '../report/write.js';
+import { version } from '../version.js';
+
+interface CapacityCliOptions {
+  quick?: boolean;
+  memoryBudget?: string;
+  kernels?: string;
+  tolerance?: string;
+  maxProbes?: string;
+  startN?: string;
+  concurrency?: string;
+  serverCheck?: boolean;
+  probeTimeout?: string;
+  seed?: string;
+  json?: boolean;
+  out: string;
+}
+
+/** A tolerance as a fraction or a percentage: '0.05' or '5%'. */
+function parseTolerance(raw: string): number {
+  const pct = raw.trim().endsWith('%');
+  const v = parseNumber('--tolerance', pct ? raw.trim().slice(0, -1) : raw);
+  return pct ? v / 100 : v;
+}
+
+export function register(program: Command): void {
+  program
+    .command('capacity')
+    .description('find, per mean kernel, the largest n a cpu predict fits under a hard memory budget, and how it fails past it (seed 003)')
+    .option('--quick', 'tolerance 10%, at most 9 probes per kernel, server check for naive and typed only (about a minute)')
+    .option('--memory-budget <size>', `memory of each probe process and of the checked model API, e.g. 2GiB, 512MiB (128MiB..64GiB; default ${formatBytes(DEFAULT_BUDGET_BYTES)})`)
+    .option('--kernels <list>', `comma-separated kernels among ${KERNEL_NAMES.join(', ')} (default all)`)
+    .option('--tolerance <x>', 'stop when the capacity is known within this, e.g. 5% or 0.05 (0.5%..50%; default 5%, 10% with --quick)')
+    .option('--max-probes <n>', 'probes per kernel at most, 4..40 (default 16; 9 with --quick)')
+    .option('--start-n <n>', 'the first n tried (default a round number near budget / 64)')
+    .option('--concurrency <list>', 'concurrent requests to derive the capacity for, 1..64 each; the largest is also checked on a model API', '1,4')
+    .option('--no-server-check', 'skip the check against a real model API')
+    .option('--probe-timeout <duration>', 'base time limit of one probe, plus 250 ns per value (1s..1h; default 20s)')
+    .option('--seed <n>', 'seed of the values', '3')
+    .option('--json', 'print the capacity.json envelope on stdout instead of the table')
+    .option('--out <dir>', 'folder for capacity.json', defaultReportsDir)
+    .action(async (opts: CapacityCliOptions) => {
+      const budgetBytes = opts.memoryBudget === undefined ? undefined : parseByteSize('--memory-budget', opts.memoryBudget);
+      const kernels = opts.kernels === undefined ? undefined : parseChoiceList<KernelName>('--kernels', opts.kernels, KERNEL_NAMES);
+      if (kernels !== undefined && kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
+      const tolerance = opts.tolerance === undefined ? undefined : parseTolerance(opts.tolerance);
+      const maxProbesPerKernel = opts.maxProbes === undefined ? undefined : parseInteger('--max-probes', opts.maxProbes, 4, 40);
+      const startN = opts.startN === undefined ? undefined : parseInteger('--start-n', opts.startN, 1000);
+      const concurrency = parseIntegerList('--concurrency', opts.concurrency ?? '1,4', 1, 64);
+      const probeTimeoutBaseMs = opts.probeTimeout === undefined ? undefined : parseDuration('--probe-timeout', opts.probeTimeout, 1000, 3_600_000);
+      const seed = parseInteger('--seed', opts.seed ?? '3', 0, 2 ** 32 - 1);
+      const options = {
+        quick: opts.quick === true,
+        concurrency,
+        seed,
+        serverCheck: opts.serverCheck !== false,
+        ...(budgetBytes === undefined ? {} : { budgetBytes }),
+        ...(kernels === undefined ? {} : { kernels }),
+        ...(tolerance === undefined ? {} : { tolerance }),
+        ...(maxProbesPerKernel === undefined ? {} : { maxProbesPerKernel }),
+        ...(startN === undefined ? {} : { startN }),
+        ...(probeTimeoutBaseMs === undefined ? {} : { probeTimeoutBaseMs }),
+      };
+      // Validate everything (the budget against free memory too) before capturing the environment.
+      resolveCapacitySettings(options);
+      const outDir = ensureDir(opts.out);
+      const file = join(outDir, 'capacity.json');
+
+      const env = await captureEnv({ measureFrequency: 'never', toolVersions: false });
+      const write = (data: CapacityData) => writeJsonAtomic(file, envelope('capacity', env, data, version));
+      // On Ctrl-C, keep what was measured: the latest snapshot, marked interrupted.
+      let latest: CapacityData | undefined;
+      const offShutdown = onShutdown(() => {
+        if (latest !== undefined) {
+          write({ ...latest, interrupted: true });
+          warn('capacity', `interrupted; wrote the probes finished so far to ${file}`);
+        }
+      });
+      let data: CapacityData;
+      try {
+        data = await runCapacitySuite(options, { onUpdate: (d) => (latest = d) });
+      } finally {
+        offShutdown();
+      }
+      const result = envelope('capacity', env, data, version);
+      writeJsonAtomic(file, result);
+      progress('capacity', `wrote ${file}`);
+      for (const f of data.flags) if (f.kind === 'errored') warn('capacity', `${f.subject}: ${f.message}`);
+
+      if (opts.json === true) process.stdout.write(toJson(result));
+      else process.stdout.write(`${renderCapacityTable(data)}\nwrote ${file}\n`);
+      // An errored kernel or server point is data in the file, but the run did not do all it was asked: exit 1.
+      if (data.kernels.some((k) => k.state === 'errored') || data.flags.some((f) => f.kind === 'errored')) process.exitCode = 1;
+    });
+}

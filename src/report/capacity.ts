@@ -1,0 +1,252 @@
+// Renderers of the capacity suite's data: a terminal table and Markdown. Both read only CapacityData (a saved
+// capacity.json re-renders without re-measuring).
+
+import { describeNativeStatus } from '../kernels/native-binding.js';
+import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from './schema/capacity.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+function bytes(b: number | null | undefined): string {
+  if (b === null || b === undefined || !Number.isFinite(b)) return '-';
+  if (b >= GiB) return `${(b / GiB).toFixed(2)} GiB`;
+  return `${(b / MiB).toFixed(b >= 100 * MiB ? 0 : 1)} MiB`;
+}
+
+/** n in full: 56,100,000. */
+function count(n: number | null | undefined): string {
+  return n === null || n === undefined ? '-' : n.toLocaleString('en-US');
+}
+
+/** n in short: 5.61e7 (1e3 and up), the integer below. */
+export function shortN(n: number): string {
+  if (n < 1000) return String(n);
+  const e = Math.floor(Math.log10(n));
+  const m = n / 10 ** e;
+  return `${+m.toFixed(m === Math.round(m) ? 0 : 2)}e${e}`;
+}
+
+const SHORT_OUTCOME: Record<ProbeOutcomeKind, string> = {
+  ok: 'ok',
+  'js-heap-exhausted': 'heap',
+  'allocation-failed': 'alloc',
+  'array-length-limit': 'length',
+  killed: 'killed',
+  timeout: 'timeout',
+  crashed: 'crashed',
+  errored: 'errored',
+};
+
+function probeList(probes: readonly CapacityProbe[]): string {
+  return probes.map((p) => `${shortN(p.n)}${p.concurrency > 1 ? `x${p.concurrency}` : ''} ${SHORT_OUTCOME[p.outcome]}`).join(' · ');
+}
+
+interface Cells {
+  kernel: string;
+  maxN: string;
+  maxMiB: string;
+  failN: string;
+  failure: string;
+  bpv: string;
+  budgetBpv: string;
+  peak: string;
+  derived: string[];
+  probes: string;
+  note: string;
+}
+
+function cellsOf(k: CapacityKernelResult, concurrency: readonly number[]): Cells {
+  const empty = concurrency.map(() => '-');
+  if (k.state === 'unavailable') return { kernel: k.kernel, maxN: '-', maxMiB: '-', failN: '-', failure: '-', bpv: '-', budgetBpv: '-', peak: '-', derived: empty, probes: '0', note: k.reason };
+  if (k.state === 'errored') {
+    return { kernel: k.kernel, maxN: '-', maxMiB: '-', failN: '-', failure: '-', bpv: '-', budgetBpv: '-', peak: '-', derived: empty, probes: String(k.probes.length), note: `errored: ${k.error.message.split('\n')[0]}` };
+  }
+  const notes: string[] = [];
+  if (!k.converged) notes.push(k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? 'nothing failed' : `±${((k.precision ?? 0) * 100).toFixed(0)}% only`);
+  return {
+    kernel: k.kernel,
+    maxN: count(k.maxN),
+    maxMiB: k.maxN === null ? '-' : bytes(8 * k.maxN),
+    failN: count(k.firstFailN),
+    failure: k.failure ?? '-',
+    bpv: k.bytesPerValue === null ? '-' : k.bytesPerValue.toFixed(1),
+    budgetBpv: k.budgetBytesPerValue === null ? '-' : k.budgetBytesPerValue.toFixed(1),
+    peak: bytes(k.peakRssBytes),
+    derived: concurrency.map((c) => {
+      const d = k.derived.find((x) => x.concurrency === c)?.maxN;
+      return d === undefined || d === null ? '-' : shortN(d);
+    }),
+    probes: String(k.probes.length),
+    note: notes.join('; '),
+  };
+}
+
+function alignTable(header: string[], rows: string[][], left: ReadonlySet<number>): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function mainHeader(concurrency: readonly number[]): string[] {
+  return ['kernel', 'max n (values)', '8n', 'first failing n', 'failure past it', 'B/value RSS', 'B/value budget', 'peak RSS', ...concurrency.map((c) => `C=${c}*`), 'probes', 'note'];
+}
+
+function mainRow(c: Cells): string[] {
+  return [c.kernel, c.maxN, c.maxMiB, c.failN, c.failure, c.bpv, c.budgetBpv, c.peak, ...c.derived, c.probes, c.note];
+}
+
+function headline(d: CapacityData): string {
+  return `capacity: the largest n one cpu predict (mean of n values) fits in a fresh process under a ${bytes(d.settings.budgetBytes)} memory budget${d.quick ? ' (quick)' : ''}${d.interrupted ? ' — INTERRUPTED, partial' : ''}`;
+}
+
+function mechanismLine(d: CapacityData): string {
+  const m = d.mechanism;
+  if (m === null) return 'limit: none (no probe ran)';
+  return `limit: RLIMIT_DATA ${bytes(m.dataLimitBytes)} (${m.tool}) for the whole process, V8 --max-old-space-size=${m.v8MaxOldSpaceMiB} MiB for the JS heap; ${m.verified ? 'verified' : 'NOT verified'}: ${m.verification}`;
+}
+
+function failureLines(d: CapacityData): string[] {
+  const out: string[] = [];
+  for (const k of d.kernels) {
+    if (k.state === 'completed' && k.failureDetail !== null && k.firstFailN !== null) out.push(`  ${k.kernel} at n = ${count(k.firstFailN)}: ${k.failureDetail}`);
+  }
+  return out;
+}
+
+function derivedCheckLines(d: CapacityData): string[] {
+  const checks = d.kernels.flatMap((k) => (k.state === 'completed' && k.derivedCheck !== null ? [{ kernel: k.kernel, c: k.derivedCheck }] : []));
+  if (checks.length === 0) return [];
+  const first = checks[0]!.c;
+  const pct = (d.settings.derivedCheckMargin * 100).toFixed(1);
+  const out = [`derived max n at ${first.concurrency} concurrent requests, checked by two probes (${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`];
+  for (const { kernel, c } of checks) {
+    const verdict = c.agrees ? 'holds' : c.below.outcome !== 'ok' ? 'TOO HIGH (failed below it)' : 'conservative (fitted above it)';
+    out.push(`  ${kernel}: derived ${shortN(c.derivedMaxN)}; ${shortN(c.below.n)} ${SHORT_OUTCOME[c.below.outcome]}, ${shortN(c.above.n)} ${SHORT_OUTCOME[c.above.outcome]} -> ${verdict}`);
+  }
+  return out;
+}
+
+function serverRows(points: readonly ServerCheckPoint[]): string[][] {
+  return points.map((p) => [
+    p.kernel,
+    p.label,
+    p.path,
+    shortN(p.n),
+    shortN(p.nMax),
+    p.state === 'errored' ? `errored: ${p.error?.message.split('\n')[0] ?? ''}` : answers(p),
+    p.serverAliveAfter === null ? '-' : p.serverAliveAfter ? 'alive' : `gone${p.serverExit === null ? '' : ` (${p.serverExit.replace(/^.*\) /, '')})`}`,
+    bytes(p.serverPeakRssBytes),
+  ]);
+}
+
+function answers(p: ServerCheckPoint): string {
+  const groups = new Map<string, number>();
+  for (const r of p.responses) {
+    const key = r.status === null ? `no answer (${r.code ?? 'error'})` : r.status < 400 ? String(r.status) : `${r.status} ${r.code ?? ''}`.trim();
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  return [...groups].map(([k, v]) => `${v}x ${k}`).join(', ');
+}
+
+function serverMessages(points: readonly ServerCheckPoint[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of points) {
+    for (const r of p.responses) {
+      if (r.message === undefined || (r.status !== null && r.status < 400)) continue;
+      const line = `  ${p.kernel} ${p.label}: ${r.status ?? 'no answer'} ${r.code ?? ''} "${r.message}"`;
+      if (!seen.has(line)) {
+        seen.add(line);
+        out.push(line);
+      }
+    }
+  }
+  return out;
+}
+
+const SERVER_HEADER = ['kernel', 'point', 'path', 'n', '--n-max', 'answers', 'server after', 'server peak RSS'];
+
+function legend(d: CapacityData): string[] {
+  return [
+    `max n = the largest n that succeeded (input built, kernel run once, result checked); 8n = its values as doubles; search tolerance ${(d.settings.tolerance * 100).toFixed(1)}%`,
+    'B/value RSS = (peak RSS - baseline RSS) / max n: resident bytes a request touched per value, every copy included (naive: the Float64Array it is built from and the growing Array)',
+    'B/value budget = (budget - baseline VmData) / max n: what a value cost against the budget, which counts address space (reserved but untouched memory and transient peaks too)',
+    `C=k* = max n at k concurrent requests each holding its own values, DERIVED (not measured): (budget - baseline VmData) / (k x B/value budget)`,
+    'failures: js-heap-exhausted = V8 aborted, heap out of memory (uncatchable: the process dies); allocation-failed = RangeError caught, the process lives;',
+    '          array-length-limit = V8 aborted, Array past its maximum length; killed / timeout / crashed as named',
+  ];
+}
+
+/** The terminal rendering: the capacity table, how each kernel fails, the probes, the server check, flags. */
+export function renderCapacityTable(d: CapacityData): string {
+  const lines: string[] = [headline(d), mechanismLine(d), describeNativeStatus(d.native), ''];
+  const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
+  lines.push(...alignTable(mainHeader(d.settings.concurrency), rows, new Set([0, 4, mainHeader(d.settings.concurrency).length - 1])));
+  const fails = failureLines(d);
+  if (fails.length > 0) lines.push('', 'how it fails past max n:', ...fails);
+  const checks = derivedCheckLines(d);
+  if (checks.length > 0) lines.push('', ...checks);
+  lines.push('', 'probes (n outcome, in the order run; nxC = C inputs at once):');
+  for (const k of d.kernels) if (k.probes.length > 0) lines.push(`  ${k.kernel}: ${probeList(k.probes)}`);
+  lines.push('');
+  const sc = d.serverCheck;
+  if (sc.state === 'skipped') lines.push(`server check: skipped (${sc.reason})`);
+  else {
+    const c = sc.state === 'completed' ? sc.concurrency : Math.max(...d.settings.concurrency);
+    lines.push(`server check: ${c} concurrent POST /predict to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`);
+    if (sc.points.length > 0) lines.push(...alignTable(SERVER_HEADER, serverRows(sc.points), new Set([0, 1, 2, 5, 6])));
+    const msgs = serverMessages(sc.points);
+    if (msgs.length > 0) lines.push('error answers:', ...msgs);
+    if (sc.state === 'completed') for (const n of sc.notes) lines.push(`note: ${n}`);
+  }
+  if (d.flags.length > 0) {
+    lines.push('', `flags (${d.flags.length}):`);
+    for (const f of d.flags) lines.push(`  ${f.subject} ${f.kind}: ${f.message}`);
+  }
+  lines.push('', ...legend(d));
+  return `${lines.join('\n')}\n`;
+}
+
+function mdEscape(s: string): string {
+  return s.replaceAll('|', '\\|');
+}
+
+function mdTable(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(mdEscape).join(' | ')} |`)];
+}
+
+/** The same content as Markdown (for the README and report pages). */
+export function renderCapacityMarkdown(d: CapacityData): string {
+  const out: string[] = [`## Capacity under a ${bytes(d.settings.budgetBytes)} memory budget${d.interrupted ? ' (interrupted, partial)' : ''}`, ''];
+  out.push(`${mechanismLine(d).replace(/^limit: /, 'Limit: ')}.`, '', `${describeNativeStatus(d.native)}.`, '');
+  const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
+  out.push(...mdTable(mainHeader(d.settings.concurrency), rows), '');
+  const fails = failureLines(d);
+  if (fails.length > 0) out.push('How each kernel fails past its max n:', '', ...fails.map((l) => `- ${l.trim()}`), '');
+  const checks = derivedCheckLines(d);
+  if (checks.length > 0) out.push(`${checks[0]!.replace(/^d/, 'D')}`, '', ...checks.slice(1).map((l) => `- ${l.trim()}`), '');
+  out.push('Probes (n and outcome, in the order run; nxC = C inputs at once):', '');
+  for (const k of d.kernels) if (k.probes.length > 0) out.push(`- ${k.kernel}: ${probeList(k.probes)}`);
+  out.push('');
+  const sc = d.serverCheck;
+  if (sc.state === 'skipped') out.push(`Server check: skipped (${sc.reason}).`, '');
+  else {
+    out.push(`### Server check${sc.state === 'errored' ? ` (errored: ${sc.error.message})` : ''}`, '');
+    if (sc.points.length > 0) out.push(...mdTable(SERVER_HEADER, serverRows(sc.points)), '');
+    const msgs = serverMessages(sc.points);
+    if (msgs.length > 0) out.push('Error answers:', '', ...msgs.map((m) => `- ${m.trim()}`), '');
+    if (sc.state === 'completed') for (const n of sc.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  if (d.flags.length > 0) {
+    out.push('Flags:', '');
+    for (const f of d.flags) out.push(`- \`${f.subject}\` ${f.kind}: ${f.message}`);
+    out.push('');
+  }
+  out.push(...legend(d).map((l) => `> ${l}`), '');
+  return out.join('\n');
+}
