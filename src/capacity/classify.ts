@@ -42,7 +42,7 @@ export function fatalLine(output: string): string | undefined {
   const lines = output.split('\n').map((l) => l.trim());
   // "# Fatal error in , line 0" is a header; the line that names the error comes after it.
   const specific = lines.find((l) => /FATAL ERROR:|Fatal JavaScript|Fatal process out of memory/.test(l));
-  return specific ?? lines.find((l) => FATAL_LINE.test(l));
+  return (specific ?? lines.find((l) => FATAL_LINE.test(l)))?.replace(/^#\s*/, '');
 }
 
 function lastLine(output: string): string | undefined {
