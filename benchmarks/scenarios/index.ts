@@ -1,6 +1,9 @@
 // The load scenarios `servebench load --scenario ...` knows, one definition per file.
 
+import type { ExperimentSet } from '../../src/load/experiment-types.js';
 import type { ScenarioSet } from '../../src/load/scenario-types.js';
+import { autoscale } from './autoscale.js';
+import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
 import { requestPaths } from './request-paths.js';
 import { responseTime } from './response-time.js';
@@ -13,4 +16,10 @@ export const scenarios: ScenarioSet = {
   sustained,
   stress,
   'request-paths': requestPaths,
+};
+
+/** The experiments (selectable with --scenario, never in the default matrix). */
+export const experiments: ExperimentSet = {
+  'queue-workers': queueWorkers,
+  autoscale,
 };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
 import { OptionError } from '../errors.js';
 import { kernels, type KernelName } from '../kernels/index.js';
-import { runLoadSuite, ALL_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
+import { runLoadSuite, ALL_SCENARIOS, SELECTABLE_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
 import { onShutdown, withTimeout } from '../processes.js';
@@ -74,7 +74,7 @@ function parseHeader(raw: string): [string, string] {
 /** Validate every option once, here; the suite gets typed values. */
 export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
   const s: LoadSuiteOptions = {};
-  if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, ALL_SCENARIOS);
+  if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, SELECTABLE_SCENARIOS);
   if (o.path !== undefined) s.paths = parseChoiceList('--path', o.path, ['sync', 'async'] as const);
   if (o.topology !== undefined) s.topologies = parseChoiceList('--topology', o.topology, ['single', 'cluster', 'nginx'] as const);
   if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, ['io', 'cpu'] as const);
@@ -134,7 +134,10 @@ export function register(program: Command): void {
     .description(
       'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix {sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
     )
-    .option('--scenario <list>', `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained)`)
+    .option(
+      '--scenario <list>',
+      `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)`,
+    )
     .option('--path <list>', 'request paths: sync,async (default: both)')
     .option('--topology <list>', 'topologies: single,cluster,nginx (default: all three)')
     .option('--predict <list>', 'predicts: io,cpu (default: both)')

@@ -31,6 +31,8 @@ export interface StepRequest {
   skipRules?: ValidityRuleName[];
   signal?: AbortSignal;
   onSample?: (s: RequestSample) => void;
+  /** Replaces the engine the load shape picks (the autoscale experiment's rate-profile open loop). */
+  engine?: LoadEngine;
 }
 
 export function engineFor(load: LoadShape): LoadEngine {
@@ -63,7 +65,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
   let windowOpen = false;
   let result: EngineResult;
   try {
-    result = await engineFor(req.load).run({
+    result = await (req.engine ?? engineFor(req.load)).run({
       target: req.target,
       load: req.load,
       warmupMs: req.warmupMs,

@@ -6,13 +6,14 @@
 
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { scenarios as defaultScenarios } from '../../benchmarks/scenarios/index.js';
+import { experiments as defaultExperiments, scenarios as defaultScenarios } from '../../benchmarks/scenarios/index.js';
 import { OptionError, ServebenchError, toErrorInfo } from '../errors.js';
 import { progress, warn } from '../progress.js';
 import type { KernelName } from '../kernels/types.js';
 import type {
   ArrivalProcess,
   Flag,
+  LoadComparison,
   LoadConfiguration,
   LoadData,
   LoadEngineName,
@@ -29,9 +30,13 @@ import type { ScenarioSet } from './scenario-types.js';
 import { runRequestPathsChain, runScenarioChain, type ChainOutput, type ChainSettings } from './scenarios.js';
 import { servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
 import { DEFAULT_VALIDITY_LIMITS, statedRules, type ValidityLimits } from './validity.js';
+import type { ExperimentSet } from './experiment-types.js';
+import { EXPERIMENT_SCENARIOS, experimentComparisons, isExperiment, runExperiments, type ExperimentName } from './experiments.js';
 
 export const MATRIX_SCENARIOS: readonly ScenarioName[] = ['response-time', 'ramp', 'sustained', 'stress'];
 export const ALL_SCENARIOS: readonly ScenarioName[] = [...MATRIX_SCENARIOS, 'request-paths'];
+/** Everything --scenario accepts: the default scenarios and the experiments (queue-workers, autoscale), which only run when named. */
+export const SELECTABLE_SCENARIOS: readonly ScenarioName[] = [...ALL_SCENARIOS, ...EXPERIMENT_SCENARIOS];
 
 export interface LoadTargetOptions {
   url: string;
@@ -101,6 +106,8 @@ export interface LoadSuiteOptions {
   limits?: Partial<ValidityLimits>;
   /** @default the definitions in benchmarks/scenarios/ */
   definitions?: ScenarioSet;
+  /** The experiments' definitions. @default those in benchmarks/scenarios/ */
+  experimentDefinitions?: ExperimentSet;
   /** Stop after the current step; what finished is returned with interrupted: true. */
   signal?: AbortSignal;
   /** Called after every run with the data so far (to write partial results on interrupt). */
@@ -140,6 +147,11 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   if (options.target !== undefined && scenarios.includes('request-paths')) {
     throw new OptionError('--scenario', 'request-paths compares servebench\'s own serving configurations; it cannot run against --target');
   }
+  const experimentsSelected = scenarios.filter(isExperiment) as ExperimentName[];
+  if (options.target !== undefined && experimentsSelected.length > 0) {
+    throw new OptionError('--scenario', `${experimentsSelected.join(', ')} start${experimentsSelected.length === 1 ? 's' : ''} servebench's own systems; it cannot run against --target`);
+  }
+  const experimentDefs = options.experimentDefinitions ?? defaultExperiments;
   const errorBudget = options.errorBudget ?? defs.ramp.errorBudget;
   const limits: ValidityLimits = { ...DEFAULT_VALIDITY_LIMITS, errorBudget, ...options.limits };
   const workers = options.workers ?? availableParallelism();
@@ -166,7 +178,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   };
 
   // The plan: matrix (or target) entries, then the request-paths entries.
-  const matrixScenarios = scenarios.filter((s) => s !== 'request-paths');
+  const matrixScenarios = scenarios.filter((s) => s !== 'request-paths' && !isExperiment(s));
   const entries: PlanEntry[] = [];
   const serving = (path: RequestPath, topology: Topology, predict: PredictKind) =>
     servingConfiguration({
@@ -228,14 +240,24 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   }
 
   // One descriptor per connection in this process: check (and raise) the limit before anything starts.
-  const fdLimit = await ensureFdLimit(fdsNeeded(plannedConnections(entries, settings, matrixScenarios)));
+  const experimentConnections = Math.max(
+    0,
+    ...(experimentsSelected.includes('queue-workers') ? [options.connections ?? 0, ...experimentDefs['queue-workers'].connections.default] : []),
+    ...(experimentsSelected.includes('autoscale') ? [experimentDefs.autoscale.maxInFlight] : []),
+  );
+  const fdLimit = await ensureFdLimit(fdsNeeded(Math.max(plannedConnections(entries, settings, matrixScenarios), experimentConnections)));
   if (fdLimit.raised) progress('load', `open-file limit: ${fdLimit.note}`);
 
   const data: LoadData = {
     options: {
       scenarios,
       engine,
-      repeats: Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds))),
+      repeats: Math.max(
+        0,
+        ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)),
+        ...(experimentsSelected.includes('queue-workers') ? [options.repeats ?? (quick ? experimentDefs['queue-workers'].repeats.quick : experimentDefs['queue-workers'].repeats.default)] : []),
+        ...(experimentsSelected.includes('autoscale') ? [options.repeats ?? 1] : []),
+      ),
       quick,
       ...(options.target === undefined ? {} : { target: options.target.url }),
       durationMs: options.durationMs ?? (quick ? defs.sustained.timing.quick.durationMs : defs.sustained.timing.default.durationMs),
@@ -267,6 +289,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   const ramps: RampRepeatResult[] = [];
   const stresses: StressRepeatResult[] = [];
   const extraFlags: Flag[] = [];
+  let rpComparisons: LoadComparison[] = [];
 
   const finish = (): LoadData => {
     data.summaries = summarise(data.runs);
@@ -285,9 +308,10 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
         littleShareMin: rp.littleShareMin,
         syncServiceTolerance: rp.syncServiceTolerance,
       });
-      data.comparisons = v.comparisons;
+      rpComparisons = v.comparisons;
       data.goals = v.goals;
     }
+    data.comparisons = [...rpComparisons, ...experimentComparisons(experimentsSelected, experimentDefs, data, quick, options.connections)];
     data.flags = [...extraFlags, ...flagsFor(data.runs, data.summaries)];
     data.interrupted = options.signal?.aborted === true;
     data.durationMs = Math.round(performance.now() - t0);
@@ -310,7 +334,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   options.onUpdate?.(finish());
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
   const active = entries.filter((e) => configs.get(e.config.id)!.state === 'completed');
-  progress('load', `${active.length} configuration(s), ${rounds} round(s) interleaving them; scenarios: ${scenarios.join(', ')}; engine: ${engine}`);
+  if (active.length > 0) progress('load', `${active.length} configuration(s), ${rounds} round(s) interleaving them; scenarios: ${scenarios.filter((x) => !isExperiment(x)).join(', ')}; engine: ${engine}`);
   outer: for (let round = 1; round <= rounds; round++) {
     for (const e of entries) {
       if (isAborted(options.signal)) break outer;
@@ -368,6 +392,27 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       }
     }
   }
+  if (experimentsSelected.length > 0 && !isAborted(options.signal)) {
+    await runExperiments(experimentsSelected, experimentDefs, data, {
+      settings,
+      store: options.store ?? 'memory',
+      ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+      entities,
+      seed,
+      ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onRun: (run: LoadRun) => {
+        data.runs.push(run);
+        progress('load', describeRun(run));
+        options.onUpdate?.(finish());
+      },
+      addConfiguration: (c: LoadConfiguration) => {
+        data.configurations.push(c);
+        return c;
+      },
+      addFlag: (f: Flag) => extraFlags.push(f),
+    });
+  }
   return finish();
 }
 
@@ -377,7 +422,7 @@ export function resolveScenarios(requested: readonly ScenarioName[], engine: Loa
   if ((set.has('sustained') || set.has('stress')) && !explicitLoad) set.add('ramp');
   // The open ramp's rates are multiples of the one-connection throughput.
   if (set.has('ramp') && engine === 'open' && !explicitLoad) set.add('response-time');
-  return ALL_SCENARIOS.filter((s) => set.has(s));
+  return SELECTABLE_SCENARIOS.filter((s) => set.has(s));
 }
 
 /** The most connections (or requests in flight) any step may open, for the descriptor budget. */

@@ -1,0 +1,70 @@
+// What the two experiment scenarios (queue-workers, autoscale) get from the load suite: its settings, where
+// to put runs, configurations and flags as they happen, and a server sampler that also tells them when a
+// measured window starts and ends (to line up queue depth samples and replica timelines with it).
+
+import type { Flag } from '../report/schema/common.js';
+import type { LoadConfiguration, LoadRun } from '../report/schema/load.js';
+import type { ProcessMetrics, StoreKind } from '../report/schema/serving.js';
+import { epochMs } from '../serving/http.js';
+import { ServerSampler, type MetricsSource, type SampledProcess } from './sampler.js';
+import type { ChainSettings } from './scenarios.js';
+
+export interface ExperimentContext {
+  settings: ChainSettings;
+  store: StoreKind;
+  redisUrl?: string;
+  entities: number;
+  seed: number;
+  /** Rounds asked for with --repeats (else each experiment's own default). */
+  repeats?: number;
+  signal?: AbortSignal;
+  /** A finished run: into LoadData.runs, a progress line, partial results. */
+  onRun(run: LoadRun): void;
+  /** A configuration, listed at once (its state is updated in place). */
+  addConfiguration(c: LoadConfiguration): LoadConfiguration;
+  addFlag(f: Flag): void;
+}
+
+/** Whether the run was asked to stop (a function, so TypeScript does not narrow it across awaits). */
+export function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** A server sampler that also calls back at window start and end, and keeps the window's start (epoch ms). */
+export class WindowSampler extends ServerSampler {
+  windowStartEpochMs = 0;
+  private readonly extraUnsubscribe: (() => void) | undefined;
+  /** Every metrics sample received, by pid (bounded), for the experiments' own views. */
+  readonly metricsByPid = new Map<number, ProcessMetrics[]>();
+
+  constructor(
+    processes: readonly SampledProcess[],
+    metrics: MetricsSource | undefined,
+    private readonly hooks: { onStart?: () => void; onEnd?: () => void } = {},
+  ) {
+    super(processes, metrics);
+    this.extraUnsubscribe = metrics?.((m) => {
+      const list = this.metricsByPid.get(m.pid) ?? [];
+      list.push(m);
+      if (list.length > 2000) list.splice(0, list.length - 2000);
+      this.metricsByPid.set(m.pid, list);
+    });
+  }
+
+  override startWindow(): void {
+    this.windowStartEpochMs = epochMs();
+    super.startWindow();
+    this.hooks.onStart?.();
+  }
+
+  override endWindow(): ReturnType<ServerSampler['endWindow']> {
+    const out = super.endWindow();
+    this.hooks.onEnd?.();
+    return out;
+  }
+
+  override close(): void {
+    super.close();
+    this.extraUnsubscribe?.();
+  }
+}

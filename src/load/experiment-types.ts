@@ -1,0 +1,66 @@
+// The shape of the two experiment scenarios, selectable with --scenario but never part of the default
+// matrix: queue-workers (seed 001) and autoscale (seed 002). The definitions live in benchmarks/scenarios/.
+
+import type { RatePhase } from '../report/schema/load.js';
+import type { StepTiming, Timings } from './scenario-types.js';
+
+/** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
+export interface QueueWorkersScenario {
+  name: 'queue-workers';
+  description: string;
+  /** Model worker counts compared (each a configuration). */
+  modelWorkers: number[];
+  predict: 'io' | 'cpu';
+  /** Closed-loop connections of each step; the first is the one-connection baseline. */
+  connections: Timings<number[]>;
+  /** The step (connections) whose rps ratio is the comparison; --connections replaces it. */
+  compareAt: number;
+  /**
+   * Relative tolerance of the expected rps ratio at `compareAt`: W workers / the fewest = W / fewest, since
+   * jobs are independent and each worker takes one at a time (for 1 vs 2: 2, as each request's two jobs
+   * then run side by side).
+   */
+  ratioTolerance: number;
+  /** A request's deadline for its jobs (then 504). */
+  queueTimeoutMs: number;
+  /** LLEN period, ms. */
+  depthIntervalMs: number;
+  repeats: Timings<number>;
+  /** The one-connection step, and the loaded ones. */
+  baselineTiming: Timings<StepTiming>;
+  timing: Timings<StepTiming>;
+  /** Failures are part of the answer above this many connections (no error-budget rule there). */
+  overloadAbove: number;
+}
+
+/** The autoscaling controller's settings in a scenario (the HPA rule with compressed times). */
+export interface AutoscaleControllerSettings {
+  targetUtilization: number;
+  tolerance: number;
+  minReplicas: number;
+  maxReplicas: number;
+  syncPeriodMs: number;
+  scaleDownStabilizationMs: number;
+  metric: 'elu' | 'cpu';
+}
+
+/** Load ramped up, held and dropped against an autoscaled system and a fixed one. */
+export interface AutoscaleScenario {
+  name: 'autoscale';
+  description: string;
+  predict: 'io' | 'cpu';
+  profile: Timings<RatePhase[]>;
+  controller: Timings<AutoscaleControllerSettings>;
+  /** The baseline system's replicas per model service. */
+  fixedReplicas: number;
+  /** Every process's metrics period (the controller's input), ms. */
+  metricsIntervalMs: number;
+  /** In-flight bound of the open loop. */
+  maxInFlight: number;
+  binMs: number;
+}
+
+export interface ExperimentSet {
+  'queue-workers': QueueWorkersScenario;
+  autoscale: AutoscaleScenario;
+}

@@ -1,0 +1,230 @@
+// The queue-workers experiment (seed 001: a Redis queue in front of one vs two model workers): the queue
+// path started with each model-worker count, closed-loop steps (1 connection, then the loaded ones) in
+// interleaved rounds (w1 w2 w1 w2 ...), each run with the jobs list's depth sampled (LLEN) and the workers'
+// own busy share, then the rps ratio of the most workers over the fewest as a LoadComparison.
+
+import { performance } from 'node:perf_hooks';
+import { ServebenchError, toErrorInfo } from '../errors.js';
+import { progress, warn } from '../progress.js';
+import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../report/schema/load.js';
+import type { QueueDepthSample } from '../report/schema/serving.js';
+import { queueAvailability, startSystem, type RunningSystem } from '../serving/index.js';
+import { median, quantile } from '../stats/index.js';
+import { compare, spreadOf } from './aggregate.js';
+import type { ExperimentContext } from './experiment-context.js';
+import { isAborted, WindowSampler } from './experiment-context.js';
+import type { QueueWorkersScenario } from './experiment-types.js';
+import { runStep } from './runner.js';
+import { scoringTarget } from './systems.js';
+
+export function queueConfigId(workers: number, predict: string): string {
+  return `queue/w${workers}/${predict}`;
+}
+
+/** The steps (connections) and the compared one, after --connections. */
+export function queueSteps(def: QueueWorkersScenario, quick: boolean, connections: number | undefined): { steps: number[]; compareAt: number } {
+  if (connections !== undefined) return { steps: connections === 1 ? [1] : [1, connections], compareAt: connections };
+  const steps = quick ? def.connections.quick : def.connections.default;
+  return { steps, compareAt: steps.includes(def.compareAt) ? def.compareAt : steps[steps.length - 1]! };
+}
+
+function depthSeries(samples: readonly QueueDepthSample[], startEpochMs: number, intervalMs: number): QueueDepthSeries | undefined {
+  if (samples.length === 0) return undefined;
+  const depths = samples.map((s) => s.depth);
+  return {
+    intervalMs,
+    samples: samples.map((s) => ({ atMs: Math.round(s.atMs - startEpochMs), depth: s.depth })),
+    mean: Math.round((depths.reduce((a, b) => a + b, 0) / depths.length) * 10) / 10,
+    p50: quantile(depths, 0.5),
+    max: Math.max(...depths),
+  };
+}
+
+/** Run the experiment; its runs and configurations go to the context as they happen. */
+export async function runQueueWorkers(def: QueueWorkersScenario, ctx: ExperimentContext): Promise<QueueWorkersResult> {
+  const s = ctx.settings;
+  if (s.engine === 'open') throw new ServebenchError('SB_ERR_OPTION', '--scenario queue-workers runs a closed loop (users, as seed 001\'s Locust); drop --engine open / --rate');
+  const { steps, compareAt } = queueSteps(def, s.quick, s.connections);
+  const rounds = ctx.repeats ?? (s.quick ? def.repeats.quick : def.repeats.default);
+  const result: QueueWorkersResult = {
+    description: def.description,
+    modelWorkers: def.modelWorkers,
+    connections: steps,
+    queueTimeoutMs: def.queueTimeoutMs,
+    predict: def.predict,
+    depth: [],
+    comparisonIds: [],
+  };
+  const configs: LoadConfiguration[] = def.modelWorkers.map((w) =>
+    ctx.addConfiguration({ id: queueConfigId(w, def.predict), path: 'queue', topology: 'single', predict: def.predict, modelWorkers: w, state: 'completed' }),
+  );
+  const avail = await queueAvailability(ctx.redisUrl);
+  if (!avail.available) {
+    for (const c of configs) {
+      c.state = 'skipped';
+      c.reason = avail.reason;
+      ctx.addFlag({ subject: `load:${c.id}`, kind: 'skipped', message: avail.reason });
+    }
+    result.skipped = avail.reason;
+    warn('load', `queue-workers skipped: ${avail.reason}`);
+    return result;
+  }
+  progress('load', `queue-workers: ${def.modelWorkers.map((w) => `${w} worker(s)`).join(' vs ')}, connections ${steps.join(', ')}, ${rounds} interleaved round(s)`);
+  const runs: LoadRun[] = [];
+  outer: for (let round = 1; round <= rounds; round++) {
+    for (let i = 0; i < def.modelWorkers.length; i++) {
+      if (isAborted(ctx.signal)) break outer;
+      const workers = def.modelWorkers[i]!;
+      const c = configs[i]!;
+      if (c.state !== 'completed') continue;
+      progress('load', `round ${round}/${rounds}: starting ${c.id}`);
+      const t0 = performance.now();
+      let sys: RunningSystem;
+      try {
+        sys = await startSystem({
+          path: 'queue',
+          topology: 'single',
+          predict: def.predict,
+          modelWorkers: workers,
+          store: ctx.store,
+          ...(ctx.redisUrl === undefined ? {} : { redisUrl: ctx.redisUrl }),
+          entities: ctx.entities,
+          seed: ctx.seed,
+          metricsIntervalMs: 250,
+          timeoutsMs: { queue: def.queueTimeoutMs },
+        });
+      } catch (err) {
+        const info = toErrorInfo(err);
+        const missing = err instanceof ServebenchError && err.code === 'SB_ERR_MISSING_TOOL';
+        c.state = missing ? 'skipped' : 'errored';
+        if (missing) c.reason = info.message;
+        else c.error = info;
+        ctx.addFlag({ subject: `load:${c.id}`, kind: c.state, message: missing ? info.message : `could not start: ${info.message}` });
+        warn('load', `${c.id} ${c.state}: ${info.message}`);
+        continue;
+      }
+      (c.startupMs ??= []).push(Math.round(performance.now() - t0));
+      c.url = sys.scoringUrl;
+      c.processes = sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name }));
+      c.store = sys.store;
+      c.notes = [...sys.notes, `broker: ${sys.queue!.broker}; deadline ${def.queueTimeoutMs} ms per request`];
+      const queue = sys.queue!;
+      const workerPids = new Set(queue.workers().map((w) => w.pid));
+      let depth: { stop(): QueueDepthSample[] } | undefined;
+      let depthSamples: QueueDepthSample[] = [];
+      const sampler = new WindowSampler(c.processes, (l) => sys.onMetrics(l), {
+        onStart: () => {
+          depth = queue.sampleDepth(def.depthIntervalMs);
+        },
+        onEnd: () => {
+          depthSamples = depth?.stop() ?? [];
+        },
+      });
+      const target = scoringTarget(sys.scoringUrl, ctx.entities, ctx.seed);
+      let baselineUs: number | undefined;
+      try {
+        for (let k = 0; k < steps.length; k++) {
+          if (isAborted(ctx.signal)) break;
+          const conn = steps[k]!;
+          const timing = conn === 1 ? def.baselineTiming : def.timing;
+          const t = s.quick ? timing.quick : timing.default;
+          const run = await runStep({
+            configId: c.id,
+            scenario: 'queue-workers',
+            step: { index: k, label: `c=${conn}`, load: conn, loadUnit: 'connections' },
+            repeat: round,
+            load: { kind: 'closed', engine: 'autocannon', connections: conn, pipelining: s.pipelining, workers: s.generatorWorkers },
+            target,
+            warmupMs: s.warmupMs ?? t.warmupMs,
+            durationMs: s.durationMs ?? t.durationMs,
+            timeoutMs: s.timeoutMs,
+            limits: s.limits,
+            sampler,
+            ...(s.amount === undefined ? {} : { amount: s.amount }),
+            ...(conn > def.overloadAbove ? { skipRules: ['error-budget' as const] } : {}),
+            ...(baselineUs === undefined ? {} : { baselineMeanLatencyUs: baselineUs }),
+            ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+          });
+          if (run.state === 'completed') {
+            if (conn === 1 && run.requests.successes > 0) baselineUs = run.latencyUs.mean;
+            const series = depthSeries(depthSamples, sampler.windowStartEpochMs, def.depthIntervalMs);
+            if (series !== undefined) run.queueDepth = series;
+            run.queueWorkers = workersView(sampler, workerPids, sampler.windowStartEpochMs, run.windowMs);
+            if (conn > def.overloadAbove) run.notes.push(`past the loaded step: failures (504 after the ${def.queueTimeoutMs} ms deadline) are part of what is measured, no error budget`);
+          }
+          runs.push(run);
+          ctx.onRun(run);
+        }
+      } finally {
+        sampler.close();
+        await sys.stop();
+      }
+    }
+  }
+  // Depth per configuration and step, over the rounds.
+  for (const c of configs) {
+    for (const conn of steps) {
+      const rs = runs.filter((r): r is Extract<LoadRun, { state: 'completed' }> => r.configId === c.id && r.step.label === `c=${conn}` && r.state === 'completed');
+      if (rs.length === 0) continue;
+      result.depth.push({
+        configId: c.id,
+        step: `c=${conn}`,
+        meanDepth: spreadOf(rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.mean])), 'jobs'),
+        maxDepth: spreadOf(rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.max])), 'jobs'),
+        busyShare: spreadOf(rs.flatMap((r) => (r.queueWorkers?.busyShare == null ? [] : [r.queueWorkers.busyShare])), 'share of time'),
+      });
+    }
+  }
+  result.comparisonIds = queueWorkersComparisons([], def, steps, compareAt).map((x) => x.id);
+  return result;
+}
+
+/** The workers' own view of the window: busy share, jobs answered, jobs dropped past their deadline. */
+function workersView(sampler: WindowSampler, pids: ReadonlySet<number>, startEpochMs: number, windowMs: number): QueueWorkersView {
+  const endEpochMs = startEpochMs + windowMs;
+  const shares: number[] = [];
+  let jobs = 0;
+  let expired = 0;
+  let seen = 0;
+  for (const pid of pids) {
+    const list = sampler.metricsByPid.get(pid) ?? [];
+    const inWindow = list.filter((m) => m.atMs > startEpochMs && m.atMs <= endEpochMs + 300);
+    const before = [...list].reverse().find((m) => m.atMs <= startEpochMs);
+    const last = inWindow[inWindow.length - 1];
+    if (last === undefined) continue;
+    seen++;
+    const busy = inWindow.flatMap((m) => (m.busyShare === undefined ? [] : [m.busyShare]));
+    if (busy.length > 0) shares.push(busy.reduce((a, b) => a + b, 0) / busy.length);
+    jobs += last.requests - (before?.requests ?? 0);
+    expired += (last.expiredJobs ?? 0) - (before?.expiredJobs ?? 0);
+  }
+  return {
+    workers: pids.size,
+    busyShare: shares.length === 0 ? null : Math.round(median(shares) * 1000) / 1000,
+    jobs: seen === 0 ? null : jobs,
+    expiredJobs: seen === 0 ? null : expired,
+  };
+}
+
+/** The rps ratios of each worker count over the fewest, at the compared step (and at the others, for reading). */
+export function queueWorkersComparisons(runs: readonly LoadRun[], def: QueueWorkersScenario, steps: readonly number[], compareAt: number): LoadComparison[] {
+  const fewest = Math.min(...def.modelWorkers);
+  const out: LoadComparison[] = [];
+  for (const w of def.modelWorkers) {
+    if (w === fewest) continue;
+    for (const conn of steps.filter((x) => x !== 1)) {
+      const expected = conn === compareAt ? { approx: w / fewest, tolerance: def.ratioTolerance } : {};
+      out.push(
+        compare(
+          runs,
+          `queue-${w}-vs-${fewest}-workers${conn === compareAt ? '' : `-c${conn}`}`,
+          `queue path, ${def.predict} predict, ${conn} connections: ${w} model workers / ${fewest} (seed 001: 9.7 / 5.8 rps = 1.67x with 2 model services)${conn === compareAt ? '' : ' (for reading; not a goal)'}`,
+          { configId: queueConfigId(w, def.predict), scenario: 'queue-workers', step: `c=${conn}` },
+          { configId: queueConfigId(fewest, def.predict), scenario: 'queue-workers', step: `c=${conn}` },
+          expected,
+        ),
+      );
+    }
+  }
+  return out;
+}
