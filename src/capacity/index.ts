@@ -1,6 +1,6 @@
 // The capacity suite (seed 003's out-of-memory n, per kernel, under a stated budget): re-exports only.
 
-export { runCapacitySuite, deriveCapacity, summarizeKernel } from './suite.js';
+export { runCapacitySuite, deriveCapacity, summarizeKernel, capacityFlags, derivedCheckSizes } from './suite.js';
 export type { CapacityOptions, CapacityHooks } from './suite.js';
 export { classifyProbe, fatalLine } from './classify.js';
 export type { ProbeEvidence, Classification } from './classify.js';

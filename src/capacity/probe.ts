@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
-import { formatSize } from '../kernels/settings.js';
+import { formatN } from './settings.js';
 import type { KernelName } from '../kernels/types.js';
 import { compiledEntry } from '../paths.js';
 import type { ManagedProcess, Supervisor } from '../processes.js';
@@ -66,7 +66,7 @@ export async function runProbe(sup: Supervisor, limit: MemoryLimit, req: ProbeRe
   try {
     const cmd = limitedNode(limit, [compiledEntry('src/capacity/probe-main'), JSON.stringify(job)]);
     proc = await sup.start({
-      name: `capacity-${req.kernel}-n${formatSize(req.n)}${concurrency > 1 ? `-c${concurrency}` : ''}`,
+      name: `capacity-${req.kernel}-n${formatN(req.n)}${concurrency > 1 ? `-c${concurrency}` : ''}`,
       command: cmd.command,
       args: cmd.args,
       ipc: true,

@@ -19,7 +19,7 @@ import type { CapacityKernelResult, ServerCheck, ServerCheckPoint, ServerCheckPo
 import { SERVING_DEFAULTS, startModelApi, type CommandWrapper, type RunningModelApi } from '../serving/index.js';
 import { limitedNode, type MemoryLimit } from './limit.js';
 import { samplePeakRss } from './probe.js';
-import { formatSize } from '../kernels/settings.js';
+import { formatN } from './settings.js';
 
 /** The largest n a model API accepts (its --n-max range). */
 const API_N_MAX = 1_000_000_000;
@@ -172,7 +172,7 @@ export async function runServerCheck(ctx: ServerCheckContext, results: readonly 
       if (r.state !== 'completed') continue;
       for (const planned of planServerPoints(r, ctx.concurrency)) {
         if (ctx.signal?.aborted === true) return { state: 'completed', concurrency: ctx.concurrency, points, notes };
-        progress('capacity', `server check ${r.kernel}: ${ctx.concurrency} x POST /predict n=${formatSize(planned.n)} (${planned.label}, --n-max ${formatSize(planned.nMax)})`);
+        progress('capacity', `server check ${r.kernel}: ${ctx.concurrency} x POST /predict n=${formatN(planned.n)} (${planned.label}, --n-max ${formatN(planned.nMax)})`);
         const p = await runPoint(ctx, r.kernel, planned);
         points.push(p);
         onPoint?.(p);

@@ -23,7 +23,7 @@ export const MIN_N = 1000;
 export const HEAP_SHARE = 0.75;
 
 export interface CapacityOptions {
-  /** Shorter run: a 1 GiB budget, tolerance 10%, at most 9 probes per kernel, the server check for naive and typed only. @default false */
+  /** Shorter run: a 1 GiB budget, tolerance 10%, at most 9 probes per kernel, no probes of the derived figures, the server check for naive and typed only. @default false */
   quick?: boolean;
   /** Kernels to probe. @default all five */
   kernels?: KernelName[];
@@ -73,6 +73,14 @@ export function parseByteSize(option: string, raw: string): number {
   const unit = m?.[2]?.toLowerCase() ?? '';
   if (m === null || UNITS[unit] === undefined) throw new OptionError(option, `expected a size such as 2GiB, 512MiB or 1.5G; got '${raw}'`);
   return Math.round(Number(m[1]) * UNITS[unit]);
+}
+
+/** n in short: 5.61e7 (1e3 and up; three significant digits), the integer below. */
+export function formatN(n: number): string {
+  if (n < 1000) return String(n);
+  const e = Math.floor(Math.log10(n));
+  const m = n / 10 ** e;
+  return `${+m.toFixed(m === Math.round(m) ? 0 : 2)}e${e}`;
 }
 
 /** Bytes as people read them: 2 GiB, 512 MiB, 1.5 GiB. */
@@ -132,8 +140,9 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
     // A naive probe spends about 30 ns a value (random values, the copy into an Array, the kernel, the
     // reference); 250 leaves room for a busy machine.
     probeTimeout: { baseMs, perValueNs: 250 },
-    // Wider than the search's tolerance: the capacity itself is known only within it.
-    derivedCheckMargin: Math.min(0.25, 1.5 * tolerance),
+    // Wider than the search's tolerance: the capacity itself is known only within it. Not in --quick (two
+    // probes of C inputs each per kernel cost about a third of the quick run).
+    derivedCheckMargin: quick ? null : Math.min(0.25, 1.5 * tolerance),
     seed,
     serverCheck: options.serverCheck ?? true,
   };

@@ -7,17 +7,16 @@
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
 import { getKernel } from '../kernels/index.js';
 import { nativeStatus } from '../kernels/native-binding.js';
-import { formatSize } from '../kernels/settings.js';
 import type { KernelName } from '../kernels/types.js';
 import { supervisor, type Supervisor } from '../processes.js';
 import { progress, warn } from '../progress.js';
 import type { Flag } from '../report/schema/common.js';
-import type { CapacityData, CapacityKernelResult, CapacityProbe, DerivedCapacity, MemoryLimitMechanism, ServerCheck, ServerCheckPoint } from '../report/schema/capacity.js';
+import type { CapacityData, CapacityKernelResult, CapacityProbe, DerivedCapacity, MemoryLimitMechanism, ProbeOutcomeKind, ServerCheck, ServerCheckPoint } from '../report/schema/capacity.js';
 import { findMemoryLimit, verifyLimit, type MemoryLimit } from './limit.js';
 import { runProbe } from './probe.js';
 import { searchCapacity, type ProbeVerdict } from './search.js';
 import { runServerCheck } from './server-check.js';
-import { availableMemoryBytes, formatBytes, MIN_N, resolveCapacitySettings, SAFETY_MARGIN_BYTES, searchCeiling, type CapacityOptions } from './settings.js';
+import { availableMemoryBytes, formatBytes, formatN, MIN_N, resolveCapacitySettings, SAFETY_MARGIN_BYTES, searchCeiling, type CapacityOptions } from './settings.js';
 
 export type { CapacityOptions } from './settings.js';
 
@@ -91,28 +90,41 @@ function describeProbe(p: CapacityProbe): string {
   const mem = peak === null ? '' : `, peak RSS ${formatBytes(peak)}${p.memory === null ? ' (sampled)' : ''}`;
   const what = p.outcome === 'ok' ? 'ok' : `${p.outcome}: ${p.detail}`;
   const c = p.concurrency > 1 ? ` x ${p.concurrency} requests` : '';
-  return `  ${p.kernel} n=${formatSize(p.n)}${c} (${p.step}): ${what}${mem}, ${(p.durationMs / 1000).toFixed(1)} s`;
+  return `  ${p.kernel} n=${formatN(p.n)}${c} (${p.step}): ${what}${mem}, ${(p.durationMs / 1000).toFixed(1)} s`;
 }
 
-function flagsOf(kernels: readonly CapacityKernelResult[], serverCheck: ServerCheck): Flag[] {
+/** Failures that are not the budget running out (V8's maximum Array length, a time limit, a crash). */
+const NOT_MEMORY: readonly ProbeOutcomeKind[] = ['array-length-limit', 'timeout', 'crashed'];
+
+/** The flags a run raises from its own data (never hidden: each with its reason, in capacity.json and the table). */
+export function capacityFlags(kernels: readonly CapacityKernelResult[], serverCheck: ServerCheck): Flag[] {
   const flags: Flag[] = [];
   for (const k of kernels) {
     if (k.state === 'unavailable') flags.push({ subject: `capacity:${k.kernel}`, kind: 'unavailable', message: k.reason });
     else if (k.state === 'errored') flags.push({ subject: `capacity:${k.kernel}`, kind: 'errored', message: k.error.message });
     else {
       if (!k.converged) {
-        const why = k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? `nothing failed up to ${formatSize(k.maxN)}` : `known to ${((k.precision ?? 0) * 100).toFixed(1)}% only (probe limit)`;
+        const why = k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? `nothing failed up to ${formatN(k.maxN)}` : `known to ${((k.precision ?? 0) * 100).toFixed(1)}% only (probe limit)`;
         flags.push({ subject: `capacity:${k.kernel}`, kind: 'imprecise', message: why });
       }
-      const kinds = new Set(k.probes.filter((p) => p.outcome !== 'ok' && k.maxN !== null && p.n > k.maxN).map((p) => p.outcome));
+      // The search's own probes (one request each); the derived check's probes hold C inputs and differ.
+      const single = k.probes.filter((p) => p.concurrency === 1);
+      const kinds = new Set(single.filter((p) => p.outcome !== 'ok' && k.maxN !== null && p.n > k.maxN).map((p) => p.outcome));
       if (kinds.size > 1) flags.push({ subject: `capacity:${k.kernel}`, kind: 'mixed-failures', message: `past its capacity the predict failed in ${kinds.size} ways: ${[...kinds].join(', ')}` });
-      const nonMonotonic = k.maxN !== null && k.probes.some((p) => p.outcome !== 'ok' && p.outcome !== 'errored' && p.n < k.maxN!);
+      const nonMonotonic = k.maxN !== null && single.some((p) => p.outcome !== 'ok' && p.outcome !== 'errored' && p.n < k.maxN!);
+      if (k.failure !== null && NOT_MEMORY.includes(k.failure)) {
+        flags.push({
+          subject: `capacity:${k.kernel}`,
+          kind: 'not-memory-bound',
+          message: `past its max n the predict failed by ${k.failure}, not for lack of memory: max n is that limit's, and the budget bytes per value and derived figures (which assume memory binds) are lower bounds`,
+        });
+      }
       const dc = k.derivedCheck;
       if (dc !== null && !dc.agrees) {
-        const how = dc.below.outcome !== 'ok' ? `failed below it (${dc.below.outcome} at ${formatSize(dc.below.n)}): the derived figure is too high` : `still fitted above it (at ${formatSize(dc.above.n)}): the derived figure is conservative (e.g. the requests' transient peaks do not coincide)`;
-        flags.push({ subject: `capacity:${k.kernel}`, kind: 'derived-check', message: `at ${dc.concurrency} concurrent requests the derived max n ${formatSize(dc.derivedMaxN)} ${how}` });
+        const how = dc.below.outcome !== 'ok' ? `failed below it (${dc.below.outcome} at ${formatN(dc.below.n)}): the derived figure is too high` : `still fitted above it (at ${formatN(dc.above.n)}): the derived figure is conservative (e.g. the requests' transient peaks do not coincide)`;
+        flags.push({ subject: `capacity:${k.kernel}`, kind: 'derived-check', message: `at ${dc.concurrency} concurrent requests the derived max n ${formatN(dc.derivedMaxN)} ${how}` });
       }
-      if (nonMonotonic) flags.push({ subject: `capacity:${k.kernel}`, kind: 'non-monotonic', message: `a probe below the capacity of ${formatSize(k.maxN!)} failed: the boundary is not sharp` });
+      if (nonMonotonic) flags.push({ subject: `capacity:${k.kernel}`, kind: 'non-monotonic', message: `a probe below the capacity of ${formatN(k.maxN!)} failed: the boundary is not sharp` });
     }
   }
   if (serverCheck.state === 'errored') flags.push({ subject: 'capacity:server-check', kind: 'errored', message: serverCheck.error.message });
@@ -151,7 +163,7 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
       native,
       kernels,
       serverCheck,
-      flags: flagsOf(kernels, serverCheck),
+      flags: capacityFlags(kernels, serverCheck),
       startedAt: started.toISOString(),
       durationMs: Date.now() - started.getTime(),
       interrupted,
@@ -196,8 +208,8 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     }
     const probes: CapacityProbe[] = [];
     let error: ErrorInfo | undefined;
-    current = { kernel: name, description: kernel.description, probes, state: 'errored', error: { code: 'SB_ERR_INTERNAL', message: 'interrupted during its search' } };
-    progress('capacity', `${name}: searching from n=${formatSize(settings.startN)} (ceiling ${formatSize(ceiling)} = budget / 8 bytes)`);
+    current = { kernel: name, description: kernel.description, probes, state: 'errored', error: { code: 'SB_ERR_INTERNAL', message: 'its search had not finished (interrupted)' } };
+    progress('capacity', `${name}: searching from n=${formatN(settings.startN)} (ceiling ${formatN(ceiling)} = budget / 8 bytes)`);
     const verdict = async (n: number, step: CapacityProbe['step']): Promise<ProbeVerdict> => {
       if (aborted()) {
         interrupted = true;
@@ -232,7 +244,7 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
       const r = summarizeKernel(name, kernel.description, probes, bracket, settings.budgetBytes, settings.concurrency);
       const cMax = Math.max(...settings.concurrency);
       const derivedC = r.state === 'completed' ? r.derived.find((d) => d.concurrency === cMax)?.maxN : undefined;
-      if (r.state === 'completed' && cMax > 1 && derivedC !== undefined && derivedC !== null && derivedC >= MIN_N && !aborted()) {
+      if (r.state === 'completed' && settings.derivedCheckMargin !== null && cMax > 1 && derivedC !== undefined && derivedC !== null && derivedC >= MIN_N && !aborted()) {
         // Measure what was derived: C inputs alive at once, just below and just above the derived n.
         const sizes = derivedCheckSizes(derivedC, settings.derivedCheckMargin);
         current = r;
@@ -261,7 +273,7 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
       }
       results.push(r);
       if (r.state === 'completed') {
-        progress('capacity', `${name}: max n ${r.maxN === null ? '-' : formatSize(r.maxN)}, fails at ${r.firstFailN === null ? '-' : formatSize(r.firstFailN)} (${r.failure ?? '-'}) after ${probes.length} probes`);
+        progress('capacity', `${name}: max n ${r.maxN === null ? '-' : formatN(r.maxN)}, fails at ${r.firstFailN === null ? '-' : formatN(r.firstFailN)} (${r.failure ?? '-'}) after ${probes.length} probes`);
       }
     }
     hooks.onUpdate?.(snapshot());

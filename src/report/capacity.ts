@@ -1,6 +1,7 @@
 // Renderers of the capacity suite's data: a terminal table and Markdown. Both read only CapacityData (a saved
 // capacity.json re-renders without re-measuring).
 
+import { formatN } from '../capacity/settings.js';
 import { describeNativeStatus } from '../kernels/native-binding.js';
 import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from './schema/capacity.js';
 
@@ -19,12 +20,7 @@ function count(n: number | null | undefined): string {
 }
 
 /** n in short: 5.61e7 (1e3 and up), the integer below. */
-export function shortN(n: number): string {
-  if (n < 1000) return String(n);
-  const e = Math.floor(Math.log10(n));
-  const m = n / 10 ** e;
-  return `${+m.toFixed(m === Math.round(m) ? 0 : 2)}e${e}`;
-}
+export const shortN = formatN;
 
 const SHORT_OUTCOME: Record<ProbeOutcomeKind, string> = {
   ok: 'ok',
@@ -121,7 +117,7 @@ function derivedCheckLines(d: CapacityData): string[] {
   const checks = d.kernels.flatMap((k) => (k.state === 'completed' && k.derivedCheck !== null ? [{ kernel: k.kernel, c: k.derivedCheck }] : []));
   if (checks.length === 0) return [];
   const first = checks[0]!.c;
-  const pct = (d.settings.derivedCheckMargin * 100).toFixed(1);
+  const pct = ((d.settings.derivedCheckMargin ?? 0) * 100).toFixed(1);
   const out = [`derived max n at ${first.concurrency} concurrent requests, checked by two probes (${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`];
   for (const { kernel, c } of checks) {
     const verdict = c.agrees ? 'holds' : c.below.outcome !== 'ok' ? 'TOO HIGH (failed below it)' : 'conservative (fitted above it)';

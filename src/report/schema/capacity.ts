@@ -210,8 +210,8 @@ export interface CapacitySettings {
   startN: number;
   /** Concurrent requests for the derived capacities (the largest is checked by probes and on the model API). */
   concurrency: number[];
-  /** The derived check's probes sit this far below and above the derived n (a fraction). */
-  derivedCheckMargin: number;
+  /** The derived check's probes sit this far below and above the derived n (a fraction); null: not run (--quick). */
+  derivedCheckMargin: number | null;
   /** A probe's time limit: baseMs plus perValueNs for every value. */
   probeTimeout: { baseMs: number; perValueNs: number };
   seed: number;
