@@ -39,12 +39,12 @@ const data: CapacityData = {
     points: [
       {
         kernel: 'typed', label: 'past-capacity', purpose: 'p', path: 'sync', concurrency: 4, n: 8.55e7, nMax: 8.55e7, state: 'completed',
-        responses: Array.from({ length: 4 }, () => ({ status: 500, code: 'internal', message: 'internal error: Array buffer allocation failed', latencyMs: 3 })),
+        responses: Array.from({ length: 4 }, () => ({ n: 8.55e7, status: 500, code: 'internal', message: 'internal error: Array buffer allocation failed', latencyMs: 3 })),
         counts: { ok: 0, clientErrors: 0, serverErrors: 4, noAnswer: 0 }, serverAliveAfter: true, serverExit: null, serverPeakRssBytes: 80 * MiB, durationMs: 500,
       },
       {
         kernel: 'naive', label: 'past-capacity', purpose: 'p', path: 'sync', concurrency: 4, n: 2.91e7, nMax: 2.91e7, state: 'completed',
-        responses: Array.from({ length: 4 }, () => ({ status: null, code: 'ECONNRESET', message: 'socket hang up', latencyMs: 900 })),
+        responses: Array.from({ length: 4 }, () => ({ n: 2.91e7, status: null, code: 'ECONNRESET', message: 'socket hang up', latencyMs: 900 })),
         counts: { ok: 0, clientErrors: 0, serverErrors: 0, noAnswer: 4 }, serverAliveAfter: false, serverExit: 'model-a (pid 9) was killed by SIGABRT', serverPeakRssBytes: 420 * MiB, durationMs: 1500,
       },
     ],

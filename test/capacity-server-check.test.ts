@@ -1,6 +1,7 @@
 // The measured check against a real model API (startModelApi) under a 256 MiB budget: past its capacity the
 // typed predict answers a clear 500 (a caught RangeError) and the server lives on; the naive predict takes
-// the server down (V8 aborts, clients get no answer); with --n-max at the capacity, both answer 400 first.
+// the server down (V8 aborts, clients get no answer); with --n-max at the capacity, both answer 400 first;
+// two requests at distinct n that each fit alone fail together (the model API keeps the previous vector).
 
 import { describe, expect, it } from 'vitest';
 import { findMemoryLimit } from '../src/capacity/limit.js';
@@ -21,6 +22,7 @@ describe('capacity server check', () => {
     expect(planServerPoints(withDerived, 2).map((p) => [p.label, p.n, p.nMax])).toEqual([
       ['fits-derived', 8.8e6, 8.8e6],
       ['over-derived', 1.76e7, 1.76e7],
+      ['distinct-n', 1.76e7 + 1, 1.76e7 + 1],
       ['past-capacity', 3.45e7, 3.45e7],
       ['guarded', 3.45e7, 2.2e7],
     ]);
@@ -50,5 +52,9 @@ describe('capacity server check', () => {
       expect(g.serverAliveAfter).toBe(true);
     }
     expect(at('typed', 'fits-derived').counts.ok).toBe(2);
+    // each n fits alone, but the model API still holds the first vector when the second is built
+    const distinct = at('typed', 'distinct-n');
+    expect(distinct.sequence).toEqual([1.76e7, 1.76e7 + 1]);
+    expect(distinct.responses.map((r) => [r.n, r.status])).toEqual([[1.76e7, 200], [1.76e7 + 1, 500]]);
   });
 });

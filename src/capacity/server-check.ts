@@ -6,6 +6,8 @@
 // - fits-derived: n = 0.8 x N_C: fits even if every request held its own vector;
 // - over-derived (C > 1): n = 0.8 x N: one vector fits, C of them would not: does the server's memory per
 //   request grow with C? (The model API builds one vector per (kernel, n) and shares it, so it should not.)
+// - distinct-n: one request at 0.8 x N, then one at that n + 1: the model API keeps the last two vectors, so
+//   the second needs memory for both, although each fits alone;
 // - past-capacity: n = 1.5 x the first failing n, with --n-max above it: how the server fails;
 // - guarded: the same n with --n-max = N: the cap turns it into a clear 400 before any allocation.
 
@@ -20,6 +22,7 @@ import { SERVING_DEFAULTS, startModelApi, type CommandWrapper, type RunningModel
 import { limitedNode, type MemoryLimit } from './limit.js';
 import { samplePeakRss } from './probe.js';
 import { formatN } from './settings.js';
+import { describeResponses } from './describe.js';
 
 /** The largest n a model API accepts (its --n-max range). */
 const API_N_MAX = 1_000_000_000;
@@ -29,6 +32,8 @@ interface PlannedPoint {
   purpose: string;
   n: number;
   nMax: number;
+  /** Single requests sent one after another at these n (instead of C at once at n). */
+  sequence?: number[];
 }
 
 type Completed = Extract<CapacityKernelResult, { state: 'completed' }>;
@@ -46,21 +51,29 @@ export function planServerPoints(r: Completed, concurrency: number): PlannedPoin
     const over = Math.floor(0.8 * maxN);
     points.push({ label: 'over-derived', purpose: `0.8 x one request's capacity: ${concurrency} separate vectors would not fit; does memory per request grow with concurrency?`, n: over, nMax: over });
   }
+  const first = Math.floor(0.8 * maxN);
+  points.push({
+    label: 'distinct-n',
+    purpose: 'one request at 0.8 x the capacity, then one at that n + 1: each fits alone, but the model API keeps the previous vector (its cache holds two)',
+    n: first + 1,
+    nMax: first + 1,
+    sequence: [first, first + 1],
+  });
   points.push({ label: 'past-capacity', purpose: '1.5 x the first failing n, with --n-max above it: how the server fails', n: past, nMax: past });
   points.push({ label: 'guarded', purpose: `the same n with --n-max = the measured capacity (${maxN}): refused before any allocation`, n: past, nMax: maxN });
   return points;
 }
 
 /** One POST on its own connection; never throws. */
-function postJson(url: string, body: unknown, timeoutMs: number): Promise<ServerCheckResponse> {
+function postJson(url: string, body: { n: number; features: number[] }, timeoutMs: number): Promise<ServerCheckResponse> {
   const t0 = performance.now();
   const text = JSON.stringify(body);
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (r: Omit<ServerCheckResponse, 'latencyMs'>) => {
+    const finish = (r: Omit<ServerCheckResponse, 'latencyMs' | 'n'>) => {
       if (settled) return;
       settled = true;
-      resolve({ ...r, latencyMs: performance.now() - t0 });
+      resolve({ n: body.n, ...r, latencyMs: performance.now() - t0 });
     };
     const req = request(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -105,8 +118,9 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
     label: p.label,
     purpose: p.purpose,
     path,
-    concurrency: ctx.concurrency,
+    concurrency: p.sequence === undefined ? ctx.concurrency : 1,
     n: p.n,
+    ...(p.sequence === undefined ? {} : { sequence: p.sequence }),
     nMax: p.nMax,
     state: 'completed',
     responses: [],
@@ -127,8 +141,12 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
     const pid = api.processes[0]?.pid;
     const sampler = pid === undefined ? undefined : samplePeakRss(pid);
     const features = Array.from({ length: SERVING_DEFAULTS.featureCount }, (_, i) => (i + 1) / 10);
-    const timeoutMs = ctx.timeout.baseMs + (p.n * ctx.timeout.perValueNs) / 1e6;
-    point.responses = await Promise.all(Array.from({ length: ctx.concurrency }, () => postJson(api!.predictUrl, { features, n: p.n }, timeoutMs)));
+    const timeoutMs = (n: number) => ctx.timeout.baseMs + (n * ctx.timeout.perValueNs) / 1e6;
+    if (p.sequence !== undefined) {
+      for (const n of p.sequence) point.responses.push(await postJson(api.predictUrl, { features, n }, timeoutMs(n)));
+    } else {
+      point.responses = await Promise.all(Array.from({ length: ctx.concurrency }, () => postJson(api!.predictUrl, { features, n: p.n }, timeoutMs(p.n))));
+    }
     const health = await httpStatus(`${api.baseUrl}/health`, 2000);
     point.serverAliveAfter = health === 200;
     if (!point.serverAliveAfter) await waitUntil(() => point.serverExit !== null, 3000, 'the model API to exit').catch(() => undefined);
@@ -150,16 +168,6 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
   return point;
 }
 
-/** Describe a point's answers in one line, for progress and the renderers. */
-export function describeResponses(p: ServerCheckPoint): string {
-  const byKind = new Map<string, number>();
-  for (const r of p.responses) {
-    const key = r.status === null ? `no answer (${r.code ?? 'error'})` : r.status < 400 ? String(r.status) : `${r.status} ${r.code ?? ''}`.trim();
-    byKind.set(key, (byKind.get(key) ?? 0) + 1);
-  }
-  return [...byKind].map(([k, v]) => `${v} x ${k}`).join(', ');
-}
-
 /** Run the points for each kernel; every point is data, a failing one never loses the others. */
 export async function runServerCheck(ctx: ServerCheckContext, results: readonly CapacityKernelResult[], onPoint?: (p: ServerCheckPoint) => void): Promise<ServerCheck> {
   const points: ServerCheckPoint[] = [];
@@ -172,7 +180,8 @@ export async function runServerCheck(ctx: ServerCheckContext, results: readonly 
       if (r.state !== 'completed') continue;
       for (const planned of planServerPoints(r, ctx.concurrency)) {
         if (ctx.signal?.aborted === true) return { state: 'completed', concurrency: ctx.concurrency, points, notes };
-        progress('capacity', `server check ${r.kernel}: ${ctx.concurrency} x POST /predict n=${formatN(planned.n)} (${planned.label}, --n-max ${formatN(planned.nMax)})`);
+        const what = planned.sequence === undefined ? `${ctx.concurrency} x POST /predict n=${formatN(planned.n)}` : `POST /predict n=${planned.sequence.join(', then n=')}`;
+        progress('capacity', `server check ${r.kernel}: ${what} (${planned.label}, --n-max ${formatN(planned.nMax)})`);
         const p = await runPoint(ctx, r.kernel, planned);
         points.push(p);
         onPoint?.(p);

@@ -1,6 +1,7 @@
 // Renderers of the capacity suite's data: a terminal table and Markdown. Both read only CapacityData (a saved
 // capacity.json re-renders without re-measuring).
 
+import { describeResponses } from '../capacity/describe.js';
 import { formatN } from '../capacity/settings.js';
 import { describeNativeStatus } from '../kernels/native-binding.js';
 import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from './schema/capacity.js';
@@ -131,21 +132,12 @@ function serverRows(points: readonly ServerCheckPoint[]): string[][] {
     p.kernel,
     p.label,
     p.path,
-    shortN(p.n),
+    p.sequence === undefined ? shortN(p.n) : p.sequence.map((n, i) => (i === 0 ? shortN(n) : `+${n - p.sequence![0]!}`)).join(', '),
     shortN(p.nMax),
-    p.state === 'errored' ? `errored: ${p.error?.message.split('\n')[0] ?? ''}` : answers(p),
+    p.state === 'errored' ? `errored: ${p.error?.message.split('\n')[0] ?? ''}` : describeResponses(p),
     p.serverAliveAfter === null ? '-' : p.serverAliveAfter ? 'alive' : `gone${p.serverExit === null ? '' : ` (${p.serverExit.replace(/^.*\) /, '')})`}`,
     bytes(p.serverPeakRssBytes),
   ]);
-}
-
-function answers(p: ServerCheckPoint): string {
-  const groups = new Map<string, number>();
-  for (const r of p.responses) {
-    const key = r.status === null ? `no answer (${r.code ?? 'error'})` : r.status < 400 ? String(r.status) : `${r.status} ${r.code ?? ''}`.trim();
-    groups.set(key, (groups.get(key) ?? 0) + 1);
-  }
-  return [...groups].map(([k, v]) => `${v}x ${k}`).join(', ');
 }
 
 function serverMessages(points: readonly ServerCheckPoint[]): string[] {
@@ -193,7 +185,7 @@ export function renderCapacityTable(d: CapacityData): string {
   if (sc.state === 'skipped') lines.push(`server check: skipped (${sc.reason})`);
   else {
     const c = sc.state === 'completed' ? sc.concurrency : Math.max(...d.settings.concurrency);
-    lines.push(`server check: ${c} concurrent POST /predict to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`);
+    lines.push(`server check: ${c} concurrent POST /predict (distinct-n: single requests in turn) to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`);
     if (sc.points.length > 0) lines.push(...alignTable(SERVER_HEADER, serverRows(sc.points), new Set([0, 1, 2, 5, 6])));
     const msgs = serverMessages(sc.points);
     if (msgs.length > 0) lines.push('error answers:', ...msgs);

@@ -161,6 +161,8 @@ export interface MemoryLimitMechanism {
 
 /** One request's answer in the server check. */
 export interface ServerCheckResponse {
+  /** The n the request asked for. */
+  n: number;
   /** HTTP status; null when no answer came (connection reset, timeout). */
   status: number | null;
   /** The error code of a JSON error answer (e.g. 'internal', 'n_out_of_range'), or the socket error's code. */
@@ -169,17 +171,24 @@ export interface ServerCheckResponse {
   latencyMs: number;
 }
 
-export type ServerCheckPointLabel = 'fits-derived' | 'over-derived' | 'past-capacity' | 'guarded';
+export type ServerCheckPointLabel = 'fits-derived' | 'over-derived' | 'distinct-n' | 'past-capacity' | 'guarded';
 
-/** C concurrent requests at one n against a fresh model API under the budget. */
+/**
+ * Requests against a fresh model API under the budget: C concurrent ones at one n, or (distinct-n) a few
+ * single requests one after another at the n in `sequence`.
+ */
 export interface ServerCheckPoint {
   kernel: KernelName;
   label: ServerCheckPointLabel;
   /** What this point tests, in words. */
   purpose: string;
   path: 'sync' | 'async';
+  /** Requests in flight at once (1 for a sequence). */
   concurrency: number;
+  /** The n of the point (the last of a sequence). */
   n: number;
+  /** For a sequence: every n, sent one after the other; each answered before the next was sent. */
+  sequence?: number[];
   /** The --n-max the model API was started with. */
   nMax: number;
   state: 'completed' | 'errored';
