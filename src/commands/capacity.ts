@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--kernels <list>', `comma-separated kernels among ${KERNEL_NAMES.join(', ')} (default all)`)
     .option('--tolerance <x>', 'stop when the capacity is known within this, e.g. 5% or 0.05 (0.5%..50%; default 5%, 10% with --quick)')
     .option('--max-probes <n>', 'probes per kernel at most, 4..40 (default 16; 9 with --quick)')
-    .option('--start-n <n>', 'the first n tried (default a round number near budget / 64)')
+    .option('--start-n <n>', 'the first n tried (default a round number at most budget / 32)')
     .option('--concurrency <list>', 'concurrent requests to derive the capacity for, 1..64 each; the largest is also checked on a model API', '1,4')
     .option('--no-server-check', 'skip the check against a real model API')
     .option('--probe-timeout <duration>', 'base time limit of one probe, plus 250 ns per value (1s..1h; default 20s)')
