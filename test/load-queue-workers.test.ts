@@ -15,6 +15,7 @@ const def = {
   repeats: { default: 2, quick: 2 },
   baselineTiming: { default: { warmupMs: 200, durationMs: 1000 }, quick: { warmupMs: 200, durationMs: 1000 } },
   timing: { default: { warmupMs: 500, durationMs: 1200 }, quick: { warmupMs: 500, durationMs: 1200 } },
+  overloadTiming: { default: { warmupMs: 500, durationMs: 1200 }, quick: { warmupMs: 500, durationMs: 1200 } },
 };
 
 describe('queue-workers', () => {

@@ -26,9 +26,11 @@ export interface QueueWorkersScenario {
   /** LLEN period, ms. */
   depthIntervalMs: number;
   repeats: Timings<number>;
-  /** The one-connection step, and the loaded ones. */
+  /** The one-connection step, the loaded ones, and those past `overloadAbove`. */
   baselineTiming: Timings<StepTiming>;
   timing: Timings<StepTiming>;
+  /** Past the deadline, a closed loop needs a warm-up longer than the deadline to reach its steady state (timeouts included). */
+  overloadTiming: Timings<StepTiming>;
   /** Failures are part of the answer above this many connections (no error-budget rule there). */
   overloadAbove: number;
 }

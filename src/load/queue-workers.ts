@@ -43,7 +43,6 @@ function depthSeries(samples: readonly QueueDepthSample[], startEpochMs: number,
 /** Run the experiment; its runs and configurations go to the context as they happen. */
 export async function runQueueWorkers(def: QueueWorkersScenario, ctx: ExperimentContext): Promise<QueueWorkersResult> {
   const s = ctx.settings;
-  if (s.engine === 'open') throw new ServebenchError('SB_ERR_OPTION', '--scenario queue-workers runs a closed loop (users, as seed 001\'s Locust); drop --engine open / --rate');
   const { steps, compareAt } = queueSteps(def, s.quick, s.connections);
   const rounds = ctx.repeats ?? (s.quick ? def.repeats.quick : def.repeats.default);
   const result: QueueWorkersResult = {
@@ -126,7 +125,7 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
         for (let k = 0; k < steps.length; k++) {
           if (isAborted(ctx.signal)) break;
           const conn = steps[k]!;
-          const timing = conn === 1 ? def.baselineTiming : def.timing;
+          const timing = conn === 1 ? def.baselineTiming : conn > def.overloadAbove ? def.overloadTiming : def.timing;
           const t = s.quick ? timing.quick : timing.default;
           const run = await runStep({
             configId: c.id,
@@ -150,7 +149,11 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
             const series = depthSeries(depthSamples, sampler.windowStartEpochMs, def.depthIntervalMs);
             if (series !== undefined) run.queueDepth = series;
             run.queueWorkers = workersView(sampler, workerPids, sampler.windowStartEpochMs, run.windowMs);
-            if (conn > def.overloadAbove) run.notes.push(`past the loaded step: failures (504 after the ${def.queueTimeoutMs} ms deadline) are part of what is measured, no error budget`);
+            if (conn > def.overloadAbove) {
+              run.notes.push(
+                `past ${def.overloadAbove} users: failures (504 at the ${def.queueTimeoutMs} ms deadline) are part of what is measured (no error budget); past the deadline they come in waves one deadline apart, so a window shorter than a few deadlines can miss them`,
+              );
+            }
           }
           runs.push(run);
           ctx.onRun(run);

@@ -152,6 +152,12 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
     throw new OptionError('--scenario', `${experimentsSelected.join(', ')} start${experimentsSelected.length === 1 ? 's' : ''} servebench's own systems; it cannot run against --target`);
   }
   const experimentDefs = options.experimentDefinitions ?? defaultExperiments;
+  if (experimentsSelected.includes('queue-workers') && engine === 'open') {
+    throw new OptionError(options.rateRps !== undefined ? '--rate' : '--engine', "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead");
+  }
+  if (experimentsSelected.includes('autoscale') && options.connections !== undefined && !experimentsSelected.includes('queue-workers')) {
+    throw new OptionError('--connections', 'autoscale follows its arrival-rate profile (an open loop); --rate R sets the profile\'s peak');
+  }
   const errorBudget = options.errorBudget ?? defs.ramp.errorBudget;
   const limits: ValidityLimits = { ...DEFAULT_VALIDITY_LIMITS, errorBudget, ...options.limits };
   const workers = options.workers ?? availableParallelism();
