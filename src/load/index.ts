@@ -1,6 +1,9 @@
 // The load suite's public API: re-exports only.
 
-export { runLoadSuite, resolveScenarios, ALL_SCENARIOS, MATRIX_SCENARIOS } from './suite.js';
+export { runLoadSuite, resolveScenarios, ALL_SCENARIOS, MATRIX_SCENARIOS, SELECTABLE_SCENARIOS } from './suite.js';
+export { EXPERIMENT_SCENARIOS } from './experiments.js';
+export type { ExperimentSet, QueueWorkersScenario, AutoscaleScenario } from './experiment-types.js';
+export { rateProfileEngine, profileArrivals, rateAt } from './engines/rate-profile.js';
 export type { LoadSuiteOptions, LoadTargetOptions } from './suite.js';
 export { autocannonEngine } from './engines/autocannon.js';
 export { openLoopEngine } from './engines/open-loop.js';
