@@ -8,6 +8,7 @@ import { captureEnv } from '../env/index.js';
 import { toErrorInfo } from '../errors.js';
 import { runHardwareSuite } from '../env/index.js';
 import { runKernelsSuite } from '../kernels/suite.js';
+import { runCapacitySuite } from '../capacity/suite.js';
 import { runLoadSuite } from '../load/suite.js';
 import { runProfileSuite } from '../profile/suite.js';
 import { parseChoiceList } from '../options.js';
@@ -22,7 +23,7 @@ import type { EnvBlock } from '../report/schema/env.js';
 import { toJson, writeFileAtomic, writeJsonAtomic } from '../report/write.js';
 import { version } from '../version.js';
 
-export const BENCH_SUITES: readonly SuiteName[] = ['hardware', 'kernels', 'load', 'profile'];
+export const BENCH_SUITES: readonly SuiteName[] = ['hardware', 'kernels', 'capacity', 'load', 'profile'];
 
 export interface BenchOptions {
   /** Shorter variants of every suite. @default false */
@@ -49,12 +50,12 @@ interface SuiteContext {
 
 type SuiteRunner = (ctx: SuiteContext) => Promise<unknown>;
 
-const RUNNERS: Record<SuiteName, SuiteRunner | undefined> = {
+const RUNNERS: Record<SuiteName, SuiteRunner> = {
   hardware: (ctx) => runHardwareSuite({ env: ctx.env, ...(ctx.quick ? { bandwidthRepeats: 3, noiseWindowMs: 500 } : {}) }),
   kernels: (ctx) => runKernelsSuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
   load: (ctx) => runLoadSuite({ quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
   profile: (ctx) => runProfileSuite({ outDir: join(ctx.profilesDir, ctx.stamp), ...(ctx.quick ? { durationMs: 5000 } : {}) }),
-  serving: undefined,
+  capacity: (ctx) => runCapacitySuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
 };
 
 /** Run the bench: returns the results (also written to outDir/results.json after every suite). */
@@ -89,7 +90,6 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
     for (const suite of suites) {
       const runner = RUNNERS[suite];
       const startedAt = new Date();
-      if (runner === undefined) continue;
       current = { suite, startedAt, partial: undefined };
       progress('bench', `suite ${suite}: started`);
       let record: SuiteRecord;
@@ -141,7 +141,7 @@ interface BenchCliOptions {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('the main job: hardware, kernels, load and profile suites into one results folder (reports/bench-<stamp>/)')
+    .description('the main job: hardware, kernels, capacity, load and profile suites into one results folder (reports/bench-<stamp>/)')
     .option('--quick', 'shorter variants of every suite (a few minutes in all)')
     .option('--suites <list>', `suites to run, comma-separated: ${BENCH_SUITES.join(', ')}`)
     .option('--skip <list>', 'suites to leave out, comma-separated')

@@ -10,6 +10,7 @@ import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
 import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
 import { envSummaryLines } from './env.js';
+import { renderCapacityMarkdown, renderCapacityTable } from './capacity.js';
 
 export type BenchResults = ResultEnvelope<'bench', BenchData>;
 
@@ -21,6 +22,7 @@ export function collectFlags(data: BenchData): Array<Flag & { suite: string }> {
   };
   add('hardware', data.sections.hardware?.flags);
   add('kernels', data.sections.kernels?.flags);
+  add('capacity', data.sections.capacity?.flags);
   add('load', data.sections.load?.flags);
   for (const c of data.sections.profile?.cases ?? []) {
     if (c.state === 'errored') out.push({ suite: 'profile', subject: c.id, kind: 'errored', message: c.error.message });
@@ -46,6 +48,15 @@ export function findings(data: BenchData): string[] {
       out.push(`kernels: ${g.description}: ${v} (goal ${t}: ${g.state === 'met' ? 'met' : 'NOT met'})${g.noisy ? ' [noisy]' : ''}.`);
     }
     if (k.crossover.state === 'found') out.push(`kernels: native beats typed from n = ${k.crossover.n.toLocaleString('en-US')} on.`);
+  }
+  const cap = data.sections.capacity;
+  if (cap !== undefined) {
+    const budget = `${(cap.settings.budgetBytes / 2 ** 30).toFixed(1)} GiB`;
+    for (const kr of cap.kernels) {
+      if (kr.state !== 'completed' || kr.maxN === null) continue;
+      const per = kr.bytesPerValue === null ? '' : `, ${kr.bytesPerValue.toFixed(1)} B per value resident`;
+      out.push(`capacity: ${kr.kernel} fits n = ${kr.maxN.toLocaleString('en-US')} values under ${budget}${per}; past it: ${kr.failure ?? 'no failure seen'}.`);
+    }
   }
   const l = data.sections.load;
   if (l !== undefined) {
@@ -105,6 +116,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
     parts.push(renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }));
   }
   if (sec.kernels !== undefined) parts.push(shiftHeadings(renderKernelsMarkdown(sec.kernels), 1));
+  if (sec.capacity !== undefined) parts.push(shiftHeadings(renderCapacityMarkdown(sec.capacity), 1));
   if (sec.load !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.load), 1));
   if (sec.profile !== undefined) parts.push(shiftHeadings(renderProfileMarkdown(sec.profile), 1));
   return `${parts.join('\n').trimEnd()}\n`;
@@ -156,6 +168,7 @@ export function renderBenchTerminal(r: BenchResults): string {
   const parts: string[] = [];
   const sec = d.sections;
   if (sec.kernels !== undefined) parts.push(renderKernelsTable(sec.kernels));
+  if (sec.capacity !== undefined) parts.push(renderCapacityTable(sec.capacity));
   if (sec.load !== undefined) parts.push(renderLoadTerminal(sec.load));
   if (sec.profile !== undefined) parts.push(renderProfileTerminal(sec.profile));
   parts.push('suites:');

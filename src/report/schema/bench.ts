@@ -5,9 +5,9 @@ import type { KernelsData } from './kernels.js';
 import type { LoadData } from './load.js';
 import type { ProfileData } from './profile.js';
 import type { HardwareData } from './hardware.js';
-import type { ServingData } from './serving.js';
+import type { CapacityData } from './capacity.js';
 
-export type SuiteName = 'hardware' | 'kernels' | 'serving' | 'load' | 'profile';
+export type SuiteName = 'hardware' | 'kernels' | 'capacity' | 'load' | 'profile';
 
 export interface SuiteRecord {
   suite: SuiteName;
@@ -24,7 +24,7 @@ export interface BenchData {
   sections: {
     hardware?: HardwareData;
     kernels?: KernelsData;
-    serving?: ServingData;
+    capacity?: CapacityData;
     load?: LoadData;
     profile?: ProfileData;
   };
