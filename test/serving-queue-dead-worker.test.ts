@@ -41,7 +41,7 @@ it('answers a dead worker\'s jobs with 504s at the deadline, the rest from the w
   }
   for (const s of served) expect([s.body.models.a.pid, s.body.models.b.pid]).toEqual([w1!.pid, w1!.pid]);
   await waitUntil(() => notices.some((n) => n.pid === w0!.pid), 5000, 'a notice about the killed worker');
-  expect(notices.find((n) => n.pid === w0!.pid)!.message).toMatch(/model-worker-w0 \(pid \d+\) was killed by SIGKILL; the jobs it held are lost/);
+  expect(notices.find((n) => n.pid === w0!.pid)!.message).toMatch(new RegExp(`${w0!.name} \\(pid ${w0!.pid}\\) was killed by SIGKILL; the jobs it held are lost`));
   expect(sys.queue!.workers().map((w) => w.pid)).toEqual([w1!.pid]);
   expect((await fetch(`${sys.baseUrls.scoring}/health`)).status).toBe(200);
 });

@@ -185,7 +185,7 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       redisUrl: brokerUrl,
       jobsKey: keys.jobsKey,
       broker: brokerDetail,
-      workers: () => [...workerTable.values()].map((w) => w.entry),
+      workers: () => [...workerTable.values()].map((w) => w.entry).sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true })),
       depth,
       sampleDepth: (intervalMs) => {
         const samples: QueueDepthSample[] = [];
