@@ -21,7 +21,6 @@ describe('queue path options', () => {
     const o = resolveSystemOptions(base);
     expect(o.modelWorkers).toBe(1);
     expect(o.timeoutsMs.queue).toBe(5000);
-    expect(o.notes.join(' ')).toMatch(/model-a and a model-b job on a Redis list; 1 model worker process takes them one at a time/);
     const cpu = resolveSystemOptions({ ...base, predict: 'cpu', modelWorkers: 2 });
     expect(cpu).toMatchObject({ modelWorkers: 2, kernel: 'typed', placement: 'inline' });
     // A Redis URL is the broker's even with the embedded feature store.

@@ -106,7 +106,11 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
       c.url = sys.scoringUrl;
       c.processes = sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name }));
       c.store = sys.store;
-      c.notes = [...sys.notes, `broker: ${sys.queue!.broker}; deadline ${def.queueTimeoutMs} ms per request`];
+      c.notes = [
+        ...sys.notes,
+        `each request pushes a model-a and a model-b job on a Redis list; ${workers} model worker process(es) take them one at a time`,
+        `broker: ${sys.queue!.broker}; deadline ${def.queueTimeoutMs} ms per request`,
+      ];
       const queue = sys.queue!;
       const workerPids = new Set(queue.workers().map((w) => w.pid));
       let depth: { stop(): QueueDepthSample[] } | undefined;

@@ -244,10 +244,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   }
   if (n !== undefined) resolved.n = n;
   if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
-  if (modelWorkers !== undefined) {
-    resolved.modelWorkers = modelWorkers;
-    notes.push(`queue path: each request pushes a model-a and a model-b job on a Redis list; ${modelWorkers} model worker process${modelWorkers === 1 ? '' : 'es'} take${modelWorkers === 1 ? 's' : ''} them one at a time`);
-  }
+  if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
   return resolved;
 }
 
