@@ -67,16 +67,14 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
 
   const answer = (ctx: RequestContext, prediction: number, timing: PredictTiming, extra: Partial<PredictResponse>) => {
     const payload: PredictResponse = { model: role, prediction, predict: config.predict, ...extra, timing, served };
-    // As in the scoring handler: summed only for answers delivered (see scoring.ts).
-    ctx.res.once('finish', () => {
-      meter.predictSumsMs.predict += timing.predictMs;
-      meter.predictSumsMs.total += timing.totalMs;
-      meter.timedRequests++;
-      if (timing.queueMs !== undefined) {
-        meter.predictSumsMs.queue += timing.queueMs;
-        meter.queueKnownRequests++;
-      }
-    });
+    meter.predictSumsMs.predict += timing.predictMs;
+    meter.predictSumsMs.total += timing.totalMs;
+    // The sums' own count (predicts run; unlike the scoring handler's, counted whether or not the answer got out).
+    meter.timedRequests++;
+    if (timing.queueMs !== undefined) {
+      meter.predictSumsMs.queue += timing.queueMs;
+      meter.queueKnownRequests++;
+    }
     sendJson(ctx.res, 200, payload);
   };
 
