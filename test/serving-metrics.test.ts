@@ -23,7 +23,14 @@ describe('process metrics', () => {
     const nodePids = sys.processes.filter((p) => p.role !== 'feature-store').map((p) => p.pid);
     expect(nodePids).toHaveLength(9);
     const scoringRequests = () => [...seen.values()].filter((m) => m.role === 'scoring').reduce((s, m) => s + m.requests, 0);
-    await waitUntil(() => nodePids.every((p) => seen.has(p)) && scoringRequests() === 4, 10_000, 'metrics from every process');
+    // Each process samples on its own clock: wait until the scoring processes have timed all four answers
+    // and the model-a processes have timed all four predicts (a sample may lag the other by one interval).
+    const timed = (role: string) => [...seen.values()].filter((m) => m.role === role).reduce((s, m) => s + (m.timedRequests ?? 0), 0);
+    await waitUntil(
+      () => nodePids.every((p) => seen.has(p)) && scoringRequests() === 4 && timed('scoring') === 4 && timed('model-a') === 4,
+      10_000,
+      'metrics from every process, covering all four requests',
+    );
     for (const m of seen.values()) {
       expect(m.eventLoopUtilization).toBeGreaterThanOrEqual(0);
       expect(m.eventLoopUtilization).toBeLessThanOrEqual(1);
