@@ -23,7 +23,7 @@ import type { EnvBlock } from '../report/schema/env.js';
 import { toJson, writeFileAtomic, writeJsonAtomic } from '../report/write.js';
 import { version } from '../version.js';
 
-export const BENCH_SUITES: readonly SuiteName[] = ['hardware', 'kernels', 'capacity', 'load', 'profile'];
+export const BENCH_SUITES: readonly SuiteName[] = ['hardware', 'kernels', 'capacity', 'load', 'experiments', 'profile'];
 
 export interface BenchOptions {
   /** Shorter variants of every suite. @default false */
@@ -54,6 +54,7 @@ const RUNNERS: Record<SuiteName, SuiteRunner> = {
   hardware: (ctx) => runHardwareSuite({ env: ctx.env, ...(ctx.quick ? { bandwidthRepeats: 3, noiseWindowMs: 500 } : {}) }),
   kernels: (ctx) => runKernelsSuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
   load: (ctx) => runLoadSuite({ quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
+  experiments: (ctx) => runLoadSuite({ scenarios: ['queue-workers', 'autoscale'], quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
   profile: (ctx) => runProfileSuite({ outDir: join(ctx.profilesDir, ctx.stamp), ...(ctx.quick ? { durationMs: 5000 } : {}) }),
   capacity: (ctx) => runCapacitySuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
 };
@@ -75,12 +76,14 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   };
 
   const abort = new AbortController();
-  let current: { suite: SuiteName; startedAt: Date; partial: unknown } | undefined;
+  // The suite under way; `record` is set once an interrupt has written it down as interrupted.
+  let current: { suite: SuiteName; startedAt: Date; partial: unknown; record?: SuiteRecord } | undefined;
   const offShutdown = onShutdown(() => {
     abort.abort();
-    if (current !== undefined) {
+    if (current !== undefined && current.record === undefined) {
       if (current.partial !== undefined) (data.sections as Record<string, unknown>)[current.suite] = current.partial;
-      data.suites.push({ suite: current.suite, state: 'interrupted', startedAt: current.startedAt.toISOString(), durationMs: Date.now() - current.startedAt.getTime() });
+      current.record = { suite: current.suite, state: 'interrupted', startedAt: current.startedAt.toISOString(), durationMs: Date.now() - current.startedAt.getTime() };
+      data.suites.push(current.record);
     }
     save();
     process.stderr.write(`servebench: partial results saved in ${file}\n`);
@@ -105,13 +108,16 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
           },
         });
         (data.sections as Record<string, unknown>)[suite] = section;
-        record = { suite, state: 'completed', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() };
+        record = { suite, state: abort.signal.aborted ? 'interrupted' : 'completed', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() };
       } catch (err) {
         record = { suite, state: 'errored', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), error: toErrorInfo(err) };
         progress('bench', `suite ${suite}: errored: ${record.error?.message ?? ''}`);
       }
+      // An interrupt may have written this suite down already: the suite's own final data replaces that.
+      const written = current.record;
       current = undefined;
-      data.suites.push(record);
+      if (written !== undefined) Object.assign(written, record, { state: 'interrupted' });
+      else data.suites.push(record);
       progress('bench', `suite ${suite}: ${record.state} in ${(record.durationMs / 1000).toFixed(0)} s`);
       save();
       if (abort.signal.aborted) break;
@@ -141,7 +147,7 @@ interface BenchCliOptions {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('the main job: hardware, kernels, capacity, load and profile suites into one results folder (reports/bench-<stamp>/)')
+    .description('the main job: hardware, kernels, capacity, load, experiments (queue, autoscale) and profile suites into one results folder (reports/bench-<stamp>/)')
     .option('--quick', 'shorter variants of every suite (a few minutes in all)')
     .option('--suites <list>', `suites to run, comma-separated: ${BENCH_SUITES.join(', ')}`)
     .option('--skip <list>', 'suites to leave out, comma-separated')

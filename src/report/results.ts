@@ -24,6 +24,7 @@ export function collectFlags(data: BenchData): Array<Flag & { suite: string }> {
   add('kernels', data.sections.kernels?.flags);
   add('capacity', data.sections.capacity?.flags);
   add('load', data.sections.load?.flags);
+  add('experiments', data.sections.experiments?.flags);
   for (const c of data.sections.profile?.cases ?? []) {
     if (c.state === 'errored') out.push({ suite: 'profile', subject: c.id, kind: 'errored', message: c.error.message });
   }
@@ -58,18 +59,18 @@ export function findings(data: BenchData): string[] {
       out.push(`capacity: ${kr.kernel} fits n = ${kr.maxN.toLocaleString('en-US')} values under ${budget}${per}; past it: ${kr.failure ?? 'no failure seen'}.`);
     }
   }
-  const l = data.sections.load;
-  if (l !== undefined) {
+  for (const [name, l] of [['load', data.sections.load], ['experiments', data.sections.experiments]] as const) {
+    if (l === undefined) continue;
     for (const c of l.comparisons) {
       if (c.met === null) {
-        out.push(`load: ${c.description}: too few valid runs to tell.`);
+        out.push(`${name}: ${c.description}: too few valid runs to tell.`);
         continue;
       }
       out.push(
-        `load: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeats; ${c.met ? 'goal met' : 'goal NOT met'}).`,
+        `${name}: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeats; ${c.met ? 'goal met' : 'goal NOT met'}).`,
       );
     }
-    for (const g of l.goals) out.push(`load: ${g.description}: ${g.detail} (${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}).`);
+    for (const g of l.goals) out.push(`${name}: ${g.description}: ${g.detail} (${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}).`);
   }
   const p = data.sections.profile;
   if (p !== undefined) for (const f of profileFindings(p)) out.push(`profile: ${f}`);
@@ -118,6 +119,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
   if (sec.kernels !== undefined) parts.push(shiftHeadings(renderKernelsMarkdown(sec.kernels), 1));
   if (sec.capacity !== undefined) parts.push(shiftHeadings(renderCapacityMarkdown(sec.capacity), 1));
   if (sec.load !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.load), 1));
+  if (sec.experiments !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.experiments), 1));
   if (sec.profile !== undefined) parts.push(shiftHeadings(renderProfileMarkdown(sec.profile), 1));
   return `${parts.join('\n').trimEnd()}\n`;
 }
@@ -170,6 +172,7 @@ export function renderBenchTerminal(r: BenchResults): string {
   if (sec.kernels !== undefined) parts.push(renderKernelsTable(sec.kernels));
   if (sec.capacity !== undefined) parts.push(renderCapacityTable(sec.capacity));
   if (sec.load !== undefined) parts.push(renderLoadTerminal(sec.load));
+  if (sec.experiments !== undefined) parts.push(renderLoadTerminal(sec.experiments));
   if (sec.profile !== undefined) parts.push(renderProfileTerminal(sec.profile));
   parts.push('suites:');
   for (const s of d.suites) parts.push(`  ${suiteLine(s)}`);

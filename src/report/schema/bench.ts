@@ -7,7 +7,8 @@ import type { ProfileData } from './profile.js';
 import type { HardwareData } from './hardware.js';
 import type { CapacityData } from './capacity.js';
 
-export type SuiteName = 'hardware' | 'kernels' | 'capacity' | 'load' | 'profile';
+/** `experiments` is the load suite on the experiment scenarios (queue-workers, autoscale), kept apart from the matrix. */
+export type SuiteName = 'hardware' | 'kernels' | 'capacity' | 'load' | 'experiments' | 'profile';
 
 export interface SuiteRecord {
   suite: SuiteName;
@@ -26,6 +27,7 @@ export interface BenchData {
     kernels?: KernelsData;
     capacity?: CapacityData;
     load?: LoadData;
+    experiments?: LoadData;
     profile?: ProfileData;
   };
 }
