@@ -70,7 +70,21 @@ export function findings(data: BenchData): string[] {
         `${name}: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeats; ${c.met ? 'goal met' : 'goal NOT met'}).`,
       );
     }
-    for (const g of l.goals) out.push(`${name}: ${g.description}: ${g.detail} (${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}).`);
+    // A goal that restates a comparison is said once, by the comparison (its ratio and spread).
+    const compared = new Set(l.comparisons.map((c) => c.description));
+    for (const g of l.goals) {
+      if (compared.has(g.description)) continue;
+      const m = g.measured;
+      const figure = m === null ? 'not measured' : `${m.median.toFixed(2)} (range ${m.min.toFixed(2)}..${m.max.toFixed(2)} over ${m.repeats} repeats)`;
+      out.push(`${name}: ${g.description}: ${figure}; target ${g.target}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}. ${g.detail}.`);
+    }
+  }
+  const hold = data.sections.experiments?.autoscale?.hold;
+  if (hold !== undefined && hold !== null && hold.rpsRatio !== null) {
+    const fails = Object.entries(hold.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(
+      `experiments: autoscale (an emulation of the Kubernetes HPA's algorithm, not Kubernetes), ${hold.phase} phase: autoscaled / one fixed replica: ${ratio(hold.rpsRatio)} the rps${hold.p99Ratio === null ? '' : `, ${ratio(hold.p99Ratio)} the worst-second p99`}; failed requests ${fails}.`,
+    );
   }
   const p = data.sections.profile;
   if (p !== undefined) for (const f of profileFindings(p)) out.push(`profile: ${f}`);
@@ -116,27 +130,34 @@ export function renderBenchMarkdown(r: BenchResults): string {
   if (sec.hardware !== undefined) {
     parts.push(renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }));
   }
-  if (sec.kernels !== undefined) parts.push(shiftHeadings(renderKernelsMarkdown(sec.kernels), 1));
-  if (sec.capacity !== undefined) parts.push(shiftHeadings(renderCapacityMarkdown(sec.capacity), 1));
-  if (sec.load !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.load), 1));
-  if (sec.experiments !== undefined) parts.push(shiftHeadings(renderLoadMarkdown(sec.experiments), 1));
-  if (sec.profile !== undefined) parts.push(shiftHeadings(renderProfileMarkdown(sec.profile), 1));
+  if (sec.kernels !== undefined) parts.push(section('Kernels: the mean over n values', renderKernelsMarkdown(sec.kernels)));
+  if (sec.capacity !== undefined) parts.push(section('Capacity: the n at which memory runs out', renderCapacityMarkdown(sec.capacity)));
+  if (sec.load !== undefined) parts.push(section('Load: request paths and topologies', renderLoadMarkdown(sec.load)));
+  if (sec.experiments !== undefined) parts.push(section('Experiments: Redis queue and autoscaling', renderLoadMarkdown(sec.experiments)));
+  if (sec.profile !== undefined) parts.push(section('Profiles: where the time goes', renderProfileMarkdown(sec.profile)));
   return `${parts.join('\n').trimEnd()}\n`;
 }
 
-/** Push every Markdown heading down by `by` levels, so a suite's report nests under the run's. */
-export function shiftHeadings(md: string, by: number): string {
-  const topLevel = Math.min(...[...md.matchAll(/^(#+) /gm)].map((m) => m[1]!.length), 6);
-  const shift = Math.max(0, 2 - topLevel) + by - 1;
-  if (shift <= 0) return md;
+/** Move a suite's Markdown headings so its top level becomes `level`, to nest it under the run's own heading. */
+export function nestHeadings(md: string, level: number): string {
+  const levels = [...md.matchAll(/^(#+) /gm)].map((m) => m[1]!.length);
+  if (levels.length === 0) return md;
+  const shift = level - Math.min(...levels);
   let inFence = false;
   return md
     .split('\n')
     .map((line) => {
       if (line.startsWith('```')) inFence = !inFence;
-      return !inFence && /^#+ /.test(line) ? `${'#'.repeat(shift)}${line}` : line;
+      const m = /^(#+) /.exec(line);
+      if (inFence || m === null) return line;
+      return `${'#'.repeat(Math.min(6, Math.max(1, m[1]!.length + shift)))}${line.slice(m[1]!.length)}`;
     })
     .join('\n');
+}
+
+/** A suite's section: the run's own heading, then the suite's Markdown nested below it. */
+function section(title: string, md: string): string {
+  return `## ${title}\n\n${nestHeadings(md, 3).trim()}\n`;
 }
 
 const CSS = `
