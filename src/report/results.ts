@@ -67,7 +67,7 @@ export function findings(data: BenchData): string[] {
         continue;
       }
       out.push(
-        `${name}: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeats; ${c.met ? 'goal met' : 'goal NOT met'}).`,
+        `${name}: ${c.description}: ${ratio(c.ratio.median)} (range ${ratio(c.ratio.min)}..${ratio(c.ratio.max)} over ${c.ratio.repeats} repeat${c.ratio.repeats === 1 ? '' : 's'}; ${c.met ? 'goal met' : 'goal NOT met'}).`,
       );
     }
     // A goal that restates a comparison is said once, by the comparison (its ratio and spread).
@@ -75,7 +75,7 @@ export function findings(data: BenchData): string[] {
     for (const g of l.goals) {
       if (compared.has(g.description)) continue;
       const m = g.measured;
-      const figure = m === null ? 'not measured' : `${m.median.toFixed(2)} (range ${m.min.toFixed(2)}..${m.max.toFixed(2)} over ${m.repeats} repeats)`;
+      const figure = m === null ? 'not measured' : `${m.median.toFixed(2)} (range ${m.min.toFixed(2)}..${m.max.toFixed(2)} over ${m.repeats} repeat${m.repeats === 1 ? '' : 's'})`;
       out.push(`${name}: ${g.description}: ${figure}; target ${g.target}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}. ${g.detail}.`);
     }
   }
