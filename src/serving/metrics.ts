@@ -3,7 +3,7 @@
 // eventLoopUtilization diff, one histogram read and reset, and one IPC message per interval.
 
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { ProcessMetrics, ServiceName } from '../report/schema/serving.js';
+import type { PredictTiming, ProcessMetrics, ScoreTiming, ServiceName } from '../report/schema/serving.js';
 import { sendToParent } from './channel.js';
 
 export class ProcessMeter {
@@ -31,6 +31,32 @@ export class ProcessMeter {
   response(status: number): void {
     this.requests++;
     if (status >= 400) this.errorResponses++;
+  }
+
+  /** Add a delivered /score answer's timing to the sums (scoring processes). */
+  recordScore(t: ScoreTiming): void {
+    const s = this.timingSumsMs;
+    s.featureRead += t.featureReadMs;
+    s.modelA += t.modelAMs;
+    s.modelB += t.modelBMs;
+    s.total += t.totalMs;
+    this.timedRequests++;
+    if (t.queueMs !== undefined) {
+      s.queue += t.queueMs;
+      this.queueKnownRequests++;
+    }
+  }
+
+  /** Add a predict's timing to the sums (model APIs and queue workers). */
+  recordPredict(t: PredictTiming): void {
+    const s = this.predictSumsMs;
+    s.predict += t.predictMs;
+    s.total += t.totalMs;
+    this.timedRequests++;
+    if (t.queueMs !== undefined) {
+      s.queue += t.queueMs;
+      this.queueKnownRequests++;
+    }
   }
 
   /** Start sending samples every `intervalMs` (0: never). The timer never keeps the process alive. */

@@ -6,11 +6,11 @@ import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { getKernel, type Kernel, type KernelName } from '../kernels/index.js';
 import type { PredictResponse, PredictTiming } from '../report/schema/serving.js';
-import { createRng, randomVector, type Rng } from '../stats/random.js';
+import { uniform } from '../stats/random.js';
 import type { ModelServiceConfig } from './config.js';
 import { createServiceServer, describeJson, HttpError, optionalInteger, parseJsonObject, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
 import type { ProcessMeter } from './metrics.js';
-import { blockFor, KernelPool, VectorCache, waitFor } from './predict.js';
+import { blockFor, KernelPool, linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from './predict.js';
 
 export interface ModelApi {
   server: Server;
@@ -38,13 +38,10 @@ export function parsePredictRequest(body: Buffer, config: ModelServiceConfig): {
   return { features: f as number[], n };
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter): ModelApi {
   const role = config.service;
-  const weights = randomVector(config.featureCount, (config.seed + (role === 'model-a' ? 101 : 202)) >>> 0);
-  // Each process its own stream of waits (workers must not wait in lockstep), reproducible from the seed.
-  const rng: Rng = createRng((config.seed * 31 + hashName(config.name)) >>> 0);
+  const weights = modelWeights(config.seed, role, config.featureCount);
+  const rng = waitRng(config.seed, config.name);
   const served = { service: role, pid: process.pid, path: config.path, topology: config.topology } as const;
   const { min, max } = config.ioWaitMs;
 
@@ -59,22 +56,12 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     if (config.placement === 'worker-pool') pool = new KernelPool(config.poolThreads ?? 2);
   }
 
-  const linear = (features: number[]) => {
-    let s = 0;
-    for (let i = 0; i < features.length; i++) s += features[i]! * weights[i]!;
-    return s;
-  };
+  const linear = (features: number[]) => linearScore(weights, features);
 
   const answer = (ctx: RequestContext, prediction: number, timing: PredictTiming, extra: Partial<PredictResponse>) => {
     const payload: PredictResponse = { model: role, prediction, predict: config.predict, ...extra, timing, served };
-    meter.predictSumsMs.predict += timing.predictMs;
-    meter.predictSumsMs.total += timing.totalMs;
-    // The sums' own count (predicts run; unlike the scoring handler's, counted whether or not the answer got out).
-    meter.timedRequests++;
-    if (timing.queueMs !== undefined) {
-      meter.predictSumsMs.queue += timing.queueMs;
-      meter.queueKnownRequests++;
-    }
+    // Predicts run are counted (unlike the scoring handler's answers) whether or not the answer got out.
+    meter.recordPredict(timing);
     sendJson(ctx.res, 200, payload);
   };
 
@@ -86,7 +73,7 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     const queueMs = queueMsFromHeader(ctx.req, ctx.startEpochMs);
     const t0 = performance.now();
     if (config.predict === 'io') {
-      blockFor(min + (max - min) * rng());
+      blockFor(uniform(rng, min, max));
       const predictMs = performance.now() - t0;
       return answer(ctx, sigmoid(linear(features)), timing(predictMs, ctx.startMs, queueMs), {});
     }
@@ -106,7 +93,7 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     const headerQueue = queueMsFromHeader(ctx.req, ctx.startEpochMs);
     if (config.predict === 'io') {
       const t0 = performance.now();
-      await waitFor(min + (max - min) * rng());
+      await waitFor(uniform(rng, min, max));
       return answer(ctx, sigmoid(linear(features)), timing(performance.now() - t0, ctx.startMs, headerQueue), {});
     }
     const k = kernel!;
@@ -147,11 +134,5 @@ function timing(predictMs: number, startMs: number, queueMs: number | undefined)
   const t: PredictTiming = { predictMs, totalMs: performance.now() - startMs };
   if (queueMs !== undefined) t.queueMs = queueMs;
   return t;
-}
-
-function hashName(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 

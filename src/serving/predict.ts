@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { getKernel, type KernelArg, type KernelName } from '../kernels/index.js';
 import { compiledEntry } from '../paths.js';
-import { randomVector } from '../stats/random.js';
+import { createRng, randomVector, type Rng } from '../stats/random.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -19,6 +19,34 @@ export function blockFor(ms: number): void {
 /** Wait `ms` without blocking the event loop. */
 export function waitFor(ms: number): Promise<void> {
   return delay(ms);
+}
+
+/**
+ * A model's weights, from the seed: model-a and model-b differ, and every process that plays one (a model
+ * API, a queue worker) holds the same, so every path scores an entity alike.
+ */
+export function modelWeights(seed: number, model: 'model-a' | 'model-b', featureCount: number): Float64Array {
+  return randomVector(featureCount, (seed + (model === 'model-a' ? 101 : 202)) >>> 0);
+}
+
+/** The weighted sum of the features, before the sigmoid (and the cpu predict's mean). */
+export function linearScore(weights: Float64Array, features: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < features.length; i++) s += features[i]! * weights[i]!;
+  return s;
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** Each process its own stream of io waits (processes must not wait in lockstep), reproducible from the seed. */
+export function waitRng(seed: number, processName: string): Rng {
+  return createRng((seed * 31 + hashName(processName)) >>> 0);
+}
+
+function hashName(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
 }
 
 /** The seed of the values a cpu predict averages (the same in every process, so results agree). */

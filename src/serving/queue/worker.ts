@@ -8,11 +8,11 @@ import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { getKernel, type Kernel } from '../../kernels/index.js';
 import type { PredictTiming, QueueJob, QueueResult } from '../../report/schema/serving.js';
-import { createRng, randomVector, type Rng } from '../../stats/random.js';
+import { uniform, type Rng } from '../../stats/random.js';
 import type { QueueWorkerConfig } from '../config.js';
 import { epochMs } from '../http.js';
 import { ProcessMeter } from '../metrics.js';
-import { VectorCache, waitFor } from '../predict.js';
+import { linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from '../predict.js';
 import { decodeJob } from './protocol.js';
 
 /** How long BRPOP blocks before looking again (so a stop is noticed), s. */
@@ -53,15 +53,7 @@ export class WorkerMeter extends ProcessMeter {
   }
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
-function hashName(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-/** The predict of both models, as model-api.ts computes it (weights from the seed; tests check parity). */
+/** The predict of both models, as model-api.ts computes it (same weights and rule, from predict.ts; tests check parity). */
 export class QueuePredictor {
   private readonly weights: Record<QueueJob['model'], Float64Array>;
   private readonly rng: Rng;
@@ -70,11 +62,10 @@ export class QueuePredictor {
 
   constructor(private readonly config: QueueWorkerConfig) {
     this.weights = {
-      'model-a': randomVector(config.featureCount, (config.seed + 101) >>> 0),
-      'model-b': randomVector(config.featureCount, (config.seed + 202) >>> 0),
+      'model-a': modelWeights(config.seed, 'model-a', config.featureCount),
+      'model-b': modelWeights(config.seed, 'model-b', config.featureCount),
     };
-    // Each worker its own stream of waits, reproducible from the seed.
-    this.rng = createRng((config.seed * 31 + hashName(config.name)) >>> 0);
+    this.rng = waitRng(config.seed, config.name);
     this.vectors = new VectorCache(config.seed);
     if (config.predict === 'cpu') {
       this.kernel = getKernel(config.kernel ?? 'typed');
@@ -89,10 +80,7 @@ export class QueuePredictor {
   }
 
   private linear(model: QueueJob['model'], features: number[]): number {
-    const w = this.weights[model];
-    let s = 0;
-    for (let i = 0; i < features.length; i++) s += features[i]! * w[i]!;
-    return s;
+    return linearScore(this.weights[model], features);
   }
 
   async run(job: QueueJob, takenAtEpochMs: number, workerPid: number): Promise<QueueResult> {
@@ -102,7 +90,7 @@ export class QueuePredictor {
     const timing = (predictMs: number): PredictTiming => ({ predictMs, totalMs: performance.now() - t0, queueMs });
     if (this.config.predict === 'io') {
       const { min, max } = this.config.ioWaitMs;
-      await waitFor(min + (max - min) * this.rng());
+      await waitFor(uniform(this.rng, min, max));
       return { id: job.id, model: job.model, prediction: sigmoid(this.linear(job.model, job.features)), predict: 'io', timing: timing(performance.now() - t0), served };
     }
     const k = this.kernel!;
@@ -170,11 +158,7 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
         const result = await predictor.run(job, takenAt, process.pid);
         try {
           await redis.multi().lpush(job.reply, JSON.stringify(result)).pexpire(job.reply, REPLY_TTL_MS).exec();
-          meter.predictSumsMs.predict += result.timing.predictMs;
-          meter.predictSumsMs.total += result.timing.totalMs;
-          meter.predictSumsMs.queue += result.timing.queueMs ?? 0;
-          meter.queueKnownRequests++;
-          meter.timedRequests++;
+          meter.recordPredict(result.timing);
           meter.response(200);
         } catch (err) {
           // The answer is lost with the connection; its request gets a 503 or 504, never a hang.
