@@ -34,7 +34,8 @@ export function parseScoreRequest(body: Buffer, config: ScoringServiceConfig): {
   return { entity: e, n };
 }
 
-function parseStoredFeatures(raw: string, featureCount: number): number[] {
+/** The features the store holds for an entity (a JSON array); a 502 naming the problem for anything else. */
+export function parseStoredFeatures(raw: string, featureCount: number): number[] {
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -45,46 +46,44 @@ function parseStoredFeatures(raw: string, featureCount: number): number[] {
   return v as number[];
 }
 
+/** The 404 for an entity the store does not hold. */
+export function unknownEntity(entity: string, entities: number): HttpError {
+  return new HttpError(404, 'unknown_entity', `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${entities - 1}`);
+}
+
+/** The timing of a /score answer: feature read from t0 to tF, the two model calls, and the queueing when known. */
+export function scoreTiming(ctx: RequestContext, t0: number, tF: number, aMs: number, bMs: number): ScoreTiming {
+  const t: ScoreTiming = { featureReadMs: tF - t0, modelAMs: aMs, modelBMs: bMs, totalMs: performance.now() - ctx.startMs };
+  const q = queueMsFromHeader(ctx.req, ctx.startEpochMs);
+  if (q !== undefined) t.queueMs = q;
+  return t;
+}
+
+/** Send a /score answer; its timing goes into the meter's sums once it is out. */
+export function sendScore(ctx: RequestContext, meter: ProcessMeter, payload: ScoreResponse): void {
+  // Summed only once the answer is out: a request whose client (or nginx) gave up was handled but never
+  // answered, and counting its timing over the delivered answers skewed the means (a 30 s queue
+  // reported in a 7 s run at 10,000 connections).
+  ctx.res.once('finish', () => meter.recordScore(payload.timing));
+  sendJson(ctx.res, 200, payload);
+}
+
 export function createScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
   const store = config.store;
   const memory = store.kind === 'memory' ? new MemoryStore(config.seed, store.entities, config.featureCount) : undefined;
   const served = { service: 'scoring', pid: process.pid, path: config.path, topology: config.topology, store: store.kind } as const;
-  const unknown = (entity: string) =>
-    new HttpError(404, 'unknown_entity', `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${store.entities - 1}`);
+  const unknown = (entity: string) => unknownEntity(entity, store.entities);
   const modelBody = (features: number[], n: number | undefined) => JSON.stringify(n === undefined ? { features } : { features, n });
 
   const respond = (ctx: RequestContext, entity: string, a: PredictResponse, b: PredictResponse, timing: ScoreTiming) => {
-    const payload: ScoreResponse = {
+    sendScore(ctx, meter, {
       entity,
       score: (a.prediction + b.prediction) / 2,
       predictions: { a: a.prediction, b: b.prediction },
       timing,
       models: { a: { pid: a.served.pid, timing: a.timing }, b: { pid: b.served.pid, timing: b.timing } },
       served,
-    };
-    // Summed only once the answer is out: a request whose client (or nginx) gave up was handled but never
-    // answered, and counting its timing over the delivered answers skewed the means (a 30 s queue
-    // reported in a 7 s run at 10,000 connections).
-    ctx.res.once('finish', () => {
-      const s = meter.timingSumsMs;
-      s.featureRead += timing.featureReadMs;
-      s.modelA += timing.modelAMs;
-      s.modelB += timing.modelBMs;
-      s.total += timing.totalMs;
-      meter.timedRequests++;
-      if (timing.queueMs !== undefined) {
-        s.queue += timing.queueMs;
-        meter.queueKnownRequests++;
-      }
     });
-    sendJson(ctx.res, 200, payload);
-  };
-
-  const makeTiming = (ctx: RequestContext, t0: number, tF: number, aMs: number, bMs: number): ScoreTiming => {
-    const t: ScoreTiming = { featureReadMs: tF - t0, modelAMs: aMs, modelBMs: bMs, totalMs: performance.now() - ctx.startMs };
-    const q = queueMsFromHeader(ctx.req, ctx.startEpochMs);
-    if (q !== undefined) t.queueMs = q;
-    return t;
   };
 
   if (config.path === 'sync') {
@@ -118,10 +117,10 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
       const tA = performance.now();
       const b = blocking.predict('b', body);
       const tB = performance.now();
-      respond(ctx, entity, a, b, makeTiming(ctx, t0, tF, tA - tF, tB - tA));
+      respond(ctx, entity, a, b, scoreTiming(ctx, t0, tF, tA - tF, tB - tA));
     };
     return {
-      server: serverFor(config, meter, scoreSync),
+      server: scoringServer(config, meter, scoreSync),
       warm: async () => init(),
       close: async () => undefined,
     };
@@ -149,10 +148,10 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
     if (features === undefined) throw unknown(entity);
     const body = modelBody(features, n);
     const [a, b] = await Promise.all([timed(modelA, body), timed(modelB, body)]);
-    respond(ctx, entity, a.r, b.r, makeTiming(ctx, t0, tF, a.ms, b.ms));
+    respond(ctx, entity, a.r, b.r, scoreTiming(ctx, t0, tF, a.ms, b.ms));
   };
   return {
-    server: serverFor(config, meter, scoreAsync),
+    server: scoringServer(config, meter, scoreAsync),
     warm: async () => {
       await redis?.connect();
     },
@@ -163,12 +162,18 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
   };
 }
 
-function serverFor(config: ScoringServiceConfig, meter: ProcessMeter, score: (ctx: RequestContext) => void | Promise<void>): Server {
+/** The scoring server of every path: POST /score, and GET /health with the path's own facts after the common ones. */
+export function scoringServer(
+  config: ScoringServiceConfig,
+  meter: ProcessMeter,
+  score: (ctx: RequestContext) => void | Promise<void>,
+  moreHealth: () => Record<string, unknown> = () => ({}),
+): Server {
   return createServiceServer({
     service: 'scoring',
     bodyLimitBytes: config.bodyLimitBytes,
     routes: { '/score': score },
-    health: () => ({ path: config.path, topology: config.topology, store: config.store.kind, entities: config.store.entities, predict: config.predict }),
+    health: () => ({ path: config.path, topology: config.topology, store: config.store.kind, entities: config.store.entities, predict: config.predict, ...moreHealth() }),
     onResponse: (status) => meter.response(status),
   });
 }

@@ -4,28 +4,14 @@
 // modelAMs / modelBMs are each job's round trip through the queue, and models.*.timing.queueMs the time
 // the job waited on the list before a worker took it.
 
-import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ScoreResponse, ScoreTiming } from '../../report/schema/serving.js';
 import type { ScoringServiceConfig } from '../config.js';
 import { MemoryStore } from '../feature-store/memory.js';
 import { RedisStoreClient } from '../feature-store/redis-client.js';
-import { createServiceServer, describeJson, HttpError, queueMsFromHeader, sendJson, type RequestContext } from '../http.js';
+import type { RequestContext } from '../http.js';
 import type { ProcessMeter } from '../metrics.js';
-import { parseScoreRequest, type ScoringService } from '../scoring.js';
-import { UpstreamError } from '../upstream.js';
+import { parseScoreRequest, parseStoredFeatures, scoreTiming, scoringServer, sendScore, unknownEntity, type ScoringService } from '../scoring.js';
 import { QueueClient } from './client.js';
-
-function parseStoredFeatures(raw: string, featureCount: number): number[] {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    throw new UpstreamError('feature_store', 'bad_answer', 'feature store returned malformed features (not JSON)');
-  }
-  if (!Array.isArray(v) || v.length !== featureCount) throw new UpstreamError('feature_store', 'bad_answer', `feature store returned ${describeJson(v)}, expected ${featureCount} numbers`);
-  return v as number[];
-}
 
 export function createQueueScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
   const q = config.queue;
@@ -46,58 +32,27 @@ export function createQueueScoringService(config: ScoringServiceConfig, meter: P
       features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
     }
     const tF = performance.now();
-    if (features === undefined) {
-      throw new HttpError(404, 'unknown_entity', `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${store.entities - 1}`);
-    }
+    if (features === undefined) throw unknownEntity(entity, store.entities);
     const [a, b] = await Promise.all(queue.submit([
       { model: 'model-a', features, n },
       { model: 'model-b', features, n },
     ]));
-    const timing: ScoreTiming = { featureReadMs: tF - t0, modelAMs: a!.roundTripMs, modelBMs: b!.roundTripMs, totalMs: performance.now() - ctx.startMs };
-    const qMs = queueMsFromHeader(ctx.req, ctx.startEpochMs);
-    if (qMs !== undefined) timing.queueMs = qMs;
     const ra = a!.result;
     const rb = b!.result;
-    const payload: ScoreResponse = {
+    sendScore(ctx, meter, {
       entity,
       score: (ra.prediction + rb.prediction) / 2,
       predictions: { a: ra.prediction, b: rb.prediction },
-      timing,
+      timing: scoreTiming(ctx, t0, tF, a!.roundTripMs, b!.roundTripMs),
       models: { a: { pid: ra.served.pid, timing: ra.timing, jobId: ra.id }, b: { pid: rb.served.pid, timing: rb.timing, jobId: rb.id } },
       served,
-    };
-    // Summed once the answer is out (see scoring.ts).
-    ctx.res.once('finish', () => {
-      const s = meter.timingSumsMs;
-      s.featureRead += timing.featureReadMs;
-      s.modelA += timing.modelAMs;
-      s.modelB += timing.modelBMs;
-      s.total += timing.totalMs;
-      meter.timedRequests++;
-      if (timing.queueMs !== undefined) {
-        s.queue += timing.queueMs;
-        meter.queueKnownRequests++;
-      }
     });
-    sendJson(ctx.res, 200, payload);
   };
 
-  const server: Server = createServiceServer({
-    service: 'scoring',
-    bodyLimitBytes: config.bodyLimitBytes,
-    routes: { '/score': score },
-    health: () => ({
-      path: config.path,
-      topology: config.topology,
-      store: store.kind,
-      entities: store.entities,
-      predict: config.predict,
-      queue: { jobsKey: q.jobsKey, replyKey: queue.replyKey, timeoutMs: q.timeoutMs, inFlight: queue.inFlight, lateResults: queue.lateResults, badResults: queue.badResults },
-    }),
-    onResponse: (status) => meter.response(status),
-  });
   return {
-    server,
+    server: scoringServer(config, meter, score, () => ({
+      queue: { jobsKey: q.jobsKey, replyKey: queue.replyKey, timeoutMs: q.timeoutMs, inFlight: queue.inFlight, lateResults: queue.lateResults, badResults: queue.badResults },
+    })),
     warm: async () => {
       await redis?.connect();
       await queue.connect();
