@@ -162,7 +162,7 @@ export class ManagedProcess {
   /** An error describing an unexpected exit, with the last lines of output. */
   exitedError(context: string): ServebenchError {
     const e = this.exitInfo;
-    const how = e === undefined ? 'is gone' : e.signal !== null ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
+    const how = e === undefined ? 'is gone' : exitDescription(e);
     const out = this.tail.trim().split('\n').slice(-15).join('\n');
     return new ServebenchError('SB_ERR_EXITED', `${this.name} ${how} ${context}${out ? `; its last output:\n${out}` : ''}`);
   }
@@ -193,6 +193,11 @@ export class ManagedProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/** How a process ended, for messages: 'was killed by SIGKILL' or 'exited with code 1'. */
+export function exitDescription(e: { code: number | null; signal: string | null }): string {
+  return e.signal !== null ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
 }
 
 function prefixLines(prefix: string, text: string): string {

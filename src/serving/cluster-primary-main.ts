@@ -6,10 +6,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { compiledEntry } from '../paths.js';
 import { exitWithParent } from '../processes.js';
 import { announceReady, isServiceMessage, sendToParent } from './channel.js';
-import { SERVICE_CONFIG_ENV, type ClusterConfig } from './config.js';
+import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';
-
-export const CLUSTER_CONFIG_ENV = 'SERVEBENCH_CLUSTER_CONFIG';
 
 /** Workers dying this soon after starting, this many times in a row, are not replaced again. */
 const CRASH_WINDOW_MS = 2000;

@@ -2,7 +2,8 @@
 // defaults of the serving system in one place.
 
 import type { KernelName } from '../kernels/types.js';
-import type { CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../report/schema/serving.js';
+import type { CpuPlacement, PredictKind, RequestPath, ServiceName, SystemDescription, Topology } from '../report/schema/serving.js';
+import type { ResolvedSystemOptions } from './system.js';
 
 export const DEFAULTS = {
   /** Features per entity (the vector each model receives). */
@@ -35,6 +36,10 @@ export const DEFAULTS = {
 } as const;
 
 export const SERVICE_CONFIG_ENV = 'SERVEBENCH_SERVICE_CONFIG';
+/** A cluster primary's settings (ClusterConfig, JSON). */
+export const CLUSTER_CONFIG_ENV = 'SERVEBENCH_CLUSTER_CONFIG';
+/** A queue model worker's settings (QueueWorkerConfig, JSON). */
+export const QUEUE_WORKER_CONFIG_ENV = 'SERVEBENCH_QUEUE_WORKER_CONFIG';
 
 /** Settings shared by both services. */
 interface ServiceBase {
@@ -114,4 +119,71 @@ export type ServiceConfig = ModelServiceConfig | ScoringServiceConfig;
 export interface ClusterConfig {
   worker: ServiceConfig;
   workers: number;
+}
+
+/** A model API's settings in a system. */
+export function modelServiceConfig(o: ResolvedSystemOptions, service: 'model-a' | 'model-b'): ModelServiceConfig {
+  const c: ModelServiceConfig = {
+    service,
+    name: service,
+    path: o.path,
+    topology: o.topology,
+    host: '127.0.0.1',
+    port: 0,
+    bodyLimitBytes: o.bodyLimitBytes,
+    metricsIntervalMs: o.metricsIntervalMs,
+    seed: o.seed,
+    featureCount: DEFAULTS.featureCount,
+    predict: o.predict,
+    ioWaitMs: o.ioWaitMs,
+    n: o.n ?? DEFAULTS.n,
+    nMax: o.nMax,
+    poolThreads: o.poolThreads,
+  };
+  if (o.kernel !== undefined) c.kernel = o.kernel;
+  if (o.placement !== undefined) c.placement = o.placement;
+  return c;
+}
+
+/**
+ * The scoring service's settings in a system: `models` are the model APIs' base URLs, and `modelTimeoutMs`
+ * a model call's deadline (the queue path: the broker's URL, the queue's deadline, and its `queue` settings).
+ */
+export function scoringServiceConfig(
+  o: ResolvedSystemOptions,
+  store: StoreConfig,
+  models: { a: string; b: string },
+  modelTimeoutMs: number,
+  queue?: QueueClientConfig,
+): ScoringServiceConfig {
+  return {
+    service: 'scoring',
+    name: 'scoring',
+    path: o.path,
+    topology: o.topology,
+    host: o.host,
+    port: o.port,
+    bodyLimitBytes: o.bodyLimitBytes,
+    metricsIntervalMs: o.metricsIntervalMs,
+    seed: o.seed,
+    featureCount: DEFAULTS.featureCount,
+    store,
+    models,
+    predict: o.predict,
+    nMax: o.nMax,
+    timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: modelTimeoutMs },
+    ...(queue === undefined ? {} : { queue }),
+  };
+}
+
+/** A running system as plain data: the resolved options beside what was started (`parts`). */
+export function describeSystem(
+  o: ResolvedSystemOptions,
+  parts: Pick<SystemDescription, 'store' | 'scoringUrl' | 'modelUrls' | 'versions' | 'notes' | 'processes' | 'modelWorkers' | 'queue'>,
+): SystemDescription {
+  const d: SystemDescription = { path: o.path, topology: o.topology, workers: o.workers, predict: o.predict, nMax: o.nMax, ...parts };
+  if (o.kernel !== undefined) d.kernel = o.kernel;
+  if (o.placement !== undefined) d.placement = o.placement;
+  if (o.n !== undefined) d.n = o.n;
+  return d;
 }

@@ -7,8 +7,8 @@ import { OptionError, ServebenchError } from '../errors.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
 import { Supervisor } from '../processes.js';
 import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind, SystemDescription, SystemProcess, Topology } from '../report/schema/serving.js';
-import { DEFAULTS, type ModelServiceConfig, type ScoringServiceConfig } from './config.js';
-import { provisionStore } from './feature-store/provision.js';
+import { DEFAULTS, describeSystem, modelServiceConfig, scoringServiceConfig } from './config.js';
+import { provisionStore, storeServerProcesses } from './feature-store/provision.js';
 import { nginxAvailability, startService, SystemEvents, type CommandWrapper, type ServiceHandle, type SystemNotice } from './topology/index.js';
 import { startQueueSystem, type RunningQueue } from './queue/system.js';
 
@@ -257,29 +257,6 @@ function resolveQueueCpuPredict(kernelName: KernelName | undefined): { kernel: K
   return { kernel: name, placement: k.mode === 'async' ? 'native-async' : 'inline', notes: [] };
 }
 
-function modelConfig(o: ResolvedSystemOptions, service: 'model-a' | 'model-b'): ModelServiceConfig {
-  const c: ModelServiceConfig = {
-    service,
-    name: service,
-    path: o.path,
-    topology: o.topology,
-    host: '127.0.0.1',
-    port: 0,
-    bodyLimitBytes: o.bodyLimitBytes,
-    metricsIntervalMs: o.metricsIntervalMs,
-    seed: o.seed,
-    featureCount: DEFAULTS.featureCount,
-    predict: o.predict,
-    ioWaitMs: o.ioWaitMs,
-    n: o.n ?? DEFAULTS.n,
-    nMax: o.nMax,
-    poolThreads: o.poolThreads,
-  };
-  if (o.kernel !== undefined) c.kernel = o.kernel;
-  if (o.placement !== undefined) c.placement = o.placement;
-  return c;
-}
-
 /** Fails with SB_ERR_MISSING_TOOL when the topology needs something not installed (nginx). */
 async function checkTopology(topology: Topology): Promise<string | undefined> {
   if (topology !== 'nginx') return undefined;
@@ -319,29 +296,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const store = await provisionStore({ store: o.store, redisUrl: o.redisUrl, entities: o.entities, seed: o.seed, featureCount: DEFAULTS.featureCount, supervisor, readyTimeoutMs: o.timeoutsMs.ready });
     storeStop = () => store.stop();
     notes.push(...store.notes);
-    const storeProc = store.process;
-    const storePid = store.pid;
     const [a, b] = await Promise.all(
-      (['model-a', 'model-b'] as const).map((service) => startService(ctx, { config: modelConfig(o, service), topology: o.topology, workers: o.workers, host: '127.0.0.1', port: 0 })),
+      (['model-a', 'model-b'] as const).map((service) => startService(ctx, { config: modelServiceConfig(o, service), topology: o.topology, workers: o.workers, host: '127.0.0.1', port: 0 })),
     );
     services.push(a!, b!);
-    const scoringConfig: ScoringServiceConfig = {
-      service: 'scoring',
-      name: 'scoring',
-      path: o.path,
-      topology: o.topology,
-      host: o.host,
-      port: o.port,
-      bodyLimitBytes: o.bodyLimitBytes,
-      metricsIntervalMs: o.metricsIntervalMs,
-      seed: o.seed,
-      featureCount: DEFAULTS.featureCount,
-      store: store.config,
-      models: { a: a!.baseUrl, b: b!.baseUrl },
-      predict: o.predict,
-      nMax: o.nMax,
-      timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: o.timeoutsMs.model },
-    };
+    const scoringConfig = scoringServiceConfig(o, store.config, { a: a!.baseUrl, b: b!.baseUrl }, o.timeoutsMs.model);
     const scoring = await startService(ctx, { config: scoringConfig, topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: options.wrapScoring });
     services.push(scoring);
     const versions: Record<string, string> = { ...store.versions, ...a!.versions };
@@ -351,34 +310,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       baseUrls: { scoring: scoring.baseUrl, modelA: a!.baseUrl, modelB: b!.baseUrl },
       options: o,
       get processes(): SystemProcess[] {
-        const list = services.flatMap((s) => s.processes());
-        if (storeProc !== undefined && storePid !== undefined && !storeProc.exited) list.push({ role: 'feature-store', pid: storePid, name: 'redis-server' });
-        return list;
+        return [...services.flatMap((s) => s.processes()), ...storeServerProcesses(store, 'feature-store', 'redis-server')];
       },
       store: { kind: store.kind, detail: store.detail },
       versions,
       notes,
       onMetrics: (l) => events.onMetrics(l),
       onNotice: (l) => events.onNotice(l),
-      describe: () => {
-        const d: SystemDescription = {
-          path: o.path,
-          topology: o.topology,
-          workers: o.workers,
-          predict: o.predict,
-          nMax: o.nMax,
+      describe: () =>
+        describeSystem(o, {
           store: { kind: store.kind, detail: store.detail },
           scoringUrl: system.scoringUrl,
           modelUrls: { a: `${a!.baseUrl}/predict`, b: `${b!.baseUrl}/predict` },
           versions,
           notes,
           processes: system.processes,
-        };
-        if (o.kernel !== undefined) d.kernel = o.kernel;
-        if (o.placement !== undefined) d.placement = o.placement;
-        if (o.n !== undefined) d.n = o.n;
-        return d;
-      },
+        }),
       stop: () => (stopped ??= stopEverything()),
     };
     return system;
@@ -440,7 +387,7 @@ export async function startModelApi(options: ModelApiOptions): Promise<RunningMo
   const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
   let handle: ServiceHandle;
   try {
-    handle = await startService(ctx, { config: modelConfig(o, model), topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: options.wrap });
+    handle = await startService(ctx, { config: modelServiceConfig(o, model), topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: options.wrap });
   } catch (err) {
     await supervisor.stopAll();
     throw err;

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, type ManagedProcess, type Supervisor } from '../../processes.js';
-import type { StoreKind } from '../../report/schema/serving.js';
+import type { StoreKind, SystemProcess } from '../../report/schema/serving.js';
 import type { StoreConfig } from '../config.js';
 import { startGuarded } from '../topology/process.js';
 import { entityFeatures, entityId, redisKey } from './loader.js';
@@ -35,6 +35,12 @@ export interface StoreRequest {
   featureCount: number;
   supervisor: Supervisor;
   readyTimeoutMs: number;
+}
+
+/** The redis-server a store started, while it runs, as a process of the system (none for any other store). */
+export function storeServerProcesses(store: ProvisionedStore | undefined, role: string, name: string): SystemProcess[] {
+  if (store?.process === undefined || store.pid === undefined || store.process.exited) return [];
+  return [{ role, pid: store.pid, name }];
 }
 
 /** The version of the redis-server on PATH, or undefined when there is none. */

@@ -6,19 +6,15 @@
 
 import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import { compiledEntry } from '../../paths.js';
-import { Supervisor, type ManagedProcess } from '../../processes.js';
-import type { QueueDepthSample, QueueDescription, SystemDescription, SystemProcess } from '../../report/schema/serving.js';
-import { isServiceMessage, parseMessageLine } from '../channel.js';
-import { DEFAULTS, type QueueWorkerConfig, type ScoringServiceConfig } from '../config.js';
-import { provisionStore, redisServerVersion, type ProvisionedStore } from '../feature-store/provision.js';
+import { exitDescription, Supervisor, type ManagedProcess } from '../../processes.js';
+import type { QueueDepthSample, QueueDescription, SystemProcess } from '../../report/schema/serving.js';
+import { DEFAULTS, describeSystem, QUEUE_WORKER_CONFIG_ENV, scoringServiceConfig, type QueueWorkerConfig } from '../config.js';
+import { provisionStore, redisServerVersion, storeServerProcesses, type ProvisionedStore } from '../feature-store/provision.js';
 import { epochMs } from '../http.js';
 import type { ResolvedSystemOptions, RunningSystem } from '../system.js';
 import { startService, SystemEvents, type CommandWrapper, type ServiceHandle } from '../topology/index.js';
+import { startNodeService } from '../topology/process.js';
 import { queueKeys } from './protocol.js';
-import { QUEUE_WORKER_CONFIG_ENV } from './worker-env.js';
-
-const READY_PATTERN = /^@@servebench \{"type":"ready"/;
 
 /** The queue path's broker and its list, as the load suite and tests use it. */
 export interface RunningQueue {
@@ -82,8 +78,6 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
     notes.push(...store.notes);
     let brokerUrl: string;
     let brokerDetail: string;
-    let brokerPid: number | undefined;
-    let brokerProc: ManagedProcess | undefined;
     if (store.config.kind === 'redis') {
       brokerUrl = store.config.url;
       brokerDetail = `${store.detail} (the feature store's Redis)`;
@@ -92,8 +86,6 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       if (broker.config.kind !== 'redis') throw new ServebenchError('SB_ERR_MISSING_TOOL', `the queue path needs a real Redis as its broker, and none could be had: ${broker.notes.join('; ')}`);
       brokerUrl = broker.config.url;
       brokerDetail = broker.detail;
-      brokerPid = broker.pid;
-      brokerProc = broker.process;
     }
     monitor = new Redis(brokerUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5000, commandTimeout: 2000, retryStrategy: (t: number) => Math.min(t * 100, 1000) });
     monitor.on('error', () => undefined);
@@ -120,58 +112,36 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
     await Promise.all(
       Array.from({ length: modelWorkers }, async (_, i) => {
         const cfg = workerConfig(i);
-        const proc = await supervisor.start({
+        const { proc } = await startNodeService(supervisor, {
           name: cfg.name,
-          command: process.execPath,
-          args: [compiledEntry('src/serving/queue/worker-main')],
+          entry: 'src/serving/queue/worker-main',
           env: { [QUEUE_WORKER_CONFIG_ENV]: JSON.stringify(cfg) },
-          ipc: true,
-          ready: { kind: 'line', pattern: READY_PATTERN },
           readyTimeoutMs: o.timeoutsMs.ready,
-          stopTimeoutMs: 5000,
-        });
-        proc.onMessage((msg) => {
-          if (isServiceMessage(msg) && msg.type === 'metrics') events.emitMetrics(msg.metrics);
-        });
-        proc.onLine((line) => {
-          const msg = parseMessageLine(line);
-          if (msg?.type === 'metrics') events.emitMetrics(msg.metrics);
+          onMessage: (msg) => {
+            if (msg.type === 'metrics') events.emitMetrics(msg.metrics);
+          },
         });
         workerTable.set(cfg.name, { proc, entry: { role: 'model-worker', pid: proc.pid, name: cfg.name, service: 'model-worker' } });
         void proc.waitForExit().then((e) => {
           if (stopping) return;
           workerTable.delete(cfg.name);
-          const how = e.signal !== null ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
-          events.emitNotice({ kind: 'process-exited', name: cfg.name, pid: proc.pid, message: `${cfg.name} (pid ${proc.pid}) ${how}; the jobs it held are lost (their requests get a 504), the others wait for the remaining workers` });
+          events.emitNotice({ kind: 'process-exited', name: cfg.name, pid: proc.pid, message: `${cfg.name} (pid ${proc.pid}) ${exitDescription(e)}; the jobs it held are lost (their requests get a 504), the others wait for the remaining workers` });
         });
       }),
     );
 
-    const scoringConfig: ScoringServiceConfig = {
-      service: 'scoring',
-      name: 'scoring',
-      path: 'queue',
-      topology: o.topology,
-      host: o.host,
-      port: o.port,
-      bodyLimitBytes: o.bodyLimitBytes,
-      metricsIntervalMs: o.metricsIntervalMs,
-      seed: o.seed,
-      featureCount: DEFAULTS.featureCount,
-      store: store.config,
-      models: { a: brokerUrl, b: brokerUrl },
-      predict: o.predict,
-      nMax: o.nMax,
-      timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: o.timeoutsMs.queue },
-      queue: { url: brokerUrl, jobsKey: keys.jobsKey, replyPrefix: keys.replyPrefix, timeoutMs: o.timeoutsMs.queue },
-    };
+    const scoringConfig = scoringServiceConfig(o, store.config, { a: brokerUrl, b: brokerUrl }, o.timeoutsMs.queue, {
+      url: brokerUrl,
+      jobsKey: keys.jobsKey,
+      replyPrefix: keys.replyPrefix,
+      timeoutMs: o.timeoutsMs.queue,
+    });
     const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
     const scoring = await startService(ctx, { config: scoringConfig, topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: wrapScoring });
     services.push(scoring);
 
     const versions: Record<string, string> = { ...store.versions, ...(broker?.versions ?? {}), ...scoring.versions };
-    const storeProc = store.process;
-    const storePid = store.pid;
+    const running = { store, broker };
     const mon = monitor;
     const queueDescription: QueueDescription = {
       broker: brokerDetail,
@@ -218,24 +188,21 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       baseUrls: { scoring: scoring.baseUrl, modelA: brokerUrl, modelB: brokerUrl },
       options: o,
       get processes(): SystemProcess[] {
-        const list = [...scoring.processes(), ...queue.workers()];
-        if (storeProc !== undefined && storePid !== undefined && !storeProc.exited) list.push({ role: 'feature-store', pid: storePid, name: 'redis-server' });
-        if (brokerProc !== undefined && brokerPid !== undefined && !brokerProc.exited) list.push({ role: 'queue-broker', pid: brokerPid, name: 'redis-server-queue' });
-        return list;
+        return [
+          ...scoring.processes(),
+          ...queue.workers(),
+          ...storeServerProcesses(running.store, 'feature-store', 'redis-server'),
+          ...storeServerProcesses(running.broker, 'queue-broker', 'redis-server-queue'),
+        ];
       },
       store: { kind: store.kind, detail: store.detail },
       versions,
       notes,
       onMetrics: (l) => events.onMetrics(l),
       onNotice: (l) => events.onNotice(l),
-      describe: () => {
-        const d: SystemDescription = {
-          path: 'queue',
-          topology: o.topology,
-          workers: o.workers,
-          predict: o.predict,
-          nMax: o.nMax,
-          store: { kind: store!.kind, detail: store!.detail },
+      describe: () =>
+        describeSystem(o, {
+          store: { kind: running.store.kind, detail: running.store.detail },
           scoringUrl: system.scoringUrl,
           modelUrls: { a: `${brokerUrl} list ${keys.jobsKey}`, b: `${brokerUrl} list ${keys.jobsKey}` },
           versions,
@@ -243,12 +210,7 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
           processes: system.processes,
           modelWorkers,
           queue: queueDescription,
-        };
-        if (o.kernel !== undefined) d.kernel = o.kernel;
-        if (o.placement !== undefined) d.placement = o.placement;
-        if (o.n !== undefined) d.n = o.n;
-        return d;
-      },
+        }),
       stop: () => (stopped ??= stopEverything()),
       queue,
     };

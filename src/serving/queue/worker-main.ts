@@ -4,9 +4,8 @@
 
 import { exitWithParent } from '../../processes.js';
 import { announceReady } from '../channel.js';
-import type { QueueWorkerConfig } from '../config.js';
+import { QUEUE_WORKER_CONFIG_ENV, type QueueWorkerConfig } from '../config.js';
 import { runQueueWorker, WorkerMeter } from './worker.js';
-import { QUEUE_WORKER_CONFIG_ENV } from './worker-env.js';
 
 async function main(): Promise<void> {
   exitWithParent();

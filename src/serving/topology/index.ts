@@ -3,10 +3,10 @@
 // processes current as cluster workers are replaced.
 
 import { OptionError } from '../../errors.js';
-import type { Supervisor } from '../../processes.js';
+import { exitDescription, type Supervisor } from '../../processes.js';
 import type { ProcessMetrics, ServiceName, SystemProcess, Topology } from '../../report/schema/serving.js';
 import type { ServiceMessage } from '../channel.js';
-import { SERVICE_CONFIG_ENV, type ClusterConfig, type ServiceConfig } from '../config.js';
+import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type ServiceConfig } from '../config.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 import { startNodeService, type CommandWrapper } from './process.js';
 
@@ -89,8 +89,7 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
       case 'worker-replaced': {
         for (const [k, p] of table) if (p.pid === msg.oldPid) table.delete(k);
         table.set(msg.name, { role: service, pid: msg.pid, name: msg.name, service });
-        const how = msg.signal !== null ? `was killed by ${msg.signal}` : `exited with code ${msg.code}`;
-        ctx.events.emitNotice({ kind: 'worker-replaced', service, name: msg.name, oldPid: msg.oldPid, pid: msg.pid, message: `${msg.name} (pid ${msg.oldPid}) ${how}; replaced by pid ${msg.pid}` });
+        ctx.events.emitNotice({ kind: 'worker-replaced', service, name: msg.name, oldPid: msg.oldPid, pid: msg.pid, message: `${msg.name} (pid ${msg.oldPid}) ${exitDescription(msg)}; replaced by pid ${msg.pid}` });
         return;
       }
       case 'worker-lost':
@@ -105,7 +104,7 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
     void proc.waitForExit().then((e) => {
       if (!stopping) {
         table.delete(name);
-        ctx.events.emitNotice({ kind: 'process-exited', name, pid, message: `${name} (pid ${pid}) ${e.signal !== null ? `was killed by ${e.signal}` : `exited with code ${e.code}`}` });
+        ctx.events.emitNotice({ kind: 'process-exited', name, pid, message: `${name} (pid ${pid}) ${exitDescription(e)}` });
       }
     });
   };
@@ -117,7 +116,7 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
     const name = single ? service : `${service}-primary`;
     const env: Record<string, string> = single
       ? { [SERVICE_CONFIG_ENV]: JSON.stringify(config) }
-      : { SERVEBENCH_CLUSTER_CONFIG: JSON.stringify({ worker: config, workers: s.workers } satisfies ClusterConfig) };
+      : { [CLUSTER_CONFIG_ENV]: JSON.stringify({ worker: config, workers: s.workers } satisfies ClusterConfig) };
     const { proc, ready } = await startNodeService(ctx.supervisor, {
       name,
       entry: single ? 'src/serving/service-main' : 'src/serving/cluster-primary-main',

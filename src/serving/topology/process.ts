@@ -1,6 +1,6 @@
-// Starting one node service process (a single service process, an nginx backend, or a cluster primary)
-// under the supervisor: compiled JS, settings in the environment, ready when it prints its ready line,
-// messages (metrics, worker changes) read from IPC and from stdout alike.
+// Starting one node service process (a single service process, an nginx backend, a cluster primary, or a
+// queue model worker) under the supervisor: compiled JS, settings in the environment, ready when it prints
+// its ready line, messages (metrics, worker changes) read from IPC and from stdout alike.
 
 import { compiledEntry } from '../../paths.js';
 import type { ManagedProcess, ProcessSpec, Supervisor } from '../../processes.js';
@@ -19,7 +19,7 @@ export type ReadyMessage = Extract<ServiceMessage, { type: 'ready' }>;
 
 export interface NodeServiceSpec {
   name: string;
-  entry: 'src/serving/service-main' | 'src/serving/cluster-primary-main';
+  entry: 'src/serving/service-main' | 'src/serving/cluster-primary-main' | 'src/serving/queue/worker-main';
   env: Record<string, string>;
   readyTimeoutMs: number;
   wrap?: CommandWrapper | undefined;
