@@ -27,8 +27,7 @@ export function parseIntegerList(option: string, raw: string, min: number, max: 
 
 /** One of the allowed values. */
 export function parseChoice<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new OptionError(option, `must be one of ${allowed.join(', ')}; got '${raw}'`);
+  return checkChoice(option, raw as T, allowed);
 }
 
 /** A comma-separated list of allowed values. */
@@ -57,4 +56,31 @@ export function parseUrl(option: string, raw: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionError(option, `expected an http or https URL; got '${raw}'`);
   return url;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: KiB, kib: KiB, m: MiB, mib: MiB, g: GiB, gib: GiB, kb: 1e3, mb: 1e6, gb: 1e9 };
+
+/** A size in bytes: '2GiB', '512M', '1.5g', '2147483648' (bytes), '800MB' (decimal). */
+export function parseByteSize(option: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  if (m === null || BYTE_UNITS[unit] === undefined) throw new OptionError(option, `expected a size such as 2GiB, 512MiB or 1.5G; got '${raw}'`);
+  return Math.round(Number(m[1]) * BYTE_UNITS[unit]);
+}
+
+// Options given as values (API options, defaults) rather than text: the same checks and messages.
+
+/** An integer in [min, max]. */
+export function checkInteger(option: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+/** One of the allowed values. */
+export function checkChoice<T extends string>(option: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw new OptionError(option, `must be one of ${allowed.join(', ')}; got '${String(value)}'`);
+  return value;
 }

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseByteSize, resolveCapacitySettings } from '../src/capacity/settings.js';
+import { resolveCapacitySettings } from '../src/capacity/settings.js';
+import { parseByteSize } from '../src/options.js';
 import { OptionError } from '../src/errors.js';
 import { packageRoot } from '../src/paths.js';
 

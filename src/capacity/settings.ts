@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
+import { checkInteger } from '../options.js';
 import { parseMeminfo } from '../env/parse.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import type { CapacitySettings } from '../report/schema/capacity.js';
@@ -65,16 +66,6 @@ export function availableMemoryBytes(): number | undefined {
   }
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: MiB, mib: MiB, g: GiB, gib: GiB, kb: 1e3, mb: 1e6, gb: 1e9 };
-
-/** A size in bytes: '2GiB', '512M', '1.5g', '2147483648' (bytes), '800MB' (decimal). */
-export function parseByteSize(option: string, raw: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
-  const unit = m?.[2]?.toLowerCase() ?? '';
-  if (m === null || UNITS[unit] === undefined) throw new OptionError(option, `expected a size such as 2GiB, 512MiB or 1.5G; got '${raw}'`);
-  return Math.round(Number(m[1]) * UNITS[unit]);
-}
-
 /** n in short: 5.61e7 (1e3 and up; three significant digits), the integer below. */
 export function formatN(n: number): string {
   if (n < 1000) return String(n);
@@ -88,10 +79,6 @@ export function formatBytes(bytes: number): string {
   if (bytes >= GiB) return `${+(bytes / GiB).toFixed(2)} GiB`;
   if (bytes >= MiB) return `${+(bytes / MiB).toFixed(1)} MiB`;
   return `${Math.round(bytes / 1024)} KiB`;
-}
-
-function checkInt(option: string, v: number, min: number, max: number): void {
-  if (!Number.isInteger(v) || v < min || v > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${v}`);
 }
 
 /** Fill in the defaults and validate; throws OptionError naming the option. */
@@ -118,17 +105,17 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
     throw new OptionError('--tolerance', `must be between 0.5% and 50% (0.005..0.5), got ${tolerance}`);
   }
   const maxProbesPerKernel = options.maxProbesPerKernel ?? (quick ? 9 : 16);
-  checkInt('--max-probes', maxProbesPerKernel, 4, 40);
-  const ceiling = Math.floor(budgetBytes / 8);
+  checkInteger('--max-probes', maxProbesPerKernel, 4, 40);
+  const ceiling = searchCeiling(budgetBytes);
   const startN = options.startN ?? roundDown125(budgetBytes / 32);
-  checkInt('--start-n', startN, MIN_N, ceiling);
+  checkInteger('--start-n', startN, MIN_N, ceiling);
   const concurrency = [...new Set(options.concurrency ?? [1, 4])].sort((a, b) => a - b);
   if (concurrency.length === 0) throw new OptionError('--concurrency', 'needs at least one value');
-  for (const c of concurrency) checkInt('--concurrency', c, 1, 64);
+  for (const c of concurrency) checkInteger('--concurrency', c, 1, 64);
   const seed = options.seed ?? 3;
-  checkInt('--seed', seed, 0, 2 ** 32 - 1);
+  checkInteger('--seed', seed, 0, 2 ** 32 - 1);
   const baseMs = options.probeTimeoutBaseMs ?? 20_000;
-  checkInt('--probe-timeout', baseMs, 1000, 3_600_000);
+  checkInteger('--probe-timeout', baseMs, 1000, 3_600_000);
   return {
     quick,
     kernels,

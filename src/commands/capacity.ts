@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runCapacitySuite } from '../capacity/suite.js';
-import { DEFAULT_BUDGET_BYTES, formatBytes, parseByteSize, resolveCapacitySettings } from '../capacity/settings.js';
+import { DEFAULT_BUDGET_BYTES, formatBytes, resolveCapacitySettings } from '../capacity/settings.js';
 import { captureEnv } from '../env/index.js';
 import { OptionError } from '../errors.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
-import { parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
+import { parseByteSize, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
 import { onShutdown } from '../processes.js';
 import { progress, warn } from '../progress.js';

@@ -2,7 +2,7 @@
 // addon's vector read loop over a buffer of its own), so kernel figures can be reported as a fraction of
 // it: the roofline. Used by the kernels suite (same n as each kernel) and by the hardware report.
 
-import { OptionError } from '../errors.js';
+import { checkInteger } from '../options.js';
 import { median } from '../stats/index.js';
 import { loadNative } from './native-binding.js';
 import type { Availability } from './types.js';
@@ -33,12 +33,6 @@ export interface BandwidthOptions {
   threads?: number;
   /** Figures to take (one per repeat), 1 to 1000. @default 5 */
   repeats?: number;
-}
-
-function checkInteger(option: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${value}`);
-  }
 }
 
 /**

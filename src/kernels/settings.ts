@@ -1,6 +1,7 @@
 // Defaults of the kernels suite, in one place, and the validation of its options.
 
 import { OptionError } from '../errors.js';
+import { checkInteger } from '../options.js';
 import type { KernelsSettings } from '../report/schema/kernels.js';
 import { KERNEL_NAMES, type KernelName } from './types.js';
 
@@ -32,29 +33,25 @@ export interface KernelsOptions {
   seed?: number;
 }
 
-function checkInt(option: string, v: number, min: number, max: number): void {
-  if (!Number.isInteger(v) || v < min || v > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${v}`);
-}
-
 /** Fill in the defaults and validate; throws OptionError naming the option. */
 export function resolveKernelsSettings(options: KernelsOptions = {}): KernelsSettings {
   const quick = options.quick ?? false;
   const sizes = [...new Set(options.sizes ?? (quick ? QUICK_SIZES : FULL_SIZES))].sort((a, b) => a - b);
   if (sizes.length === 0) throw new OptionError('--sizes', 'needs at least one size');
-  for (const n of sizes) checkInt('--sizes', n, 1, MAX_N);
+  for (const n of sizes) checkInteger('--sizes', n, 1, MAX_N);
   const smallSizes = [...new Set(options.smallSizes ?? SMALL_SIZES)].filter((n) => !sizes.includes(n)).sort((a, b) => a - b);
-  for (const n of smallSizes) checkInt('smallSizes', n, 1, MAX_N);
+  for (const n of smallSizes) checkInteger('smallSizes', n, 1, MAX_N);
   const kernels = options.kernels ?? [...KERNEL_NAMES];
   if (kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
   for (const k of kernels) {
     if (!KERNEL_NAMES.includes(k)) throw new OptionError('--kernels', `must be among ${KERNEL_NAMES.join(', ')}; got '${k}'`);
   }
   const processesPerCase = options.processes ?? (quick ? 2 : 3);
-  checkInt('--processes', processesPerCase, 2, 20);
+  checkInteger('--processes', processesPerCase, 2, 20);
   const timePerKernelMs = options.timePerKernelMs ?? (quick ? 120 : 250);
-  checkInt('--time', timePerKernelMs, 10, 60_000);
+  checkInteger('--time', timePerKernelMs, 10, 60_000);
   const seed = options.seed ?? 3;
-  checkInt('--seed', seed, 0, 2 ** 32 - 1);
+  checkInteger('--seed', seed, 0, 2 ** 32 - 1);
   return {
     quick,
     sizes,

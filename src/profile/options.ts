@@ -2,6 +2,7 @@
 
 import { KERNEL_NAMES, type KernelName } from '../kernels/index.js';
 import { OptionError } from '../errors.js';
+import { checkChoice, checkInteger } from '../options.js';
 import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileToolName, ProfileTopology } from '../report/schema/profile.js';
 import type { StartTarget } from './target.js';
 import type { ToolPaths } from './tools.js';
@@ -71,27 +72,17 @@ export const PROFILE_DEFAULTS = {
   finishTimeoutMs: 120_000,
 };
 
-function oneOf<T extends string>(option: string, v: T, allowed: readonly T[]): T {
-  if (!allowed.includes(v)) throw new OptionError(option, `must be one of ${allowed.join(', ')}; got '${String(v)}'`);
-  return v;
-}
-
-function int(option: string, v: number, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${v}`);
-  return v;
-}
-
 /** Apply defaults and check every option; throws OptionError naming the option. */
 export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions {
-  const tools = [...new Set(o.tools ?? PROFILE_DEFAULTS.tools)].map((t) => oneOf('--tool', t, PROFILE_TOOLS));
+  const tools = [...new Set(o.tools ?? PROFILE_DEFAULTS.tools)].map((t) => checkChoice('--tool', t, PROFILE_TOOLS));
   if (tools.length === 0) throw new OptionError('--tool', `name at least one of ${PROFILE_TOOLS.join(', ')}`);
-  const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => oneOf('--path', p, PROFILE_PATHS));
+  const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => checkChoice('--path', p, PROFILE_PATHS));
   if (paths.length === 0) throw new OptionError('--path', 'name at least one of sync, async');
-  const service = oneOf('--service', o.service ?? PROFILE_DEFAULTS.service, ['scoring', 'model'] as const);
+  const service = checkChoice('--service', o.service ?? PROFILE_DEFAULTS.service, ['scoring', 'model'] as const);
   if (service === 'model' && o.store !== undefined && o.store !== 'memory') throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
-  const predict = oneOf('--predict', o.predict ?? PROFILE_DEFAULTS.predict, ['io', 'cpu'] as const);
-  const topology = oneOf('--topology', o.topology ?? PROFILE_DEFAULTS.topology, ['single', 'cluster', 'nginx'] as const);
-  const store = oneOf('--store', o.store ?? PROFILE_DEFAULTS.store, ['memory', 'redis'] as const);
+  const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, ['io', 'cpu'] as const);
+  const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, ['single', 'cluster', 'nginx'] as const);
+  const store = checkChoice('--store', o.store ?? PROFILE_DEFAULTS.store, ['memory', 'redis'] as const);
   if (topology === 'cluster') {
     const refuse = tools.filter((t) => t !== 'cpuprof' && t !== 'perf');
     if (refuse.length > 0) {
@@ -100,15 +91,15 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
   }
   if (o.workers !== undefined) {
     if (topology === 'single') throw new OptionError('--workers', 'applies to --topology cluster or nginx');
-    int('--workers', o.workers, 1, 64);
+    checkInteger('--workers', o.workers, 1, 64);
   }
   if (predict === 'io' && o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
   if (predict === 'io' && o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
-  if (o.kernel !== undefined) oneOf('--kernel', o.kernel, KERNEL_NAMES);
-  if (o.n !== undefined) int('--n', o.n, 1, 1_000_000_000);
-  const durationMs = int('--duration', o.durationMs ?? PROFILE_DEFAULTS.durationMs, 500, 600_000);
-  const connections = int('--connections', o.connections ?? PROFILE_DEFAULTS.connections, 1, 10_000);
-  const finishTimeoutMs = int('finishTimeoutMs', o.finishTimeoutMs ?? PROFILE_DEFAULTS.finishTimeoutMs, 1000, 3_600_000);
+  if (o.kernel !== undefined) checkChoice('--kernel', o.kernel, KERNEL_NAMES);
+  if (o.n !== undefined) checkInteger('--n', o.n, 1, 1_000_000_000);
+  const durationMs = checkInteger('--duration', o.durationMs ?? PROFILE_DEFAULTS.durationMs, 500, 600_000);
+  const connections = checkInteger('--connections', o.connections ?? PROFILE_DEFAULTS.connections, 1, 10_000);
+  const finishTimeoutMs = checkInteger('finishTimeoutMs', o.finishTimeoutMs ?? PROFILE_DEFAULTS.finishTimeoutMs, 1000, 3_600_000);
   const r: ResolvedProfileOptions = { tools, paths, service, predict, topology, store, durationMs, connections, finishTimeoutMs };
   if (o.kernel !== undefined) r.kernel = o.kernel;
   if (o.n !== undefined) r.n = o.n;

@@ -4,6 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { OptionError, ServebenchError } from '../errors.js';
+import { checkChoice, checkInteger } from '../options.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
 import { Supervisor } from '../processes.js';
 import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind, SystemDescription, SystemProcess, Topology } from '../report/schema/serving.js';
@@ -125,17 +126,6 @@ export interface RunningSystem {
   queue?: RunningQueue;
 }
 
-function positiveInt(option: string, v: number | undefined, fallback: number, min: number, max: number): number {
-  const x = v ?? fallback;
-  if (!Number.isInteger(x) || x < min || x > max) throw new OptionError(option, `must be an integer between ${min} and ${max}, got ${x}`);
-  return x;
-}
-
-function choice<T extends string>(option: string, v: T, allowed: readonly T[]): T {
-  if (!allowed.includes(v)) throw new OptionError(option, `must be one of ${allowed.join(', ')}; got '${String(v)}'`);
-  return v;
-}
-
 /** Where a cpu predict runs on each path, and with which kernel; an unavailable kernel asked for is an error. */
 export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | undefined, poolThreads: number): { kernel: KernelName; placement: CpuPlacement; notes: string[] } {
   if (kernelName !== undefined) {
@@ -165,40 +155,40 @@ export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | un
 
 /** Apply defaults and validate; throws OptionError naming the option. */
 export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
-  const path = choice('--path', o.path, PATHS);
-  const topology = choice('--topology', o.topology, TOPOLOGIES);
-  const predict = choice('--predict', o.predict, PREDICTS);
-  const store = choice('--store', o.store, STORES);
+  const path = checkChoice('--path', o.path, PATHS);
+  const topology = checkChoice('--topology', o.topology, TOPOLOGIES);
+  const predict = checkChoice('--predict', o.predict, PREDICTS);
+  const store = checkChoice('--store', o.store, STORES);
   const cores = availableParallelism();
   if (topology === 'single' && o.workers !== undefined && o.workers !== 1) {
     throw new OptionError('--workers', `applies to --topology cluster or nginx; single runs one process per service (got ${o.workers})`);
   }
-  const workers = topology === 'single' ? 1 : positiveInt('--workers', o.workers, cores, 1, 256);
+  const workers = topology === 'single' ? 1 : checkInteger('--workers', o.workers ?? cores, 1, 256);
   if (path !== 'queue' && o.modelWorkers !== undefined) {
     throw new OptionError('--model-workers', `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`);
   }
-  const modelWorkers = path === 'queue' ? positiveInt('--model-workers', o.modelWorkers, DEFAULTS.modelWorkers, 1, 64) : undefined;
-  const nMax = positiveInt('--n-max', o.nMax, DEFAULTS.nMax, 1, 1_000_000_000);
+  const modelWorkers = path === 'queue' ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
+  const nMax = checkInteger('--n-max', o.nMax ?? DEFAULTS.nMax, 1, 1_000_000_000);
   if (predict === 'io') {
     if (o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
     if (o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
   }
-  const poolThreads = positiveInt('--pool-threads', o.poolThreads, cores, 1, 256);
+  const poolThreads = checkInteger('--pool-threads', o.poolThreads ?? cores, 1, 256);
   const notes: string[] = [];
   let cpu: { kernel: KernelName; placement: CpuPlacement } | undefined;
   let n: number | undefined;
   if (predict === 'cpu') {
-    n = positiveInt('--n', o.n, Math.min(DEFAULTS.n, nMax), 1, nMax);
+    n = checkInteger('--n', o.n ?? Math.min(DEFAULTS.n, nMax), 1, nMax);
     const r = path === 'queue' ? resolveQueueCpuPredict(o.kernel) : resolveCpuPredict(path, o.kernel, poolThreads);
     cpu = { kernel: r.kernel, placement: r.placement };
     notes.push(...r.notes);
   }
   const t = o.timeoutsMs ?? {};
   const timeoutsMs = {
-    featureRead: positiveInt('--feature-timeout', t.featureRead, DEFAULTS.timeoutsMs.featureRead, 1, 600_000),
-    model: positiveInt('--model-timeout', t.model, predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu, 1, 3_600_000),
-    ready: positiveInt('ready timeout', t.ready, DEFAULTS.timeoutsMs.ready, 100, 600_000),
-    queue: positiveInt('--queue-timeout', t.queue, DEFAULTS.timeoutsMs.queue, 1, 3_600_000),
+    featureRead: checkInteger('--feature-timeout', t.featureRead ?? DEFAULTS.timeoutsMs.featureRead, 1, 600_000),
+    model: checkInteger('--model-timeout', t.model ?? (predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu), 1, 3_600_000),
+    ready: checkInteger('ready timeout', t.ready ?? DEFAULTS.timeoutsMs.ready, 100, 600_000),
+    queue: checkInteger('--queue-timeout', t.queue ?? DEFAULTS.timeoutsMs.queue, 1, 3_600_000),
   };
   if (path !== 'queue' && t.queue !== undefined) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
   const ioWaitMs = o.ioWaitMs ?? DEFAULTS.ioWaitMs;
@@ -218,7 +208,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     if (store !== 'redis' && path !== 'queue') throw new OptionError('--redis-url', 'applies only to --store redis (or to --path queue, as its broker)');
   }
   const nginxWorkerProcesses = o.nginxWorkerProcesses ?? 1;
-  if (nginxWorkerProcesses !== 'auto') positiveInt('nginxWorkerProcesses', nginxWorkerProcesses, 1, 1, 64);
+  if (nginxWorkerProcesses !== 'auto') checkInteger('nginxWorkerProcesses', nginxWorkerProcesses, 1, 64);
   const resolved: ResolvedSystemOptions = {
     path,
     topology,
@@ -226,14 +216,14 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     predict,
     nMax,
     store,
-    entities: positiveInt('--entities', o.entities, DEFAULTS.entities, 1, 10_000_000),
-    seed: positiveInt('--seed', o.seed, DEFAULTS.seed, 0, 0xffffffff),
+    entities: checkInteger('--entities', o.entities ?? DEFAULTS.entities, 1, 10_000_000),
+    seed: checkInteger('--seed', o.seed ?? DEFAULTS.seed, 0, 0xffffffff),
     host: o.host ?? DEFAULTS.host,
-    port: positiveInt('--port', o.port, 0, 0, 65535),
+    port: checkInteger('--port', o.port ?? 0, 0, 65535),
     timeoutsMs,
-    metricsIntervalMs: positiveInt('metricsIntervalMs', o.metricsIntervalMs, DEFAULTS.metricsIntervalMs, 0, 3_600_000),
+    metricsIntervalMs: checkInteger('metricsIntervalMs', o.metricsIntervalMs ?? DEFAULTS.metricsIntervalMs, 0, 3_600_000),
     ioWaitMs: { min: ioWaitMs.min, max: ioWaitMs.max },
-    bodyLimitBytes: positiveInt('bodyLimitBytes', o.bodyLimitBytes, DEFAULTS.bodyLimitBytes, 64, 64 * 1024 * 1024),
+    bodyLimitBytes: checkInteger('bodyLimitBytes', o.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes, 64, 64 * 1024 * 1024),
     poolThreads,
     nginxWorkerProcesses,
     notes,
