@@ -4,9 +4,9 @@
 import { createRng, exponential } from '../stats/index.js';
 import type { ArrivalProcess } from '../report/schema/load.js';
 
-/** An endless, increasing sequence of send times, in ms from the start of the schedule. */
+/** An increasing sequence of send times, in ms from the start of the schedule. */
 export interface ArrivalSchedule {
-  /** The next send time, ms from the start. */
+  /** The next send time, ms from the start (Infinity once a finite schedule has run out). */
   next(): number;
 }
 

@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ServebenchError } from '../../errors.js';
-import { createArrivals } from '../arrivals.js';
+import type { LoadShape } from '../../report/schema/load.js';
+import { createArrivals, type ArrivalSchedule } from '../arrivals.js';
 import { classifyError, errorCode, FailureCounter } from '../failures.js';
 import { LatencyRecorder } from '../latency.js';
 import { startGeneratorMeter, type GeneratorMeter } from './generator-meter.js';
@@ -23,9 +24,38 @@ export const openLoopEngine: LoadEngine = {
   name: 'open',
   run(options: EngineRunOptions): Promise<EngineResult> {
     if (options.load.kind !== 'open') throw new ServebenchError('SB_ERR_OPTION', 'the open engine applies an arrival rate; use autocannon for a fixed number of connections');
-    return runOpenLoop(options, options.load.rateRps, options.load.arrivals, options.load.maxInFlight, options.load.seed);
+    return runAtRate(options, options.load);
   },
 };
+
+async function runAtRate(options: EngineRunOptions, load: Extract<LoadShape, { kind: 'open' }>): Promise<EngineResult> {
+  const { rateRps, arrivals, maxInFlight, seed } = load;
+  // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum
+  // (with a margin: a Poisson window holds a random number of arrivals).
+  const wanted = (options.minRequests ?? 0) * 1.5;
+  const durationMs = options.amount !== undefined ? Math.ceil((options.amount / rateRps) * 1000) : Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
+  return runOpenLoop(options, {
+    schedule: createArrivals(rateRps, arrivals, seed),
+    durationMs,
+    maxInFlight,
+    targetRps: rateRps,
+    source: 'open loop (undici): scheduled send time -> last byte of the response, performance.now()',
+  });
+}
+
+/** What one open-loop run follows (the engine's own rate, or another schedule such as a rate profile). */
+export interface OpenLoopPlan {
+  /** Send times, ms from the start of the warm-up. */
+  schedule: ArrivalSchedule;
+  /** The measured window, after `options.warmupMs`, ms (it lasts this long even past the last arrival). */
+  durationMs: number;
+  /** Requests allowed in flight at once; later arrivals wait. */
+  maxInFlight: number;
+  /** The rate reported as the target (a profile's peak). */
+  targetRps: number;
+  /** How latency was timed, for latencyResolution. */
+  source: string;
+}
 
 interface Pending {
   /** Scheduled send time (performance.now() clock). */
@@ -33,13 +63,9 @@ interface Pending {
   measured: boolean;
 }
 
-async function runOpenLoop(
-  options: EngineRunOptions,
-  rateRps: number,
-  arrivals: 'poisson' | 'constant',
-  maxInFlight: number,
-  seed: number,
-): Promise<EngineResult> {
+/** Apply `plan`'s arrivals for a warm-up and a measured window (options.warmupMs, plan.durationMs). */
+export async function runOpenLoop(options: EngineRunOptions, plan: OpenLoopPlan): Promise<EngineResult> {
+  const { maxInFlight, schedule } = plan;
   const url = new URL(options.target.url);
   const path = `${url.pathname}${url.search}`;
   const { method, headers, bodies } = options.target;
@@ -73,14 +99,9 @@ async function runOpenLoop(
   let windowDone: (() => void) | undefined;
   let abortPump: (() => void) | undefined;
 
-  const schedule = createArrivals(rateRps, arrivals, seed);
-  // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum
-  // (with a margin: a Poisson window holds a random number of arrivals).
-  const wanted = (options.minRequests ?? 0) * 1.5;
-  const durationMs = options.amount !== undefined ? Math.ceil((options.amount / rateRps) * 1000) : Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
   const t0 = performance.now();
   const windowStart = t0 + options.warmupMs;
-  let windowEnd = windowStart + durationMs;
+  let windowEnd = windowStart + plan.durationMs;
   let scheduling = true;
   let meter: GeneratorMeter | undefined;
   let windowStarted = false;
@@ -271,11 +292,11 @@ async function runOpenLoop(
     rps: windowMs > 0 ? round1((successesInWindow * 1000) / windowMs) : 0,
     rpsSeries: Array.from({ length: Math.floor(windowMs / 1000 + 1e-9) }, (_, i) => rpsBins[i] ?? 0),
     latencyUs: recorder.summary(),
-    latencyResolution: { resolutionUs: 1, source: 'open loop (undici): scheduled send time -> last byte of the response, performance.now()' },
+    latencyResolution: { resolutionUs: 1, source: plan.source },
     latencySeries: recorder.series(windowMs),
     bytesReceived: bytes,
     open: {
-      targetRps: rateRps,
+      targetRps: plan.targetRps,
       scheduled: scheduledInWindow,
       lateSends: { total: late.total, toleranceUs, byCause: { inFlightBound: late.inFlightBound, generator: late.generator } },
       peakInFlight,
