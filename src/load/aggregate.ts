@@ -5,9 +5,10 @@
 import { median, relativeSpread } from '../stats/index.js';
 import type { Flag, Spread } from '../report/schema/common.js';
 import type { LoadComparison, LoadGoal, LoadRun, LoadSummary, ScenarioName } from '../report/schema/load.js';
+import type { RequestPathsScenario } from './scenario-types.js';
 
-type CompletedRun = Extract<LoadRun, { state: 'completed' }>;
-const isCompleted = (r: LoadRun): r is CompletedRun => r.state === 'completed';
+export type CompletedRun = Extract<LoadRun, { state: 'completed' }>;
+export const isCompleted = (r: LoadRun): r is CompletedRun => r.state === 'completed';
 
 /** Median, min, max and relative spread of repeat figures, with their unit. */
 export function spreadOf(values: readonly number[], unit: string): Spread {
@@ -106,17 +107,13 @@ export function compare(
   return { id, description, numerator: name(num), denominator: name(den), perRepeat: ratios.map((r) => round(r)), ratio, target, met, note };
 }
 
-export interface RequestPathsIds {
+/** The request-paths configurations compared (their ids, the cluster's workers) and the scenario's goals. */
+export interface RequestPathsIds
+  extends Pick<RequestPathsScenario, 'connections' | 'littleConnections' | 'asyncOverSyncMin' | 'clusterTolerance' | 'littleShareMin' | 'syncServiceTolerance'> {
   syncSingle: string;
   asyncSingle: string;
   syncCluster: string;
   workers: number;
-  connections: number;
-  littleConnections: number;
-  asyncOverSyncMin: number;
-  clusterTolerance: number;
-  littleShareMin: number;
-  syncServiceTolerance: number;
 }
 
 /** Issue 3's ratios and issue 4's Little's-law goals from the request-paths runs. */

@@ -6,7 +6,7 @@
 // decisions with the utilization it saw.
 
 import { performance } from 'node:perf_hooks';
-import { ServebenchError, toErrorInfo } from '../errors.js';
+import { toErrorInfo } from '../errors.js';
 import { progress, warn } from '../progress.js';
 import type {
   AutoscaleConfigResult,
@@ -27,7 +27,7 @@ import { rateAt, rateProfileEngine, profileDurationMs } from './engines/rate-pro
 import { isAborted, WindowSampler, type ExperimentContext } from './experiment-context.js';
 import type { AutoscaleScenario } from './experiment-types.js';
 import { runStep } from './runner.js';
-import { scoringTarget } from './systems.js';
+import { markSkipped, markStartFailure, scoringTarget } from './systems.js';
 
 const SERVICES = ['model-a', 'model-b'] as const;
 
@@ -54,11 +54,7 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
   );
   const avail = await autoscaleAvailability();
   if (!avail.available) {
-    for (const c of configs) {
-      c.state = 'skipped';
-      c.reason = avail.reason;
-      ctx.addFlag({ subject: `load:${c.id}`, kind: 'skipped', message: avail.reason });
-    }
+    for (const c of configs) ctx.addFlag(markSkipped(c, avail.reason));
     result.skipped = avail.reason;
     warn('load', `autoscale skipped: ${avail.reason}`);
     return result;
@@ -86,14 +82,9 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
           metricsIntervalMs: def.metricsIntervalMs,
         });
       } catch (err) {
-        const info = toErrorInfo(err);
-        const missing = err instanceof ServebenchError && err.code === 'SB_ERR_MISSING_TOOL';
-        c.state = missing ? 'skipped' : 'errored';
-        if (missing) c.reason = info.message;
-        else c.error = info;
-        ctx.addFlag({ subject: `load:${c.id}`, kind: c.state, message: missing ? info.message : `could not start: ${info.message}` });
-        warn('load', `${c.id} ${c.state}: ${info.message}`);
-        result.configurations.push(emptyConfig(c.id, plan.mode, plan.replicas, c.state, info.message));
+        const flag = markStartFailure(c, err);
+        ctx.addFlag(flag);
+        result.configurations.push(emptyConfig(c.id, plan.mode, plan.replicas, flag.kind === 'skipped' ? 'skipped' : 'errored', toErrorInfo(err).message));
         continue;
       }
       (c.startupMs ??= []).push(Math.round(performance.now() - t0));
@@ -105,10 +96,11 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
       const decisions: AutoscaleDecisionData[] = [];
       const sampler = new WindowSampler(c.processes, (l) => sys.onMetrics(l));
       const rel = (atMs: number) => Math.round(atMs - sampler.windowStartEpochMs);
-      const offEvents = sys.onReplicaEvent((e) => events.push({ ...e, atMs: e.atMs }));
+      // Copies: their times are made relative to the window below.
+      const offEvents = sys.onReplicaEvent((e) => events.push({ ...e }));
       const offDecisions = sys.onDecision((d) => {
         const { perReplica: _per, ...rest } = d;
-        decisions.push({ ...rest, atMs: d.atMs, utilization: d.utilization === null ? null : Math.round(d.utilization * 1000) / 1000 });
+        decisions.push({ ...rest, utilization: d.utilization === null ? null : Math.round(d.utilization * 1000) / 1000 });
       });
       const engine = rateProfileEngine(profile);
       let run: LoadRun;

@@ -4,18 +4,16 @@
 // own busy share, then the rps ratio of the most workers over the fewest as a LoadComparison.
 
 import { performance } from 'node:perf_hooks';
-import { ServebenchError, toErrorInfo } from '../errors.js';
 import { progress, warn } from '../progress.js';
 import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../report/schema/load.js';
 import type { QueueDepthSample } from '../report/schema/serving.js';
 import { queueAvailability, startSystem, type RunningSystem } from '../serving/index.js';
 import { median, quantile } from '../stats/index.js';
 import { compare, spreadOf } from './aggregate.js';
-import type { ExperimentContext } from './experiment-context.js';
-import { isAborted, WindowSampler } from './experiment-context.js';
+import { isAborted, WindowSampler, type ExperimentContext } from './experiment-context.js';
 import type { QueueWorkersScenario } from './experiment-types.js';
 import { runStep } from './runner.js';
-import { scoringTarget } from './systems.js';
+import { markSkipped, markStartFailure, scoringTarget } from './systems.js';
 
 export function queueConfigId(workers: number, predict: string): string {
   return `queue/w${workers}/${predict}`;
@@ -59,11 +57,7 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
   );
   const avail = await queueAvailability(ctx.redisUrl);
   if (!avail.available) {
-    for (const c of configs) {
-      c.state = 'skipped';
-      c.reason = avail.reason;
-      ctx.addFlag({ subject: `load:${c.id}`, kind: 'skipped', message: avail.reason });
-    }
+    for (const c of configs) ctx.addFlag(markSkipped(c, avail.reason));
     result.skipped = avail.reason;
     warn('load', `queue-workers skipped: ${avail.reason}`);
     return result;
@@ -93,13 +87,7 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
           timeoutsMs: { queue: def.queueTimeoutMs },
         });
       } catch (err) {
-        const info = toErrorInfo(err);
-        const missing = err instanceof ServebenchError && err.code === 'SB_ERR_MISSING_TOOL';
-        c.state = missing ? 'skipped' : 'errored';
-        if (missing) c.reason = info.message;
-        else c.error = info;
-        ctx.addFlag({ subject: `load:${c.id}`, kind: c.state, message: missing ? info.message : `could not start: ${info.message}` });
-        warn('load', `${c.id} ${c.state}: ${info.message}`);
+        ctx.addFlag(markStartFailure(c, err));
         continue;
       }
       (c.startupMs ??= []).push(Math.round(performance.now() - t0));

@@ -13,6 +13,7 @@ import type {
   StressRepeatResult,
   ValidityRuleName,
 } from '../report/schema/load.js';
+import { failureRateOf, isCompleted } from './aggregate.js';
 import type { HttpTarget, RequestSample } from './engines/types.js';
 import { littlesLaw, runId, runStep } from './runner.js';
 import type { ServerSampler } from './sampler.js';
@@ -91,12 +92,6 @@ export function roundRate(x: number): number {
   return Math.max(1, Number(x.toPrecision(2)));
 }
 
-const isCompleted = (r: LoadRun): r is Extract<LoadRun, { state: 'completed' }> => r.state === 'completed';
-
-function failureRate(r: Extract<LoadRun, { state: 'completed' }>): number {
-  const attempted = r.requests.successes + r.failures.total;
-  return attempted === 0 ? 0 : r.failures.total / attempted;
-}
 
 /** The matrix chain: the selected scenarios among response-time, ramp, sustained, stress, in that order. */
 export async function runScenarioChain(scenarios: readonly ScenarioName[], s: ChainSettings, input: ChainInput): Promise<ChainOutput> {
@@ -176,7 +171,7 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
         break;
       }
       if (unit === 'connections' && load === 1 && baselineUs === undefined && run.requests.successes > 0) baselineUs = run.latencyUs.mean;
-      const fr = failureRate(run);
+      const fr = failureRateOf(run);
       const cpu = run.validity.rules.find((r) => r.rule === 'generator-cpu');
       if (run.latencyUs.p99 > s.latencyGoalP99Us || run.requests.successes === 0) {
         stoppedBecause = `latency goal broken at ${run.step.label}: p99 ${fmtMs(run.latencyUs.p99)} > ${fmtMs(s.latencyGoalP99Us)}`;

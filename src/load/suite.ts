@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { experiments as defaultExperiments, scenarios as defaultScenarios } from '../../benchmarks/scenarios/index.js';
-import { OptionError, ServebenchError, toErrorInfo } from '../errors.js';
+import { OptionError } from '../errors.js';
 import { progress, warn } from '../progress.js';
 import type { KernelName } from '../kernels/types.js';
 import type {
@@ -28,7 +28,8 @@ import { ensureFdLimit, fdsNeeded } from './fd-limit.js';
 import { ServerSampler } from './sampler.js';
 import type { ScenarioSet } from './scenario-types.js';
 import { runRequestPathsChain, runScenarioChain, type ChainOutput, type ChainSettings } from './scenarios.js';
-import { servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
+import { isAborted } from './experiment-context.js';
+import { markSkipped, markStartFailure, servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
 import { DEFAULT_VALIDITY_LIMITS, statedRules, type ValidityLimits } from './validity.js';
 import type { ExperimentSet } from './experiment-types.js';
 import { EXPERIMENT_SCENARIOS, experimentComparisons, isExperiment, runExperiments, type ExperimentName } from './experiments.js';
@@ -303,16 +304,11 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
     data.stresses = stresses;
     if (scenarios.includes('request-paths')) {
       const v = requestPathsVerdicts(data.runs, {
+        ...rp,
         syncSingle: servingConfigId('sync', 'single', 'io'),
         asyncSingle: servingConfigId('async', 'single', 'io'),
         syncCluster: servingConfigId('sync', 'cluster', 'io'),
         workers,
-        connections: rp.connections,
-        littleConnections: rp.littleConnections,
-        asyncOverSyncMin: rp.asyncOverSyncMin,
-        clusterTolerance: rp.clusterTolerance,
-        littleShareMin: rp.littleShareMin,
-        syncServiceTolerance: rp.syncServiceTolerance,
       });
       rpComparisons = v.comparisons;
       data.goals = v.goals;
@@ -330,12 +326,16 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
     if (c.state !== 'completed') continue;
     const reason = e.leftOut ?? (await e.config.unavailable());
     if (reason !== undefined) {
-      c.state = 'skipped';
-      c.reason = reason;
-      extraFlags.push({ subject: `load:${c.id}`, kind: 'skipped', message: reason });
+      extraFlags.push(markSkipped(c, reason));
       warn('load', `${c.id} skipped: ${reason}`);
     }
   }
+
+  const onRun = (run: LoadRun) => {
+    data.runs.push(run);
+    progress('load', describeRun(run));
+    options.onUpdate?.(finish());
+  };
 
   options.onUpdate?.(finish());
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
@@ -354,17 +354,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       try {
         sut = await e.config.start();
       } catch (err) {
-        const info = toErrorInfo(err);
-        if (err instanceof ServebenchError && err.code === 'SB_ERR_MISSING_TOOL') {
-          c.state = 'skipped';
-          c.reason = info.message;
-          extraFlags.push({ subject: `load:${c.id}`, kind: 'skipped', message: info.message });
-        } else {
-          c.state = 'errored';
-          c.error = info;
-          extraFlags.push({ subject: `load:${c.id}`, kind: 'errored', message: `could not start: ${info.message}` });
-        }
-        warn('load', `${c.id} ${c.state}: ${info.message}`);
+        extraFlags.push(markStartFailure(c, err));
         continue;
       }
       (c.startupMs ??= []).push(Math.round(performance.now() - startT));
@@ -379,11 +369,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
         target: e.config.target(sut.url),
         sampler,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
-        onRun: (run: LoadRun) => {
-          data.runs.push(run);
-          progress('load', describeRun(run));
-          options.onUpdate?.(finish());
-        },
+        onRun,
       };
       try {
         if (matrixDue) {
@@ -407,11 +393,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       seed,
       ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-      onRun: (run: LoadRun) => {
-        data.runs.push(run);
-        progress('load', describeRun(run));
-        options.onUpdate?.(finish());
-      },
+      onRun,
       addConfiguration: (c: LoadConfiguration) => {
         data.configurations.push(c);
         return c;
@@ -448,10 +430,6 @@ function plannedConnections(entries: readonly PlanEntry[], s: ChainSettings, mat
     most = Math.max(most, matrix.includes('stress') ? Math.ceil(top * s.defs.stress.multiplier) : top);
   }
   return most;
-}
-
-function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
 }
 
 /** One progress line per run. */

@@ -2,7 +2,10 @@
 // started and stopped by servebench for each round), or a deployment the user runs (--target URL), which
 // servebench only loads and, given its pids, samples.
 
+import { ServebenchError, toErrorInfo } from '../errors.js';
+import { warn } from '../progress.js';
 import { createRng } from '../stats/index.js';
+import type { Flag } from '../report/schema/common.js';
 import type { LoadConfiguration } from '../report/schema/load.js';
 import type { PredictKind, RequestPath, StoreKind, Topology } from '../report/schema/serving.js';
 import type { KernelName } from '../kernels/types.js';
@@ -120,4 +123,25 @@ export function targetConfiguration(o: TargetConfigOptions): ConfigurationSpec {
     }),
     target: () => ({ url: o.url, method: o.method, headers: o.headers, bodies: o.bodies }),
   };
+}
+
+/** A configuration that cannot run here: skipped with the reason; returns its flag for the results. */
+export function markSkipped(c: LoadConfiguration, reason: string): Flag {
+  c.state = 'skipped';
+  c.reason = reason;
+  return { subject: `load:${c.id}`, kind: 'skipped', message: reason };
+}
+
+/**
+ * A configuration whose system could not start: skipped when a tool it needs is missing, else errored (a
+ * warning on stderr either way); returns its flag for the results.
+ */
+export function markStartFailure(c: LoadConfiguration, err: unknown): Flag {
+  const info = toErrorInfo(err);
+  const missing = err instanceof ServebenchError && err.code === 'SB_ERR_MISSING_TOOL';
+  c.state = missing ? 'skipped' : 'errored';
+  if (missing) c.reason = info.message;
+  else c.error = info;
+  warn('load', `${c.id} ${c.state}: ${info.message}`);
+  return { subject: `load:${c.id}`, kind: c.state, message: missing ? info.message : `could not start: ${info.message}` };
 }

@@ -2,16 +2,7 @@
 // An engine applies one constant load for a warm-up plus a measured window and returns plain figures;
 // validity, server sampling and Little's law are added around it by the runner.
 
-import type {
-  FailureCounts,
-  GeneratorFacts,
-  LatencyBin,
-  LatencyResolution,
-  LatencyUs,
-  LoadEngineName,
-  LoadShape,
-  OpenLoopFacts,
-} from '../../report/schema/load.js';
+import type { LoadEngineName, LoadMeasurement, LoadShape } from '../../report/schema/load.js';
 
 /** What to send: one URL, a method, headers, and bodies sent in turn (none for a bodyless request). */
 export interface HttpTarget {
@@ -65,21 +56,11 @@ export interface EngineRunOptions {
   signal?: AbortSignal;
 }
 
-export interface EngineResult {
-  windowMs: number;
-  requests: { completed: number; successes: number };
-  failures: FailureCounts;
-  /** Error codes and non-2xx statuses seen in the window, with counts. */
-  failureCodes: Record<string, number>;
-  rps: number;
-  rpsSeries: number[];
-  latencyUs: LatencyUs;
-  latencyResolution: LatencyResolution;
-  latencySeries: LatencyBin[];
-  bytesReceived: number;
-  open?: OpenLoopFacts;
-  generator: GeneratorFacts;
-}
+/** The engine's own figures of a run: the part of a LoadMeasurement it measures (see there). */
+export type EngineResult = Pick<
+  LoadMeasurement,
+  'windowMs' | 'requests' | 'failures' | 'failureCodes' | 'rps' | 'rpsSeries' | 'latencyUs' | 'latencyResolution' | 'latencySeries' | 'bytesReceived' | 'open' | 'generator'
+>;
 
 export interface LoadEngine {
   readonly name: LoadEngineName;
