@@ -17,6 +17,7 @@ import { onShutdown } from '../processes.js';
 import { progress } from '../progress.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
 import { renderHardwareHtml } from '../report/hardware.js';
+import { benchCharts, chartsHtml, chartsMarkdown, chartsNote, renderCharts, writeChartFiles } from '../report/charts.js';
 import { envelope } from '../report/schema.js';
 import type { BenchData, SuiteName, SuiteRecord } from '../report/schema/bench.js';
 import type { EnvBlock } from '../report/schema/env.js';
@@ -125,8 +126,12 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
   } finally {
     offShutdown();
   }
-  writeFileAtomic(join(outDir, 'results.md'), renderBenchMarkdown(results));
-  writeFileAtomic(join(outDir, 'results.html'), renderBenchHtml(results));
+  // Charts are drawn from the saved data only, after measuring; without vega the reports say why.
+  const charts = await renderCharts(benchCharts(data));
+  const chartFiles = writeChartFiles(join(outDir, 'charts'), charts);
+  progress('bench', chartsNote(charts) ?? `charts: ${chartFiles.length} written to ${join(outDir, 'charts')}`);
+  writeFileAtomic(join(outDir, 'results.md'), renderBenchMarkdown(results, chartsMarkdown(chartFiles, 'charts', chartsNote(charts))));
+  writeFileAtomic(join(outDir, 'results.html'), renderBenchHtml(results, chartsHtml(charts)));
   if (data.sections.hardware !== undefined) {
     writeFileAtomic(
       join(outDir, 'hardware.html'),

@@ -13,6 +13,7 @@ import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.
 import { renderCapacityMarkdown, renderCapacityTable } from '../report/capacity.js';
 import type { CapacityData } from '../report/schema/capacity.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
+import { renderBenchHtmlWithCharts, renderBenchMarkdownWithChartLinks } from '../report/charts.js';
 import { SCHEMA_VERSION, type ResultEnvelope, type ResultKind } from '../report/schema.js';
 import type { HardwareData } from '../report/schema/hardware.js';
 import type { KernelsData } from '../report/schema/kernels.js';
@@ -102,10 +103,17 @@ export function register(program: Command): void {
     .argument('<file>', 'the results file')
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'terminal')
     .option('--out <dir>', 'write <name>.md or <name>.html into this folder instead of stdout')
-    .action((file: string, opts: ReportCliOptions) => {
+    .action(async (file: string, opts: ReportCliOptions) => {
       const format = parseChoice('--format', opts.format, FORMATS);
       const r = readResults(resolve(file));
-      const text = renderResults(r, format);
+      // A run's HTML embeds its charts (drawn from the data); its Markdown links the chart files that exist.
+      const runDir = dirname(resolve(file));
+      const text =
+        r.kind === 'bench' && format === 'html'
+          ? await renderBenchHtmlWithCharts(r as BenchResults)
+          : r.kind === 'bench' && format === 'md'
+            ? renderBenchMarkdownWithChartLinks(r as BenchResults, runDir, opts.out === undefined ? runDir : resolve(opts.out))
+            : renderResults(r, format);
       if (opts.out === undefined || format === 'terminal') {
         process.stdout.write(text);
         return;

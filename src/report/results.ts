@@ -11,6 +11,7 @@ import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
 import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
 import { envSummaryLines } from './env.js';
 import { renderCapacityMarkdown, renderCapacityTable } from './capacity.js';
+import type { ReportCharts } from './charts.js';
 
 export type BenchResults = ResultEnvelope<'bench', BenchData>;
 
@@ -97,8 +98,8 @@ function suiteLine(s: SuiteRecord): string {
   return `${s.suite}: ${s.state} in ${secs} s${why}`;
 }
 
-/** The Markdown report of a bench run. */
-export function renderBenchMarkdown(r: BenchResults): string {
+/** The Markdown report of a bench run; `charts` (links, or inline SVG for HTML) go under each section's heading. */
+export function renderBenchMarkdown(r: BenchResults, charts?: ReportCharts): string {
   const d = r.data;
   const parts: string[] = [];
   parts.push(`# servebench run, ${r.createdAt}`);
@@ -109,6 +110,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
   parts.push('');
   for (const s of d.suites) parts.push(`- ${suiteLine(s)}`);
   parts.push('');
+  if (charts?.note !== undefined) parts.push(charts.note, '');
   const f = findings(d);
   if (f.length > 0) {
     parts.push('## Findings');
@@ -130,11 +132,12 @@ export function renderBenchMarkdown(r: BenchResults): string {
   if (sec.hardware !== undefined) {
     parts.push(renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }));
   }
-  if (sec.kernels !== undefined) parts.push(section('Kernels: the mean over n values', renderKernelsMarkdown(sec.kernels)));
-  if (sec.capacity !== undefined) parts.push(section('Capacity: the n at which memory runs out', renderCapacityMarkdown(sec.capacity)));
-  if (sec.load !== undefined) parts.push(section('Load: request paths and topologies', renderLoadMarkdown(sec.load)));
-  if (sec.experiments !== undefined) parts.push(section('Experiments: Redis queue and autoscaling', renderLoadMarkdown(sec.experiments)));
-  if (sec.profile !== undefined) parts.push(section('Profiles: where the time goes', renderProfileMarkdown(sec.profile)));
+  const c = charts?.bySection ?? {};
+  if (sec.kernels !== undefined) parts.push(section('Kernels: the mean over n values', renderKernelsMarkdown(sec.kernels), c.kernels));
+  if (sec.capacity !== undefined) parts.push(section('Capacity: the n at which memory runs out', renderCapacityMarkdown(sec.capacity), c.capacity));
+  if (sec.load !== undefined) parts.push(section('Load: request paths and topologies', renderLoadMarkdown(sec.load), c.load));
+  if (sec.experiments !== undefined) parts.push(section('Experiments: Redis queue and autoscaling', renderLoadMarkdown(sec.experiments), c.experiments));
+  if (sec.profile !== undefined) parts.push(section('Profiles: where the time goes', renderProfileMarkdown(sec.profile), c.profile));
   return `${parts.join('\n').trimEnd()}\n`;
 }
 
@@ -155,9 +158,9 @@ export function nestHeadings(md: string, level: number): string {
     .join('\n');
 }
 
-/** A suite's section: the run's own heading, then the suite's Markdown nested below it. */
-function section(title: string, md: string): string {
-  return `## ${title}\n\n${nestHeadings(md, 3).trim()}\n`;
+/** A suite's section: the run's own heading, its charts if any, then the suite's Markdown nested below it. */
+function section(title: string, md: string, charts?: string): string {
+  return `## ${title}\n\n${charts === undefined ? '' : `${charts}\n\n`}${nestHeadings(md, 3).trim()}\n`;
 }
 
 const CSS = `
@@ -169,9 +172,9 @@ td:first-child,th:first-child{text-align:left}code{background:#f6f8fa;padding:1p
 pre{background:#f6f8fa;padding:1em;overflow-x:auto}li{margin:.2em 0}
 `;
 
-/** A self-contained HTML page of the Markdown report (no external assets). */
-export function renderBenchHtml(r: BenchResults): string {
-  const md = renderBenchMarkdown(r);
+/** A self-contained HTML page of the Markdown report (no external assets); `charts` holds inline SVG figures. */
+export function renderBenchHtml(r: BenchResults, charts?: ReportCharts): string {
+  const md = renderBenchMarkdown(r, charts);
   const body = new Marked({ gfm: true }).parse(md, { async: false });
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>servebench run ${escapeHtml(r.createdAt)}</title><style>${CSS}</style></head>
