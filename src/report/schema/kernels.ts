@@ -2,7 +2,7 @@
 // kernels.json is the envelope('kernels', env, KernelsData). Every figure carries its unit in its name.
 
 import type { KernelName } from '../../kernels/types.js';
-import type { ErrorInfo, Flag, NativeStatus, Spread } from './common.js';
+import type { ErrorInfo, Flag, NativeStatus, Outcome, Spread } from './common.js';
 
 /** Version of KernelsData's shape; bumped on a change (the envelope carries the schema version too). */
 export const KERNELS_DATA_VERSION = 1 as const;
@@ -85,25 +85,16 @@ export interface KernelFigures {
   processErrors: ErrorInfo[];
 }
 
-export type KernelEntry = { kernel: KernelName; n: number } & (
-  | ({ state: 'completed' } & KernelFigures)
-  | { state: 'errored'; error: ErrorInfo }
-  | { state: 'skipped'; reason: string }
-);
+export type KernelEntry = { kernel: KernelName; n: number } & Outcome<KernelFigures>;
 
 /** The bandwidth probe at one n and thread count, over every process. */
-export type ProbeEntry = { n: number; threads: number } & (
-  | {
-      state: 'completed';
-      /** Median over processes of each process's best repeat (STREAM's convention: the best is the roofline). */
-      gbPerSec: number;
-      /** Per-process best repeats, GB/s. */
-      acrossProcesses: Spread;
-      isa: string;
-    }
-  | { state: 'errored'; error: ErrorInfo }
-  | { state: 'skipped'; reason: string }
-);
+export type ProbeEntry = { n: number; threads: number } & Outcome<{
+  /** Median over processes of each process's best repeat (STREAM's convention: the best is the roofline). */
+  gbPerSec: number;
+  /** Per-process best repeats, GB/s. */
+  acrossProcesses: Spread;
+  isa: string;
+}>;
 
 /** Speedups at one n (ratios of nsPerCall, so > 1 means the first is faster); null when either is missing. */
 export interface KernelRatios {
