@@ -8,7 +8,7 @@ import { warn } from '../progress.js';
 import { errorMessage } from '../errors.js';
 import type { NativeStatus } from '../report/schema/common.js';
 import type { EnvBlock, MaybeKnown, MeasuredFrequency } from '../report/schema/env.js';
-import { ENV_BLOCK_VERSION, isUnknown } from '../report/schema/env.js';
+import { ENV_BLOCK_VERSION, isUnknown, TOOL_NAMES } from '../report/schema/env.js';
 import { captureCgroup } from './cgroup.js';
 import { captureCpu } from './cpu.js';
 import { measureFrequency } from './frequency.js';
@@ -115,7 +115,7 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
   const toolsBlock =
     tools ??
     (Object.fromEntries(
-      (['autocannon', '0x', 'clinic', 'nginx', 'redis-server', 'perf', 'chromium'] as const).map((t) => [t, unknown('tool versions not queried (toolVersions: false)')]),
+      TOOL_NAMES.map((t) => [t, unknown('tool versions not queried (toolVersions: false)')]),
     ) as EnvBlock['tools']);
 
   const env: EnvBlock = {

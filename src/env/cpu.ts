@@ -2,7 +2,7 @@
 // from /sys/devices/system/cpu, frequencies from cpufreq in sysfs, SIMD extensions from the kernel's flags.
 
 import type { Systeminformation } from 'systeminformation';
-import type { CpuCache, CpuFrequency, Fact, MaybeKnown } from '../report/schema/env.js';
+import type { CpuCache, CpuFrequency, EnvBlock, Fact, MaybeKnown } from '../report/schema/env.js';
 import { isUnknown } from '../report/schema/env.js';
 import { firstLine, parseCpuinfo, parseCpuList, parseIntFile, parseSizeString, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
@@ -36,25 +36,11 @@ const SIMD_NAMES: ReadonlyArray<[string, string]> = [
   ['i8mm', 'i8mm'],
 ];
 
-export interface CpuFacts {
-  model: string;
-  modelSource: string;
-  vendor: Fact<string>;
-  family: Fact<string>;
-  modelId: Fact<string>;
-  stepping: Fact<string>;
-  logicalCores: number;
-  physicalCores: Fact<number>;
-  sockets: Fact<number>;
-  threadsPerCore: Fact<number>;
-  availableParallelism: number;
-  affinity: Fact<string>;
-  simd: string[];
-  flags: Fact<string[]>;
-  caches: MaybeKnown<CpuCache[]>;
+/** The CPU facts of the environment block that come from the CPU itself (the capture adds the cgroup's). */
+export type CpuFacts = Omit<EnvBlock['cpu'], 'cgroupCpuQuota' | 'usableCores' | 'frequency'> & {
   /** Frequencies the OS reports (the measured one is added by the capture). */
   frequency: Omit<CpuFrequency, 'measuredMhz'>;
-}
+};
 
 const ARM_IMPLEMENTERS: Record<string, string> = {
   '0x41': 'ARM',

@@ -1,20 +1,12 @@
 // The host: OS release, hypervisor, container runtime and machine make, each with the evidence it rests on.
 
 import type { Systeminformation } from 'systeminformation';
-import type { Fact, MaybeKnown } from '../report/schema/env.js';
+import type { EnvBlock, Fact, MaybeKnown } from '../report/schema/env.js';
 import { firstLine, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 
-export interface SystemFacts {
-  os: MaybeKnown<string>;
-  kernel: string;
-  virtualization: MaybeKnown<string>;
-  container: MaybeKnown<string>;
-  system: Fact<string>;
-  /** Sources read, for the report ('systemd-detect-virt', '/sys/class/dmi/id'...). */
-  virtualizationSource: string;
-  containerSource: string;
-}
+/** The host facts of the environment block that come from the OS and firmware. */
+export type SystemFacts = Pick<EnvBlock['host'], 'os' | 'kernel' | 'virtualization' | 'virtualizationSource' | 'container' | 'containerSource' | 'system'>;
 
 const DMI = '/sys/class/dmi/id';
 
