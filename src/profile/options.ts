@@ -3,7 +3,7 @@
 import { KERNEL_NAMES, type KernelName } from '../kernels/index.js';
 import { OptionError } from '../errors.js';
 import { checkChoice, checkInteger } from '../options.js';
-import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileToolName, ProfileTopology } from '../report/schema/profile.js';
+import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileSettings, ProfileToolName, ProfileTopology } from '../report/schema/profile.js';
 import type { StartTarget } from './target.js';
 import type { ToolPaths } from './tools.js';
 
@@ -45,20 +45,11 @@ export interface ProfileOptions {
   onCase?: (c: ProfileCase) => void;
 }
 
-export interface ResolvedProfileOptions {
-  tools: ProfileToolName[];
-  paths: ProfileRequestPath[];
-  service: ProfileService;
-  predict: ProfilePredict;
+/** The options after defaults and checks: the settings the results record, and the tools' time to finish. */
+export type ResolvedProfileOptions = Omit<ProfileSettings, 'kernel'> & {
   kernel?: KernelName;
-  n?: number;
-  topology: ProfileTopology;
-  workers?: number;
-  store: 'memory' | 'redis';
-  durationMs: number;
-  connections: number;
   finishTimeoutMs: number;
-}
+};
 
 export const PROFILE_DEFAULTS = {
   tools: ['0x', 'doctor'] as ProfileToolName[],

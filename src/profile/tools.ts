@@ -11,6 +11,7 @@ import { ServebenchError } from '../errors.js';
 import { compiledEntry, packageRoot } from '../paths.js';
 import { Supervisor } from '../processes.js';
 import type { DoctorVerdict, ProfileArtefact, ProfileSummary, ProfileToolInfo, ProfileToolName } from '../report/schema/profile.js';
+import type { CommandLine } from '../serving/topology/process.js';
 import { cpuProfileToStacks, loadCpuProfile } from './cpuprofile.js';
 import { readDoctorVerdict } from './doctor.js';
 import { renderFlameGraphHtml } from './flamegraph.js';
@@ -23,11 +24,7 @@ import { flameSamplesToStacks, tickLogToStacks } from './tick-log.js';
 const require = createRequire(import.meta.url);
 
 /** The command that starts a scoring process, as the serving system's wrapScoring hook passes it. */
-export interface CommandLine {
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-}
+export type { CommandLine };
 
 /** Where the tools are; every field can be overridden (a missing tool is then reported, not hidden). */
 export interface ToolPaths {
