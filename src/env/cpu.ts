@@ -4,6 +4,7 @@
 import type { Systeminformation } from 'systeminformation';
 import type { CpuCache, CpuFrequency, EnvBlock, Fact, MaybeKnown } from '../report/schema/env.js';
 import { isUnknown } from '../report/schema/env.js';
+import { mean } from '../stats/index.js';
 import { firstLine, parseCpuinfo, parseCpuList, parseIntFile, parseSizeString, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 
@@ -258,8 +259,8 @@ function captureFrequency(
   const online = onlineCpus(sources) ?? [0];
   const cur = online.map((c) => khzFile(sources, `${CPU_SYS}/cpu${c}/cpufreq/scaling_cur_freq`)).filter((v): v is number => v !== undefined);
   const cpuinfoMhz = processors.map((p) => Number(p.get('cpu MHz'))).filter((v) => Number.isFinite(v) && v > 0);
-  if (cur.length > 0) currentMhz = { value: round1(avg(cur)), source: `${CPU_SYS}/cpu*/cpufreq/scaling_cur_freq (mean over CPUs)` };
-  else if (cpuinfoMhz.length > 0) currentMhz = { value: round1(avg(cpuinfoMhz)), source: '/proc/cpuinfo cpu MHz (mean over CPUs)' };
+  if (cur.length > 0) currentMhz = { value: round1(mean(cur)), source: `${CPU_SYS}/cpu*/cpufreq/scaling_cur_freq (mean over CPUs)` };
+  else if (cpuinfoMhz.length > 0) currentMhz = { value: round1(mean(cpuinfoMhz)), source: '/proc/cpuinfo cpu MHz (mean over CPUs)' };
   else currentMhz = unknown(`${noCpufreq}; no cpu MHz in /proc/cpuinfo`);
 
   const governor = firstLine(sources.readText(`${freqDir}/scaling_governor`));
@@ -271,5 +272,4 @@ function captureFrequency(
   };
 }
 
-const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round1 = (x: number) => Math.round(x * 10) / 10;

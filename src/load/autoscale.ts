@@ -22,7 +22,7 @@ import type {
 } from '../report/schema/load.js';
 import { startAutoscaledSystemProcess, type AutoscaledSystemView } from '../serving/autoscale/remote.js';
 import { AUTOSCALE_EMULATION_NOTE, autoscaleAvailability } from '../serving/autoscale/system.js';
-import { median } from '../stats/index.js';
+import { mean, median } from '../stats/index.js';
 import { rateAt, rateProfileEngine, profileDurationMs } from './engines/rate-profile.js';
 import { isAborted, WindowSampler, type ExperimentContext } from './experiment-context.js';
 import type { AutoscaleScenario } from './experiment-types.js';
@@ -218,13 +218,13 @@ export function buildConfigResult(
     const reps: Record<string, { mean: number; max: number }> = {};
     for (const svc of SERVICES) {
       const ready = rows.map((r) => r.replicas[svc]!.ready);
-      reps[svc] = { mean: Math.round((ready.reduce((a, b) => a + b, 0) / ready.length) * 10) / 10, max: Math.max(...ready) };
+      reps[svc] = { mean: Math.round(mean(ready) * 10) / 10, max: Math.max(...ready) };
     }
     phases.push({
       phase: p.name,
       durationMs: p.durationMs,
-      offeredRps: Math.round((rows.reduce((a, r) => a + r.offered, 0) / rows.length) * 10) / 10,
-      rps: Math.round((rows.reduce((a, r) => a + r.rps, 0) / rows.length) * 10) / 10,
+      offeredRps: Math.round(mean(rows.map((r) => r.offered)) * 10) / 10,
+      rps: Math.round(mean(rows.map((r) => r.rps)) * 10) / 10,
       p50Us: withLatency.length === 0 ? 0 : Math.round(median(withLatency.map((r) => r.p50Us))),
       p99Us: withLatency.length === 0 ? 0 : Math.max(...withLatency.map((r) => r.p99Us)),
       failures: rows.reduce((a, r) => a + r.failures, 0),

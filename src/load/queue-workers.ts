@@ -8,7 +8,7 @@ import { progress, warn } from '../progress.js';
 import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../report/schema/load.js';
 import type { QueueDepthSample } from '../report/schema/serving.js';
 import { queueAvailability, startSystem, type RunningSystem } from '../serving/index.js';
-import { median, quantile } from '../stats/index.js';
+import { mean, median } from '../stats/index.js';
 import { compare, spreadOf } from './aggregate.js';
 import { isAborted, WindowSampler, type ExperimentContext } from './experiment-context.js';
 import type { QueueWorkersScenario } from './experiment-types.js';
@@ -32,8 +32,8 @@ function depthSeries(samples: readonly QueueDepthSample[], startEpochMs: number,
   return {
     intervalMs,
     samples: samples.map((s) => ({ atMs: Math.round(s.atMs - startEpochMs), depth: s.depth })),
-    mean: Math.round((depths.reduce((a, b) => a + b, 0) / depths.length) * 10) / 10,
-    p50: quantile(depths, 0.5),
+    mean: Math.round(mean(depths) * 10) / 10,
+    p50: median(depths),
     max: Math.max(...depths),
   };
 }
@@ -189,7 +189,7 @@ function workersView(sampler: WindowSampler, pids: ReadonlySet<number>, startEpo
     if (last === undefined) continue;
     seen++;
     const busy = inWindow.flatMap((m) => (m.busyShare === undefined ? [] : [m.busyShare]));
-    if (busy.length > 0) shares.push(busy.reduce((a, b) => a + b, 0) / busy.length);
+    if (busy.length > 0) shares.push(mean(busy));
     jobs += last.requests - (before?.requests ?? 0);
     expired += (last.expiredJobs ?? 0) - (before?.expiredJobs ?? 0);
   }

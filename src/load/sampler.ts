@@ -5,6 +5,7 @@
 
 import type { ProcessMetrics } from '../report/schema/serving.js';
 import type { ProcessSampleSummary, ServerTimingUs } from '../report/schema/load.js';
+import { mean } from '../stats/index.js';
 import { descendantsOf, readProcStat, type ProcStat } from './proc.js';
 
 export interface SampledProcess {
@@ -155,9 +156,9 @@ export class ServerSampler {
     let delay: ProcessSampleSummary['eventLoopDelayP99Us'] = null;
     let requests: number | null = null;
     if (ms.length > 0) {
-      elu = { mean: round3(avg(ms.map((m) => m.eventLoopUtilization))), max: round3(Math.max(...ms.map((m) => m.eventLoopUtilization))) };
+      elu = { mean: round3(mean(ms.map((m) => m.eventLoopUtilization))), max: round3(Math.max(...ms.map((m) => m.eventLoopUtilization))) };
       const d = ms.map((m) => m.eventLoopDelayP99Ms * 1000);
-      delay = { mean: Math.round(avg(d)), max: Math.round(Math.max(...d)) };
+      delay = { mean: Math.round(mean(d)), max: Math.round(Math.max(...d)) };
       const first = this.baseline.get(s.proc.pid);
       const last = ms[ms.length - 1]!;
       requests = first === undefined ? null : last.requests - first.requests;
@@ -173,9 +174,6 @@ export class ServerSampler {
   }
 }
 
-function avg(xs: number[]): number {
-  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }

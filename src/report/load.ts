@@ -1,6 +1,7 @@
 // Renderers of the load suite's data: a terminal table and Markdown. Both read only LoadData, so a saved
 // load.json can be rendered again without measuring.
 
+import { mean } from '../stats/index.js';
 import type { Spread } from './schema/common.js';
 import type { AutoscaleConfigResult, AutoscaleResult, LoadData, LoadRun, LoadSummary, QueueWorkersResult } from './schema/load.js';
 
@@ -102,7 +103,7 @@ function serverRows(d: LoadData): Row[] {
         first ? `${r.configId} (${r.scenario} ${r.step.label})` : '',
         `${role}${procs.length > 1 ? ` x${procs.length}` : ''}`,
         `${cpu.toFixed(0)}%`,
-        elu.length === 0 ? '-' : (elu.reduce((a, b) => a + b, 0) / elu.length).toFixed(2),
+        elu.length === 0 ? '-' : mean(elu).toFixed(2),
         delay.length === 0 ? '-' : fmtUs(Math.max(...delay)),
         `${(rss / 1048576).toFixed(0)} MB`,
         role === timingRole ? timing : '',
