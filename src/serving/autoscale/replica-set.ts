@@ -12,7 +12,7 @@ import { sleep, waitUntil, type ManagedProcess } from '../../processes.js';
 import type { SystemProcess } from '../../report/schema/serving.js';
 import { SERVICE_CONFIG_ENV, type ModelServiceConfig } from '../config.js';
 import type { StartContext } from '../topology/index.js';
-import { nginxConfig, startNginx, type RunningNginx } from '../topology/nginx.js';
+import { nginxConfig, nginxProcesses, startNginx, type RunningNginx } from '../topology/nginx.js';
 import { startNodeService } from '../topology/process.js';
 import { epochMs } from '../http.js';
 
@@ -120,11 +120,8 @@ export class NginxReplicaSet {
 
   processes(): SystemProcess[] {
     const service = this.config.service;
-    const list: SystemProcess[] = this.replicas.filter((r) => !r.proc.exited).map((r) => ({ role: service, pid: r.pid, name: r.name, service }));
-    const nginxName = `${service}-nginx`;
-    list.push({ role: 'nginx', pid: this.nginx.masterPid, name: nginxName, service });
-    this.nginx.workerPids().forEach((pid, i) => list.push({ role: 'nginx-worker', pid, name: `${nginxName}-worker${i}`, service }));
-    return list;
+    const replicas: SystemProcess[] = this.replicas.filter((r) => !r.proc.exited).map((r) => ({ role: service, pid: r.pid, name: r.name, service }));
+    return [...replicas, ...nginxProcesses(this.nginx, service)];
   }
 
   /** Ask for `n` replicas (at least 1); resolves once the set has that many ready (or the change failed, reported as an event). */

@@ -7,7 +7,7 @@ import { exitDescription, type Supervisor } from '../../processes.js';
 import type { ProcessMetrics, ServiceName, SystemProcess, Topology } from '../../report/schema/serving.js';
 import type { ServiceMessage } from '../channel.js';
 import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type ServiceConfig } from '../config.js';
-import { startNginx, type RunningNginx } from './nginx.js';
+import { nginxProcesses, startNginx, type RunningNginx } from './nginx.js';
 import { startNodeService, type CommandWrapper } from './process.js';
 
 export { nginxAvailability, type NginxAvailability } from './nginx.js';
@@ -179,10 +179,8 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
     throw err;
   }
   const front = nginx;
-  const nginxName = `${service}-nginx`;
-  table.set(nginxName, { role: 'nginx', pid: front.masterPid, name: nginxName, service });
-  front.workerPids().forEach((pid, i) => table.set(`${nginxName}-worker${i}`, { role: 'nginx-worker', pid, name: `${nginxName}-worker${i}`, service }));
-  watchExit(nginxName, front.masterPid, front.proc);
+  for (const p of nginxProcesses(front, service)) table.set(p.name, p);
+  watchExit(`${service}-nginx`, front.masterPid, front.proc);
   const hostForUrl = s.host === '0.0.0.0' ? '127.0.0.1' : s.host;
   return {
     service,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, httpStatus, waitUntil, type ManagedProcess, type Supervisor } from '../../processes.js';
+import type { ServiceName, SystemProcess } from '../../report/schema/serving.js';
 import { startGuarded } from './process.js';
 
 const execFileP = promisify(execFile);
@@ -112,6 +113,15 @@ ${servers}
   }
 }
 `;
+}
+
+/** An nginx front's master and workers (now) as processes of a service: `<service>-nginx`, `<service>-nginx-worker<i>`. */
+export function nginxProcesses(nginx: RunningNginx, service: ServiceName): SystemProcess[] {
+  const name = `${service}-nginx`;
+  return [
+    { role: 'nginx', pid: nginx.masterPid, name, service },
+    ...nginx.workerPids().map((pid, i) => ({ role: 'nginx-worker', pid, name: `${name}-worker${i}`, service })),
+  ];
 }
 
 function childPids(parent: number): number[] {
