@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ServebenchError, toErrorInfo } from '../errors.js';
 import { compiledEntry } from '../paths.js';
-import type { Supervisor } from '../processes.js';
+import { exitDescription, type Supervisor } from '../processes.js';
 import type { MemoryLimitMechanism } from '../report/schema/capacity.js';
 import { formatBytes, heapLimitMiB } from './settings.js';
 import { isProbeReport, type ProbeJob } from './protocol.js';
@@ -64,7 +64,7 @@ export async function verifyLimit(sup: Supervisor, limit: MemoryLimit): Promise<
     });
     const report = proc.messages.find(isProbeReport);
     if (report === undefined) {
-      const how = exit === undefined ? 'did not finish in 30 s' : exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      const how = exit === undefined ? 'did not finish in 30 s' : exitDescription(exit);
       return { ...base, verified: false, verification: `a child under the limit ${how} without answering: ${proc.output().trim().split('\n').slice(-3).join(' | ')}` };
     }
     const vmData = report.memory.vmDataBytes === null ? '' : ` (its data segment at start: ${formatBytes(report.memory.vmDataBytes)})`;
