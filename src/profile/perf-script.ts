@@ -3,7 +3,7 @@
 // with --perf-basic-prof; Rust frames of the native addon come from its .node library by symbol.
 // perf's cpu-clock samples only a thread that is on a CPU: idle and blocked time never appear here.
 
-import { groupOfScript, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
+import { addStack, groupOfScript, totalWeight, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
 import type { FrameGroup } from '../report/schema/profile.js';
 
 /** One process's samples, with its command name. */
@@ -89,10 +89,7 @@ export class PerfScriptReader {
     }
     p.first = Math.min(p.first, h.tUs);
     p.last = Math.max(p.last, h.tUs);
-    const key = frames.map((x) => `${x.name}\u0000${x.location}`).join('\u0001');
-    const s = p.stacks.get(key);
-    if (s === undefined) p.stacks.set(key, { frames, weight: 1 });
-    else s.weight += 1;
+    addStack(p.stacks, frames, 1);
   }
 
   /** Per-process profiles, most samples first. */
@@ -112,10 +109,6 @@ export class PerfScriptReader {
           blockedDetection: 'not-possible' as const,
         },
       }))
-      .sort((a, b) => total(b.profile) - total(a.profile));
+      .sort((a, b) => totalWeight(b.profile) - totalWeight(a.profile));
   }
-}
-
-function total(p: StackProfile): number {
-  return p.stacks.reduce((s, x) => s + x.weight, 0);
 }

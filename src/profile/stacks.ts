@@ -75,6 +75,19 @@ export function frameKey(f: Frame): string {
   return `${f.name}\u0000${f.location}`;
 }
 
+/** Add `weight` to the stack of these frames in `into` (keyed by its frames), or add the stack. */
+export function addStack(into: Map<string, WeightedStack>, frames: Frame[], weight: number): void {
+  const key = frames.map(frameKey).join('\u0001');
+  const s = into.get(key);
+  if (s === undefined) into.set(key, { frames, weight });
+  else s.weight += weight;
+}
+
+/** The total weight of a profile's stacks (samples, or bytes). */
+export function totalWeight(p: StackProfile): number {
+  return p.stacks.reduce((s, x) => s + x.weight, 0);
+}
+
 export function buildCallTree(stacks: readonly WeightedStack[]): CallTreeNode {
   const root: CallTreeNode = { frame: { name: 'all', location: '', group: 'app' }, total: 0, self: 0, children: new Map() };
   for (const s of stacks) {

@@ -2,7 +2,7 @@
 // group and the top functions by self weight, with their inclusive weight beside it.
 
 import { FRAME_GROUPS, type FrameGroup, type FunctionShare, type GroupShare, type ProfileSource, type ProfileSummary } from '../report/schema/profile.js';
-import { frameKey, type StackProfile } from './stacks.js';
+import { frameKey, totalWeight, type StackProfile } from './stacks.js';
 
 export { FRAME_GROUPS, FRAME_GROUP_LABELS as GROUP_LABELS } from '../report/schema/profile.js';
 
@@ -15,7 +15,7 @@ export interface SummaryOptions {
 }
 
 export function summarize(profile: StackProfile, options: SummaryOptions): ProfileSummary {
-  const total = profile.stacks.reduce((s, x) => s + x.weight, 0);
+  const total = totalWeight(profile);
   const frac = (w: number) => (total > 0 ? w / total : 0);
 
   const groupWeight = new Map<FrameGroup, number>(FRAME_GROUPS.map((g) => [g, 0]));

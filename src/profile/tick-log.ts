@@ -4,7 +4,7 @@
 // without VM states).
 
 import { readFileSync } from 'node:fs';
-import { blockedFrame, GC_FRAME, groupOfScript, IDLE_FRAME, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
+import { addStack, blockedFrame, GC_FRAME, groupOfScript, IDLE_FRAME, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
 import type { FrameGroup } from '../report/schema/profile.js';
 
 /** A code entry as `node --prof-process --preprocess` writes it. */
@@ -142,11 +142,4 @@ export function flameSamplesToStacks(file: string): StackProfile {
     addStack(counts, tickFrames([...tick].reverse()), 1);
   }
   return { stacks: [...counts.values()], unit: 'samples', window: 'whole-process', blockedDetection: 'not-possible' };
-}
-
-function addStack(into: Map<string, WeightedStack>, frames: Frame[], weight: number): void {
-  const key = frames.map((f) => `${f.name}\u0000${f.location}`).join('\u0001');
-  const s = into.get(key);
-  if (s === undefined) into.set(key, { frames, weight });
-  else s.weight += weight;
 }
