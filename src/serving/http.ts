@@ -3,6 +3,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../errors.js';
 import type { ErrorResponse, ServiceName } from '../report/schema/serving.js';
 
 /** An answer other than 2xx, with a stable code and a message naming the problem. */
@@ -87,7 +88,7 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw new HttpError(400, 'bad_json', `malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new HttpError(400, 'bad_json', `malformed JSON: ${errorMessage(err)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'bad_body', `expected a JSON object, got ${describeJson(value)}`);
@@ -198,6 +199,6 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, service: ServiceN
 
 function answerFailure(res: ServerResponse, err: unknown, service: ServiceName): void {
   if (err instanceof HttpError) return sendError(res, err, service);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   sendError(res, new HttpError(500, 'internal', `internal error: ${message}`), service);
 }

@@ -4,6 +4,7 @@
 // changes, controller decisions and the current process list. A 'stop' message (or SIGTERM/SIGINT) stops
 // everything it started; so does its parent going away.
 
+import { errorMessage } from '../../errors.js';
 import { exitWithParent } from '../../processes.js';
 import { AUTOSCALE_CONFIG_ENV, type ControlPlaneMessage } from './control-plane-protocol.js';
 import { startAutoscaledSystem, type AutoscaledSystemOptions } from './system.js';
@@ -42,6 +43,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`servebench autoscale control plane failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  send({ type: 'failed', error: { code: (err as { code?: string }).code ?? 'SB_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) } });
+  send({ type: 'failed', error: { code: (err as { code?: string }).code ?? 'SB_ERR_INTERNAL', message: errorMessage(err) } });
   process.exit(1);
 });

@@ -3,6 +3,7 @@
 // 503 or 504 naming the cause instead of waiting forever.
 
 import { Redis } from 'ioredis';
+import { errorMessage } from '../../errors.js';
 import { UpstreamError } from '../upstream.js';
 import { redisKey } from './loader.js';
 
@@ -50,7 +51,7 @@ export class RedisStoreClient {
   }
 
   private classify(err: unknown): UpstreamError {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const where = `feature store (redis at ${this.url})`;
     if (/timed out/i.test(message)) return new UpstreamError('feature_store', 'timeout', `${where} did not answer within ${this.timeoutMs} ms`);
     const cause = this.lastError ?? message;

@@ -3,6 +3,7 @@
 // server on the blocked thread would deadlock.
 
 import { runAsWorker } from 'synckit';
+import { errorMessage } from '../../errors.js';
 import { RedisStoreClient } from '../feature-store/redis-client.js';
 import { ModelClient } from '../model-client.js';
 import { UpstreamError, toFailureData } from '../upstream.js';
@@ -35,7 +36,7 @@ async function handle(op: BlockingOp): Promise<BlockingReply> {
     }
   } catch (err) {
     if (err instanceof UpstreamError) return { ok: false, failure: toFailureData(err) };
-    return { ok: false, internal: err instanceof Error ? err.message : String(err) };
+    return { ok: false, internal: errorMessage(err) };
   }
 }
 

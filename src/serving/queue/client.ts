@@ -7,6 +7,7 @@
 
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../errors.js';
 import type { QueueJob, QueueResult } from '../../report/schema/serving.js';
 import type { QueueClientConfig } from '../config.js';
 import { epochMs, HttpError } from '../http.js';
@@ -73,7 +74,7 @@ export class QueueClient {
     try {
       await Promise.all([this.cmd.connect(), this.reader.connect()]);
     } catch (err) {
-      throw queueUnavailable(this.where, err instanceof Error ? err.message : String(err));
+      throw queueUnavailable(this.where, errorMessage(err));
     }
     this.readerLoop = this.readReplies();
   }
@@ -114,7 +115,7 @@ export class QueueClient {
       return promises;
     }
     this.cmd.lpush(this.config.jobsKey, ...jobs.map((j) => JSON.stringify(j))).catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       const e = /timed out/i.test(message)
         ? queueTimeout(this.where, `Redis did not accept the jobs within ${this.config.timeoutMs} ms`)
         : queueUnavailable(this.where, this.lastError ?? message);
@@ -164,7 +165,7 @@ export class QueueClient {
         backoffMs = 50;
       } catch (err) {
         if (this.closed) return;
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         if (this.useBlmpop && /unknown command/i.test(message)) {
           // Redis before 7.0: one result per call instead of a batch.
           this.useBlmpop = false;

@@ -6,6 +6,7 @@
 
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../errors.js';
 import { getKernel, type Kernel } from '../../kernels/index.js';
 import type { PredictTiming, QueueJob, QueueResult } from '../../report/schema/serving.js';
 import { uniform, type Rng } from '../../stats/random.js';
@@ -135,7 +136,7 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
         backoffMs = 50;
       } catch (err) {
         if (stopping) break;
-        log(`redis: ${lastError ?? (err instanceof Error ? err.message : String(err))}; retrying in ${backoffMs} ms`);
+        log(`redis: ${lastError ?? errorMessage(err)}; retrying in ${backoffMs} ms`);
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 1000);
         continue;
@@ -163,11 +164,11 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
         } catch (err) {
           // The answer is lost with the connection; its request gets a 503 or 504, never a hang.
           meter.response(503);
-          log(`could not push the result of job ${job.id}: ${err instanceof Error ? err.message : String(err)}`);
+          log(`could not push the result of job ${job.id}: ${errorMessage(err)}`);
         }
       } catch (err) {
         meter.response(500);
-        log(`job failed: ${err instanceof Error ? err.message : String(err)}`);
+        log(`job failed: ${errorMessage(err)}`);
       } finally {
         meter.jobEnded();
       }
