@@ -15,7 +15,7 @@ import type {
 } from '../report/schema/load.js';
 import { failureRateOf, isCompleted } from './aggregate.js';
 import type { HttpTarget, RequestSample } from './engines/types.js';
-import { littlesLaw, runId, runStep } from './runner.js';
+import { littlesLaw, runStep } from './runner.js';
 import type { ServerSampler } from './sampler.js';
 import type { ScenarioSet, StepTiming, Timings } from './scenario-types.js';
 import type { ValidityLimits } from './validity.js';
@@ -309,7 +309,6 @@ export async function runRequestPathsChain(steps: RequestPathsSteps, s: ChainSet
   return { runs };
 }
 
-export { runId };
 
 function fmtMs(us: number): string {
   return `${(us / 1000).toFixed(us < 10_000 ? 2 : 0)} ms`;
