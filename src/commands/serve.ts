@@ -8,6 +8,7 @@ import { OptionError } from '../errors.js';
 import { parseChoice, parseDuration, parseInteger } from '../options.js';
 import { onShutdown } from '../processes.js';
 import { progress, warn } from '../progress.js';
+import { DEFAULTS } from '../serving/config.js';
 import { PATHS, PREDICTS, STORES, TOPOLOGIES, startSystem, type SystemOptions } from '../serving/system.js';
 
 export interface RawServeOptions {
@@ -48,7 +49,7 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   }
   if (raw.kernel !== undefined) o.kernel = parseChoice<KernelName>('--kernel', raw.kernel, KERNEL_NAMES);
   if (raw.nMax !== undefined) o.nMax = parseInteger('--n-max', raw.nMax, 1, 1_000_000_000);
-  if (raw.n !== undefined) o.n = parseInteger('--n', raw.n, 1, o.nMax ?? 20_000_000);
+  if (raw.n !== undefined) o.n = parseInteger('--n', raw.n, 1, o.nMax ?? DEFAULTS.nMax);
   if (raw.redisUrl !== undefined) o.redisUrl = raw.redisUrl;
   if (raw.entities !== undefined) o.entities = parseInteger('--entities', raw.entities, 1, 10_000_000);
   if (raw.seed !== undefined) o.seed = parseInteger('--seed', raw.seed, 0, 0xffffffff);
