@@ -23,6 +23,7 @@ import type {
   StressRepeatResult,
 } from '../report/schema.js';
 import type { PredictKind, RequestPath, StoreKind, Topology } from '../report/schema/serving.js';
+import { SERVING_DEFAULTS } from '../serving/index.js';
 import { flagsFor, requestPathsVerdicts, summarise } from './aggregate.js';
 import { ensureFdLimit, fdsNeeded } from './fd-limit.js';
 import { ServerSampler } from './sampler.js';
@@ -163,7 +164,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   const limits: ValidityLimits = { ...DEFAULT_VALIDITY_LIMITS, errorBudget, ...options.limits };
   const workers = options.workers ?? availableParallelism();
   const seed = options.seed ?? 1;
-  const entities = options.entities ?? 10_000;
+  const entities = options.entities ?? SERVING_DEFAULTS.entities;
   const settings: ChainSettings = {
     engine,
     quick,
