@@ -4,8 +4,8 @@
 
 import { availableParallelism } from 'node:os';
 import { OptionError, ServebenchError } from '../errors.js';
-import { checkChoice, checkInteger } from '../options.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
+import { checkChoice, checkInteger } from '../options.js';
 import { Supervisor } from '../processes.js';
 import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind, SystemDescription, SystemProcess, Topology } from '../report/schema/serving.js';
 import { DEFAULTS, describeSystem, modelServiceConfig, scoringServiceConfig } from './config.js';
