@@ -167,9 +167,12 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
       resolve(result);
     };
 
-    // With an amount: end the window once that many requests are done in it (bounded).
+    // With an amount: end the window once that many requests are done in it (bounded). The response and
+    // error handlers end it as soon as the count is reached; this poll also covers requests lost to a closed
+    // connection (counted outside them) and the cap.
+    const amountReached = () => options.amount !== undefined && completed + failures.total >= options.amount;
     function endAtAmount() {
-      if (completed + failures.total >= (options.amount ?? 0) || performance.now() - windowStart >= AMOUNT_CAP_MS) endWindow();
+      if (amountReached() || performance.now() - windowStart >= AMOUNT_CAP_MS) endWindow();
       else timers.push(setTimeout(endAtAmount, 10));
     }
 
@@ -238,6 +241,8 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
         recorder.recordFailure(at);
       }
       options.onSample?.({ sentAtMs: at - r.responseTimeMs, latencyUs: r.responseTimeMs * 1000, outcome: ok ? 'success' : 'non2xx' });
+      // Not from inside autocannon's own response handling: right after it.
+      if (amountReached()) setImmediate(endWindow);
     });
     instance.on('reqError', (err: unknown) => {
       const t = performance.now();
@@ -246,6 +251,7 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
       failures.add(kind, kind === 'timeouts' ? 'timeout' : errorCode(err));
       recorder.recordFailure(t - windowStart);
       options.onSample?.({ sentAtMs: t - windowStart, latencyUs: 0, outcome: kind });
+      if (amountReached()) setImmediate(endWindow);
     });
   });
 }
