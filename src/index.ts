@@ -22,6 +22,7 @@ export { renderLoadMarkdown, renderLoadTerminal } from './report/load.js';
 export { renderProfileMarkdown, renderProfileTerminal } from './report/profile.js';
 export { renderBenchMarkdown, renderBenchHtml, renderBenchTerminal } from './report/results.js';
 export { renderCapacityMarkdown, renderCapacityTable } from './report/capacity.js';
+export { benchCharts, renderCharts, renderBenchHtmlWithCharts } from './report/charts.js';
 export { Supervisor, ManagedProcess, supervisor, freePort, onShutdown, stopAllProcesses, installSignalHandlers } from './processes.js';
 export type { ProcessSpec, ReadyProbe, ExitInfo } from './processes.js';
 export { ServebenchError, OptionError, toErrorInfo } from './errors.js';

@@ -84,7 +84,8 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
       } catch (err) {
         const flag = markStartFailure(c, err);
         ctx.addFlag(flag);
-        result.configurations.push(emptyConfig(c.id, plan.mode, plan.replicas, flag.kind === 'skipped' ? 'skipped' : 'errored', toErrorInfo(err).message));
+        const info = toErrorInfo(err);
+        result.configurations.push(emptyConfig(c.id, plan.mode, plan.replicas, flag.kind === 'skipped' ? 'skipped' : 'errored', info.message, info.code));
         continue;
       }
       (c.startupMs ??= []).push(Math.round(performance.now() - t0));
@@ -144,12 +145,19 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
   return result;
 }
 
-function emptyConfig(configId: string, mode: 'autoscaled' | 'fixed', replicas: number, state: 'errored' | 'skipped', message: string): AutoscaleConfigResult {
+function emptyConfig(
+  configId: string,
+  mode: 'autoscaled' | 'fixed',
+  replicas: number,
+  state: 'errored' | 'skipped',
+  message: string,
+  errorCode?: string,
+): AutoscaleConfigResult {
   return {
     configId,
     mode,
     state,
-    ...(state === 'skipped' ? { reason: message } : { error: { code: 'SB_ERR_INTERNAL', message } }),
+    ...(state === 'skipped' ? { reason: message } : { error: { code: errorCode ?? 'SB_ERR_INTERNAL', message } }),
     runId: null,
     autoscaler: null,
     replicasAtStart: replicas,
@@ -186,7 +194,7 @@ export function buildConfigResult(
   autoscaler: Record<string, unknown> | null,
 ): AutoscaleConfigResult {
   if (run.state !== 'completed') {
-    return { ...emptyConfig(configId, mode, replicas, 'errored', run.state === 'errored' ? run.error.message : run.reason), runId: run.id, replicaEvents: events, decisions };
+    return { ...emptyConfig(configId, mode, replicas, 'errored', run.state === 'errored' ? run.error.message : run.reason, run.state === 'errored' ? run.error.code : undefined), runId: run.id, replicaEvents: events, decisions };
   }
   const seconds = Math.max(run.rpsSeries.length, Math.round(run.windowMs / 1000));
   const timeline: AutoscaleTimelineRow[] = [];

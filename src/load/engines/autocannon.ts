@@ -172,8 +172,15 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
     // connection (counted outside them) and the cap.
     const amountReached = () => options.amount !== undefined && completed + failures.total >= options.amount;
     function endAtAmount() {
-      if (amountReached() || performance.now() - windowStart >= AMOUNT_CAP_MS) endWindow();
-      else timers.push(setTimeout(endAtAmount, 10));
+      const done = () => amountReached() || performance.now() - windowStart >= AMOUNT_CAP_MS;
+      if (done()) return endWindow();
+      // One interval for the whole window (cleared with the other timers when the run finishes).
+      const poll = setInterval(() => {
+        if (!done()) return;
+        clearInterval(poll);
+        endWindow();
+      }, 10);
+      timers.push(poll);
     }
 
     // At the planned end: end the window, or keep it open until enough responses are in (bounded).

@@ -10,6 +10,16 @@ import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type Servic
 import { nginxProcesses, startNginx, type RunningNginx } from './nginx.js';
 import { startNodeService, type CommandWrapper } from './process.js';
 
+
+/**
+ * The host to put in a URL for a server bound to `host`: a wildcard bind is reached on loopback, and an IPv6
+ * address goes in brackets.
+ */
+export function urlHost(host: string): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return h.includes(':') ? `[${h}]` : h;
+}
+
 export { nginxAvailability, type NginxAvailability } from './nginx.js';
 export type { CommandLine, CommandWrapper } from './process.js';
 
@@ -128,11 +138,10 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
     table.set(name, { role: single ? service : `${service}-primary`, pid: ready.pid, name, service });
     for (const w of ready.workers ?? []) table.set(w.name, { role: service, pid: w.pid, name: w.name, service });
     watchExit(name, ready.pid, proc);
-    const hostForUrl = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
     return {
       service,
       topology: s.topology,
-      baseUrl: `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${ready.port}`,
+      baseUrl: `http://${urlHost(s.host)}:${ready.port}`,
       processes: () => [...table.values()],
       versions: {},
       stop: async () => {
@@ -181,11 +190,10 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
   const front = nginx;
   for (const p of nginxProcesses(front, service)) table.set(p.name, p);
   watchExit(`${service}-nginx`, front.masterPid, front.proc);
-  const hostForUrl = s.host === '0.0.0.0' ? '127.0.0.1' : s.host;
   return {
     service,
     topology: 'nginx',
-    baseUrl: `http://${hostForUrl}:${front.port}`,
+    baseUrl: `http://${urlHost(s.host)}:${front.port}`,
     processes: () => [...table.values()],
     versions: { nginx: front.version },
     stop: stopAll,

@@ -99,7 +99,7 @@ ${servers}
   }
 
   server {
-    listen ${front.host}:${front.port} backlog=4096;
+    listen ${front.host.includes(':') ? `[${front.host}]` : front.host}:${front.port} backlog=4096;
     location / {
       proxy_pass http://${upstream};
       proxy_http_version 1.1;
@@ -163,7 +163,7 @@ export async function startNginx(sup: Supervisor, front: NginxFront, opts: { rea
       readyTimeoutMs: opts.readyTimeoutMs,
       stopTimeoutMs: 5000,
     }, dir));
-    const url = `http://${front.host}:${port}/health`;
+    const url = `http://${front.host.includes(':') ? `[${front.host}]` : front.host}:${port}/health`;
     await waitUntil(async () => (await httpStatus(url)) === 200, opts.readyTimeoutMs, `${opts.name} to answer ${url}`);
   } catch (err) {
     let log = '';
