@@ -68,11 +68,40 @@ export function sendScore(ctx: RequestContext, meter: ProcessMeter, payload: Sco
   sendJson(ctx.res, 200, payload);
 }
 
-export function createScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
+/** Reads an entity's features without blocking: the embedded store in-process, Redis through ioredis. */
+export interface FeatureReader {
+  /** The entity's features; a 404 naming the entity when the store does not hold it. */
+  read(entity: string): Promise<number[]>;
+  connect(): Promise<void>;
+  close(): void;
+}
+
+/** The feature reader of the paths that await (async, queue). */
+export function featureReader(config: ScoringServiceConfig): FeatureReader {
   const store = config.store;
   const memory = store.kind === 'memory' ? new MemoryStore(config.seed, store.entities, config.featureCount) : undefined;
+  const redis = store.kind === 'redis' ? new RedisStoreClient(store.url, store.keyPrefix, config.timeoutsMs.featureRead) : undefined;
+  return {
+    read: async (entity) => {
+      let features: number[] | undefined;
+      if (memory !== undefined) features = memory.get(entity);
+      else {
+        const raw = await redis!.getRaw(entity);
+        features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
+      }
+      if (features === undefined) throw unknownEntity(entity, store.entities);
+      return features;
+    },
+    connect: async () => {
+      await redis?.connect();
+    },
+    close: () => redis?.close(),
+  };
+}
+
+export function createScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
+  const store = config.store;
   const served = { service: 'scoring', pid: process.pid, path: config.path, topology: config.topology, store: store.kind } as const;
-  const unknown = (entity: string) => unknownEntity(entity, store.entities);
   const modelBody = (features: number[], n: number | undefined) => JSON.stringify(n === undefined ? { features } : { features, n });
 
   const respond = (ctx: RequestContext, entity: string, a: PredictResponse, b: PredictResponse, timing: ScoreTiming) => {
@@ -87,6 +116,7 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
   };
 
   if (config.path === 'sync') {
+    const memory = store.kind === 'memory' ? new MemoryStore(config.seed, store.entities, config.featureCount) : undefined;
     const maxWaitMs = Math.max(config.timeoutsMs.featureRead, config.timeoutsMs.model) + 5000;
     const blocking = new BlockingClient(maxWaitMs);
     let initialised = false;
@@ -111,7 +141,7 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
         features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
       }
       const tF = performance.now();
-      if (features === undefined) throw unknown(entity);
+      if (features === undefined) throw unknownEntity(entity, store.entities);
       const body = modelBody(features, n);
       const a = blocking.predict('a', body);
       const tA = performance.now();
@@ -126,7 +156,7 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
     };
   }
 
-  const redis = store.kind === 'redis' ? new RedisStoreClient(store.url, store.keyPrefix, config.timeoutsMs.featureRead) : undefined;
+  const features = featureReader(config);
   // Enough keep-alive connections for every request in flight; undici opens them only as needed.
   const modelA = new ModelClient('model-a', config.models.a, config.timeoutsMs.model, 1024);
   const modelB = new ModelClient('model-b', config.models.b, config.timeoutsMs.model, 1024);
@@ -138,25 +168,16 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
   const scoreAsync = async (ctx: RequestContext): Promise<void> => {
     const { entity, n } = parseScoreRequest(ctx.body, config);
     const t0 = performance.now();
-    let features: number[] | undefined;
-    if (memory !== undefined) features = memory.get(entity);
-    else {
-      const raw = await redis!.getRaw(entity);
-      features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
-    }
+    const body = modelBody(await features.read(entity), n);
     const tF = performance.now();
-    if (features === undefined) throw unknown(entity);
-    const body = modelBody(features, n);
     const [a, b] = await Promise.all([timed(modelA, body), timed(modelB, body)]);
     respond(ctx, entity, a.r, b.r, scoreTiming(ctx, t0, tF, a.ms, b.ms));
   };
   return {
     server: scoringServer(config, meter, scoreAsync),
-    warm: async () => {
-      await redis?.connect();
-    },
+    warm: () => features.connect(),
     close: async () => {
-      redis?.close();
+      features.close();
       await Promise.all([modelA.close(), modelB.close()]);
     },
   };

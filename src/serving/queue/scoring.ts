@@ -6,36 +6,27 @@
 
 import { performance } from 'node:perf_hooks';
 import type { ScoringServiceConfig } from '../config.js';
-import { MemoryStore } from '../feature-store/memory.js';
-import { RedisStoreClient } from '../feature-store/redis-client.js';
 import type { RequestContext } from '../http.js';
 import type { ProcessMeter } from '../metrics.js';
-import { parseScoreRequest, parseStoredFeatures, scoreTiming, scoringServer, sendScore, unknownEntity, type ScoringService } from '../scoring.js';
+import { featureReader, parseScoreRequest, scoreTiming, scoringServer, sendScore, type ScoringService } from '../scoring.js';
 import { QueueClient } from './client.js';
 
 export function createQueueScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
   const q = config.queue;
   if (q === undefined) throw new Error('the queue path needs its queue settings (config.queue): this process is started by servebench');
   const store = config.store;
-  const memory = store.kind === 'memory' ? new MemoryStore(config.seed, store.entities, config.featureCount) : undefined;
-  const redis = store.kind === 'redis' ? new RedisStoreClient(store.url, store.keyPrefix, config.timeoutsMs.featureRead) : undefined;
+  const features = featureReader(config);
   const queue = new QueueClient(q);
   const served = { service: 'scoring', pid: process.pid, path: config.path, topology: config.topology, store: store.kind } as const;
 
   const score = async (ctx: RequestContext): Promise<void> => {
     const { entity, n } = parseScoreRequest(ctx.body, config);
     const t0 = performance.now();
-    let features: number[] | undefined;
-    if (memory !== undefined) features = memory.get(entity);
-    else {
-      const raw = await redis!.getRaw(entity);
-      features = raw === undefined ? undefined : parseStoredFeatures(raw, config.featureCount);
-    }
+    const f = await features.read(entity);
     const tF = performance.now();
-    if (features === undefined) throw unknownEntity(entity, store.entities);
     const [a, b] = await Promise.all(queue.submit([
-      { model: 'model-a', features, n },
-      { model: 'model-b', features, n },
+      { model: 'model-a', features: f, n },
+      { model: 'model-b', features: f, n },
     ]));
     const ra = a!.result;
     const rb = b!.result;
@@ -54,11 +45,11 @@ export function createQueueScoringService(config: ScoringServiceConfig, meter: P
       queue: { jobsKey: q.jobsKey, replyKey: queue.replyKey, timeoutMs: q.timeoutMs, inFlight: queue.inFlight, lateResults: queue.lateResults, badResults: queue.badResults },
     })),
     warm: async () => {
-      await redis?.connect();
+      await features.connect();
       await queue.connect();
     },
     close: async () => {
-      redis?.close();
+      features.close();
       await queue.close();
     },
   };
