@@ -17,15 +17,21 @@ fn throw_type_error(env: sys::napi_env, message: String) -> Error {
     Error::new(Status::PendingException, message)
 }
 
-/// A short description of a JS value for error messages: "a number", "an Array", "an Int32Array"...
-fn describe(env: sys::napi_env, value: sys::napi_value) -> String {
+/// The element type, data pointer and length of a typed array; None when `value` is not one.
+///
+/// # Safety
+/// `env` and `value` must be the env and a value of the current napi call.
+unsafe fn typedarray_info(
+    env: sys::napi_env,
+    value: sys::napi_value,
+) -> Option<(sys::napi_typedarray_type, *mut std::ffi::c_void, usize)> {
     let mut kind = 0;
     let mut length = 0;
     let mut data = ptr::null_mut();
     let mut buffer = ptr::null_mut();
     let mut offset = 0;
-    // SAFETY: env and value come from the current call; out-pointers are valid locals.
-    let typed = unsafe {
+    // SAFETY: guaranteed by the caller; out-pointers are valid locals.
+    let status = unsafe {
         sys::napi_get_typedarray_info(
             env,
             value,
@@ -35,8 +41,14 @@ fn describe(env: sys::napi_env, value: sys::napi_value) -> String {
             &mut buffer,
             &mut offset,
         )
-    } == sys::Status::napi_ok;
-    if typed {
+    };
+    (status == sys::Status::napi_ok).then_some((kind, data, length))
+}
+
+/// A short description of a JS value for error messages: "a number", "an Array", "an Int32Array"...
+fn describe(env: sys::napi_env, value: sys::napi_value) -> String {
+    // SAFETY: env and value come from the current call.
+    if let Some((kind, _, _)) = unsafe { typedarray_info(env, value) } {
         return match kind {
             sys::TypedarrayType::int8_array => "an Int8Array",
             sys::TypedarrayType::uint8_array => "a Uint8Array",
@@ -77,33 +89,19 @@ fn describe(env: sys::napi_env, value: sys::napi_value) -> String {
 /// # Safety
 /// `env` and `value` must be the env and an argument of the current napi call.
 unsafe fn float64_view(env: sys::napi_env, value: sys::napi_value) -> Result<(*const f64, usize)> {
-    let mut kind = 0;
-    let mut length = 0;
-    let mut data = ptr::null_mut();
-    let mut buffer = ptr::null_mut();
-    let mut offset = 0;
-    // SAFETY: guaranteed by the caller; out-pointers are valid locals.
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            value,
-            &mut kind,
-            &mut length,
-            &mut data,
-            &mut buffer,
-            &mut offset,
-        )
-    };
-    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::float64_array {
-        return Err(throw_type_error(
+    // SAFETY: guaranteed by the caller.
+    match unsafe { typedarray_info(env, value) } {
+        Some((kind, data, length)) if kind == sys::TypedarrayType::float64_array => {
+            Ok((data as *const f64, length))
+        }
+        _ => Err(throw_type_error(
             env,
             format!(
                 "expected the values as a Float64Array, got {}",
                 describe(env, value)
             ),
-        ));
+        )),
     }
-    Ok((data as *const f64, length))
 }
 
 /// A Float64Array argument borrowed for the duration of a synchronous call: no copy, no reference.
