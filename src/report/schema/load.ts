@@ -440,6 +440,7 @@ export interface ReplicaEventData {
   kind: 'ready' | 'removed' | 'failed';
   replica: string;
   pid: number;
+  /** Replicas receiving requests after the change. */
   ready: number;
   message: string;
 }

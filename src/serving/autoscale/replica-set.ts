@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServebenchError } from '../../errors.js';
 import { sleep, waitUntil, type ManagedProcess } from '../../processes.js';
+import type { ReplicaEventData } from '../../report/schema/load.js';
 import type { SystemProcess } from '../../report/schema/serving.js';
 import { SERVICE_CONFIG_ENV, type ModelServiceConfig } from '../config.js';
 import type { StartContext } from '../topology/index.js';
@@ -29,17 +30,8 @@ export interface ReplicaInfo {
   readyAtMs?: number;
 }
 
-/** A change of the replica set, for the timeline. */
-export interface ReplicaEvent {
-  atMs: number;
-  service: string;
-  kind: 'ready' | 'removed' | 'failed';
-  replica: string;
-  pid: number;
-  /** Replicas receiving requests after the change. */
-  ready: number;
-  message: string;
-}
+/** A change of the replica set, for the timeline: the data the autoscale results keep. */
+export type ReplicaEvent = ReplicaEventData;
 
 /** How long old nginx workers may take to finish their requests before a removed backend is stopped anyway. */
 const DRAIN_TIMEOUT_MS = 5000;
