@@ -33,7 +33,6 @@ export function isAborted(signal: AbortSignal | undefined): boolean {
 /** A server sampler that also calls back at window start and end, and keeps the window's start (epoch ms). */
 export class WindowSampler extends ServerSampler {
   windowStartEpochMs = 0;
-  private readonly extraUnsubscribe: (() => void) | undefined;
   /** Every metrics sample received, by pid (bounded), for the experiments' own views. */
   readonly metricsByPid = new Map<number, ProcessMetrics[]>();
 
@@ -43,12 +42,14 @@ export class WindowSampler extends ServerSampler {
     private readonly hooks: { onStart?: () => void; onEnd?: () => void } = {},
   ) {
     super(processes, metrics);
-    this.extraUnsubscribe = metrics?.((m) => {
-      const list = this.metricsByPid.get(m.pid) ?? [];
-      list.push(m);
-      if (list.length > 2000) list.splice(0, list.length - 2000);
-      this.metricsByPid.set(m.pid, list);
-    });
+  }
+
+  protected override receive(m: ProcessMetrics): void {
+    super.receive(m);
+    const list = this.metricsByPid.get(m.pid) ?? [];
+    list.push(m);
+    if (list.length > 2000) list.splice(0, list.length - 2000);
+    this.metricsByPid.set(m.pid, list);
   }
 
   override startWindow(): void {
@@ -61,10 +62,5 @@ export class WindowSampler extends ServerSampler {
     const out = super.endWindow();
     this.hooks.onEnd?.();
     return out;
-  }
-
-  override close(): void {
-    super.close();
-    this.extraUnsubscribe?.();
   }
 }

@@ -49,14 +49,8 @@ export class ServerSampler {
     /** Also sample the descendants of the listed processes (nginx workers, a profiler's child). @default true */
     includeDescendants = true,
   ) {
-    this.unsubscribe = metrics?.((m) => {
-      this.latest.set(m.pid, m);
-      if (this.active) {
-        const list = this.windowMetrics.get(m.pid) ?? [];
-        list.push(m);
-        this.windowMetrics.set(m.pid, list);
-      }
-    });
+    // Metrics arrive over IPC, never during this call, so a subclass's fields are set before the first one.
+    this.unsubscribe = metrics?.((m) => this.receive(m));
     const listed = new Set(processes.map((p) => p.pid));
     this.followed = [...processes];
     if (includeDescendants) {
@@ -65,6 +59,16 @@ export class ServerSampler {
         if (listed.has(d.pid)) continue;
         this.followed.push({ role: `${parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
       }
+    }
+  }
+
+  /** One metrics sample from a server process. */
+  protected receive(m: ProcessMetrics): void {
+    this.latest.set(m.pid, m);
+    if (this.active) {
+      const list = this.windowMetrics.get(m.pid) ?? [];
+      list.push(m);
+      this.windowMetrics.set(m.pid, list);
     }
   }
 
