@@ -54,10 +54,26 @@ export function vectorSeed(seed: number): number {
   return (seed * 7919 + 17) >>> 0;
 }
 
-/** Prepared kernel inputs by kernel and n; keeps the last two, since a vector may be hundreds of MB. */
+/** What the kept inputs of a VectorCache may hold beside a new one (8 bytes a value). @default 256 MiB */
+export const VECTOR_CACHE_BUDGET_BYTES = 256 * 1024 ** 2;
+const VECTOR_CACHE_MAX_ENTRIES = 4;
+
+/**
+ * Prepared kernel inputs by kernel and n, least recently used dropped first. Old inputs are dropped before
+ * a new one is made whenever they would not fit in the budget beside it, so a vector near the memory limit
+ * never has to fit beside another one: what fits alone fits in the cache.
+ */
 export class VectorCache {
-  private readonly entries = new Map<string, KernelArg>();
-  constructor(private readonly seed: number) {}
+  private readonly entries = new Map<string, { arg: KernelArg; bytes: number }>();
+  constructor(
+    private readonly seed: number,
+    private readonly budgetBytes = VECTOR_CACHE_BUDGET_BYTES,
+  ) {}
+
+  /** How many inputs are kept. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(kernel: KernelName, n: number): KernelArg {
     const key = `${kernel}:${n}`;
@@ -65,11 +81,18 @@ export class VectorCache {
     if (hit !== undefined) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return hit;
+      return hit.arg;
     }
-    while (this.entries.size >= 2) this.entries.delete(this.entries.keys().next().value as string);
+    const bytes = 8 * n;
+    let kept = 0;
+    for (const e of this.entries.values()) kept += e.bytes;
+    for (const [oldest, e] of this.entries) {
+      if (this.entries.size < VECTOR_CACHE_MAX_ENTRIES && kept + bytes <= this.budgetBytes) break;
+      this.entries.delete(oldest);
+      kept -= e.bytes;
+    }
     const arg = getKernel(kernel).prepare(randomVector(n, vectorSeed(this.seed)));
-    this.entries.set(key, arg);
+    this.entries.set(key, { arg, bytes });
     return arg;
   }
 }
