@@ -48,6 +48,33 @@ describe('server sampler', () => {
     expect(s!.notes.join(' ')).toMatch(/exited/);
   });
 
+  it('follows a child that starts during the window (a replaced worker), and says so', async () => {
+    // The parent starts one child at once and a second after 1.2 s; both just sleep.
+    const script = [
+      "const { spawn } = require('node:child_process');",
+      "const child = () => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });",
+      'const kids = [child()];',
+      "console.log('up');",
+      'setTimeout(() => kids.push(child()), 1200);',
+      "process.on('SIGTERM', () => { for (const k of kids) k.kill(); process.exit(0); });",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const parent = await sup.start({ name: 'parent', command: process.execPath, args: ['-e', script], ready: { kind: 'line', pattern: /up/ } });
+    await sleep(300);
+    const sampler = new ServerSampler([{ role: 'parent', pid: parent.pid, name: 'parent' }], undefined, 100);
+    sampler.startWindow();
+    await sleep(2600);
+    const summaries = sampler.endWindow();
+    sampler.close();
+    await parent.stop();
+    const children = summaries.filter((s) => s.role === 'parent-child');
+    expect(children).toHaveLength(2);
+    const [first, second] = children;
+    expect(first!.notes.join(' ')).not.toMatch(/started during the window/);
+    expect(second!.notes.join(' ')).toMatch(/started during the window/);
+    expect(second!.samples).toBeGreaterThan(0);
+  });
+
   it('differences the metrics over the window, from the last sample before it', () => {
     const listeners: ((m: ProcessMetrics) => void)[] = [];
     const source: MetricsSource = (l) => {

@@ -135,7 +135,7 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
       if (run.state === 'completed') {
         run.rateProfile = profile;
         run.notes.push(AUTOSCALE_EMULATION_NOTE);
-        if (run.servers.length > 0) run.notes.push('servers[] holds the processes at the start; replicas added later are in the autoscale timeline, not sampled from /proc');
+        if (run.servers.length > 0) run.notes.push('servers[] holds the processes at the start and, sampled from when they were found, the replicas and nginx workers started later (role control-plane-child or nginx-child); every replica change is in the autoscale timeline');
       }
       ctx.onRun(run);
       result.configurations.push(buildConfigResult(c.id, plan.mode, plan.replicas, run, profile, engine.offeredSeries(), events, decisions, plan.mode === 'autoscaled' ? { ...controller } : null));

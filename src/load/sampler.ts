@@ -22,10 +22,14 @@ interface ProcSeries {
   /** [time ms, cpu seconds, rss bytes] */
   points: [number, number, number][];
   gone: boolean;
+  /** Found after the window started (a replaced cluster worker, nginx workers after a reload). */
+  joined: boolean;
 }
 
 /** @default 250 */
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+/** How often a window looks for new descendants (a scan of /proc takes about a millisecond). */
+const DESCENDANT_SCAN_MS = 1000;
 
 /**
  * Follows a set of server processes. Create it when the system is up (so the latest metrics before a window
@@ -39,27 +43,39 @@ export class ServerSampler {
   private series: ProcSeries[] = [];
   private timer: NodeJS.Timeout | undefined;
   private active = false;
-  /** The listed processes and their descendants, found once: scanning /proc takes a few ms. */
+  /** The listed processes and their descendants (rescanned during a window). */
   private readonly followed: SampledProcess[];
+  private readonly listed: ReadonlySet<number>;
+  private readonly parentRole: ReadonlyMap<number, string>;
+  private lastScanMs = 0;
 
   constructor(
     processes: readonly SampledProcess[],
     metrics?: MetricsSource,
     private readonly intervalMs: number = DEFAULT_SAMPLE_INTERVAL_MS,
     /** Also sample the descendants of the listed processes (nginx workers, a profiler's child). @default true */
-    includeDescendants = true,
+    private readonly includeDescendants = true,
   ) {
     // Metrics arrive over IPC, never during this call, so a subclass's fields are set before the first one.
     this.unsubscribe = metrics?.((m) => this.receive(m));
-    const listed = new Set(processes.map((p) => p.pid));
+    this.listed = new Set(processes.map((p) => p.pid));
+    this.parentRole = new Map(processes.map((p) => [p.pid, p.role]));
     this.followed = [...processes];
-    if (includeDescendants) {
-      const parentRole = new Map(processes.map((p) => [p.pid, p.role]));
-      for (const d of descendantsOf([...listed])) {
-        if (listed.has(d.pid)) continue;
-        this.followed.push({ role: `${parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
-      }
+    this.findDescendants();
+  }
+
+  /** Add the descendants not followed yet; returns them. */
+  private findDescendants(): SampledProcess[] {
+    if (!this.includeDescendants) return [];
+    this.lastScanMs = performance.now();
+    const known = new Set(this.followed.map((p) => p.pid));
+    const found: SampledProcess[] = [];
+    for (const d of descendantsOf([...this.listed])) {
+      if (known.has(d.pid)) continue;
+      found.push({ role: `${this.parentRole.get(d.ppid) ?? 'child'}-child`, pid: d.pid, name: d.comm });
     }
+    this.followed.push(...found);
+    return found;
   }
 
   /** One metrics sample from a server process. */
@@ -73,7 +89,14 @@ export class ServerSampler {
   }
 
   startWindow(): void {
-    this.series = this.followed.map((proc) => ({ proc, points: [], gone: false }));
+    // Descendants that ended before this window (a replaced worker) are dropped; a listed process stays, so
+    // one that died shows as gone. Those that appeared since the last scan are in the window from its start.
+    for (let i = this.followed.length - 1; i >= 0; i--) {
+      const p = this.followed[i]!;
+      if (!this.listed.has(p.pid) && readProcStat(p.pid) === undefined) this.followed.splice(i, 1);
+    }
+    this.findDescendants();
+    this.series = this.followed.map((proc) => ({ proc, points: [], gone: false, joined: false }));
     this.baseline = new Map(this.latest);
     this.windowMetrics = new Map();
     this.active = true;
@@ -84,6 +107,9 @@ export class ServerSampler {
 
   private sample(): void {
     const now = performance.now();
+    if (this.includeDescendants && now - this.lastScanMs >= DESCENDANT_SCAN_MS) {
+      for (const proc of this.findDescendants()) this.series.push({ proc, points: [], gone: false, joined: true });
+    }
     for (const s of this.series) {
       if (s.gone) continue;
       const st: ProcStat | undefined = readProcStat(s.proc.pid);
@@ -154,6 +180,7 @@ export class ServerSampler {
       }
       rssBytes = { mean: Math.round(sum / pts.length), max };
     }
+    if (s.joined) notes.push('the process started during the window (a replacement worker, or nginx workers after a reload): sampled from when it was found');
     if (s.gone) notes.push('the process exited during the window');
     const ms = this.windowMetrics.get(s.proc.pid) ?? [];
     let elu: ProcessSampleSummary['eventLoopUtilization'] = null;
@@ -165,8 +192,9 @@ export class ServerSampler {
       delay = { mean: Math.round(mean(d)), max: Math.round(Math.max(...d)) };
       const first = this.baseline.get(s.proc.pid);
       const last = ms[ms.length - 1]!;
-      requests = first === undefined ? null : last.requests - first.requests;
-      if (first === undefined) notes.push('no metrics before the window: request count unknown');
+      // A process that started during the window served all its requests in it.
+      requests = first !== undefined ? last.requests - first.requests : s.joined ? last.requests : null;
+      if (first === undefined && !s.joined) notes.push('no metrics before the window: request count unknown');
     }
     return { role: s.proc.role, pid: s.proc.pid, name: s.proc.name, samples: pts.length, cpuPercent, rssBytes, eventLoopUtilization: elu, eventLoopDelayP99Us: delay, requests, notes };
   }
