@@ -47,6 +47,15 @@ export class LatencyRecorder {
     return this.bins[i]!;
   }
 
+  /**
+   * The window's histogram in HdrHistogram's compressed base64 form (what HdrHistogram in Java, Go, Rust or
+   * Python and hdr-histogram-js's decodeFromCompressedBase64 read), so any percentile can be taken later and
+   * repeats merged; undefined when nothing was recorded.
+   */
+  encoded(): string | undefined {
+    return this.count === 0 ? undefined : hdr.encodeIntoCompressedBase64(this.histogram);
+  }
+
   /** Percentiles over the window; all zeros when nothing was recorded. */
   summary(): LatencyUs {
     const h = this.histogram;
@@ -98,6 +107,12 @@ export class LatencyRecorder {
   destroy(): void {
     this.histogram.destroy();
   }
+}
+
+/** The recorder's encoded histogram as an optional result field. */
+export function histogramOf(recorder: LatencyRecorder): { latencyHistogramUs?: string } {
+  const h = recorder.encoded();
+  return h === undefined ? {} : { latencyHistogramUs: h };
 }
 
 function round1(x: number): number {

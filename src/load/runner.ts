@@ -118,6 +118,7 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
     rps: result.rps,
     rpsSeries: result.rpsSeries,
     latencyUs: result.latencyUs,
+    ...(result.latencyHistogramUs === undefined ? {} : { latencyHistogramUs: result.latencyHistogramUs }),
     latencyResolution: result.latencyResolution,
     latencySeries: result.latencySeries,
     bytesReceived: result.bytesReceived,

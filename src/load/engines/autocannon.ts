@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { ServebenchError } from '../../errors.js';
 import { classifyError, errorCode, FailureCounter } from '../failures.js';
-import { LatencyRecorder } from '../latency.js';
+import { histogramOf, LatencyRecorder } from '../latency.js';
 import { startGeneratorMeter, type GeneratorMeter } from './generator-meter.js';
 import type { EngineResult, EngineRunOptions, LoadEngine } from './types.js';
 
@@ -155,6 +155,7 @@ function runInProcess(options: EngineRunOptions, connections: number, pipelining
         rps: windowMs > 0 ? round1((successes * 1000) / windowMs) : 0,
         rpsSeries: wholeSeconds(rpsBins, windowMs),
         latencyUs: recorder.summary(),
+        ...histogramOf(recorder),
         latencyResolution: {
           resolutionUs: 1,
           source: `autocannon in-process: request written -> response parsed, per response from its hrtime stamps (pipelining ${pipelining})${timeoutNote(options.timeoutMs)}${notes.size > 0 ? `; ${[...notes].join('; ')}` : ''}`,

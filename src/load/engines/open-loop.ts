@@ -11,7 +11,7 @@ import { ServebenchError } from '../../errors.js';
 import type { LoadShape } from '../../report/schema/load.js';
 import { createArrivals, type ArrivalSchedule } from '../arrivals.js';
 import { classifyError, errorCode, FailureCounter } from '../failures.js';
-import { LatencyRecorder } from '../latency.js';
+import { histogramOf, LatencyRecorder } from '../latency.js';
 import { startGeneratorMeter, type GeneratorMeter } from './generator-meter.js';
 import type { EngineResult, EngineRunOptions, LoadEngine } from './types.js';
 
@@ -292,6 +292,7 @@ export async function runOpenLoop(options: EngineRunOptions, plan: OpenLoopPlan)
     rps: windowMs > 0 ? round1((successesInWindow * 1000) / windowMs) : 0,
     rpsSeries: Array.from({ length: Math.floor(windowMs / 1000 + 1e-9) }, (_, i) => rpsBins[i] ?? 0),
     latencyUs: recorder.summary(),
+    ...histogramOf(recorder),
     latencyResolution: { resolutionUs: 1, source: plan.source },
     latencySeries: recorder.series(windowMs),
     bytesReceived: bytes,

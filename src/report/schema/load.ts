@@ -186,6 +186,13 @@ export interface LoadMeasurement {
   /** Successful responses in each whole second of the window. */
   rpsSeries: number[];
   latencyUs: LatencyUs;
+  /**
+   * The successful responses' latencies over the window as one HDR histogram in microseconds, compressed
+   * and base64-encoded in HdrHistogram's standard format (decode with hdr-histogram-js's
+   * decodeFromCompressedBase64, or any HdrHistogram library): every percentile, and repeats merged. Absent
+   * when nothing succeeded, and for autocannon in worker mode (its own whole-millisecond histogram).
+   */
+  latencyHistogramUs?: string;
   latencyResolution: LatencyResolution;
   latencySeries: LatencyBin[];
   bytesReceived: number;
