@@ -1,5 +1,5 @@
-// The model API's cache of prepared kernel inputs: least recently used dropped first, and never a new
-// vector made beside old ones that would not fit in the budget with it.
+// The model API's cache of prepared kernel inputs: requests at one n share one input; a large input is let
+// go before the next large one is built, so what fits alone in memory fits; a few small ones are kept.
 import { describe, expect, it } from 'vitest';
 import { VectorCache } from '../src/serving/predict.js';
 
@@ -13,30 +13,27 @@ describe('VectorCache', () => {
     expect(cache.size).toBe(2);
   });
 
-  it('drops the least recently used inputs until the new one fits in the budget beside the rest', () => {
+  it('keeps one large input: a new large one replaces it', () => {
     const cache = new VectorCache(1, 8 * 100);
-    const a = cache.get('typed', 50);
-    const b = cache.get('typed', 40);
-    expect(cache.size).toBe(2);
-    cache.get('typed', 50); // a is now the most recently used
-    cache.get('typed', 30); // 50 + 40 + 30 > 100: b (the least recently used) goes, 50 + 30 fits
-    expect(cache.size).toBe(2);
-    expect(cache.get('typed', 50)).toBe(a);
-    expect(cache.get('typed', 40)).not.toBe(b);
-  });
-
-  it('keeps a vector larger than the budget alone', () => {
-    const cache = new VectorCache(1, 8 * 100);
-    cache.get('typed', 10);
-    cache.get('typed', 20);
-    const big = cache.get('typed', 500);
+    const a = cache.get('typed', 500);
+    cache.get('typed', 600);
     expect(cache.size).toBe(1);
-    expect(cache.get('typed', 500)).toBe(big);
+    expect(cache.get('typed', 500)).not.toBe(a);
   });
 
-  it('keeps at most four inputs however small', () => {
-    const cache = new VectorCache(1);
-    for (let n = 1; n <= 10; n++) cache.get('typed', n);
-    expect(cache.size).toBe(4);
+  it('keeps small inputs beside the large one, at most four, least recently used dropped first', () => {
+    const cache = new VectorCache(1, 8 * 100);
+    const s10 = cache.get('typed', 10);
+    const big = cache.get('typed', 500);
+    for (const n of [20, 30, 40]) cache.get('typed', n);
+    expect(cache.size).toBe(5);
+    expect(cache.get('typed', 10)).toBe(s10); // now the most recently used small input
+    cache.get('typed', 50); // a fifth small one: 20, the least recently used, goes
+    expect(cache.size).toBe(5);
+    expect(cache.get('typed', 500)).toBe(big);
+    expect(cache.get('typed', 10)).toBe(s10);
+    const s20 = cache.get('typed', 20);
+    expect(cache.size).toBe(5);
+    expect(cache.get('typed', 20)).toBe(s20);
   });
 });

@@ -1,13 +1,13 @@
 // The measured check against a real model API (src/serving, startModelApi) under the same budget: C
-// concurrent POST /predict at chosen n, each point on a fresh model API (it caches the last two vectors, so a
+// concurrent POST /predict at chosen n, each point on a fresh model API (it keeps its last large vector, so a
 // previous point's vector would still hold memory), then GET /health to see whether it survived.
 //
 // The points, for a kernel whose capacity in a probe was N (largest ok) and N_C derived for C requests:
 // - fits-derived: n = 0.8 x N_C: fits even if every request held its own vector;
 // - over-derived (C > 1): n = 0.8 x N: one vector fits, C of them would not: does the server's memory per
 //   request grow with C? (The model API builds one vector per (kernel, n) and shares it, so it should not.)
-// - distinct-n: one request at 0.8 x N, then one at that n + 1: the model API keeps the last two vectors, so
-//   the second needs memory for both, although each fits alone;
+// - distinct-n: one request at 0.8 x N, then one at that n + 1: each fits alone; the model API lets the first
+//   vector go before it builds the second, so both should succeed;
 // - past-capacity: n = 1.5 x the first failing n, with --n-max above it: how the server fails;
 // - guarded: the same n with --n-max = N: the cap turns it into a clear 400 before any allocation.
 
@@ -54,7 +54,7 @@ export function planServerPoints(r: Completed, concurrency: number): PlannedPoin
   const first = Math.floor(0.8 * maxN);
   points.push({
     label: 'distinct-n',
-    purpose: 'one request at 0.8 x the capacity, then one at that n + 1: each fits alone, but the model API keeps the previous vector (its cache holds two)',
+    purpose: 'one request at 0.8 x the capacity, then one at that n + 1: each fits alone, and the model API lets the previous vector go before it builds the next',
     n: first + 1,
     nMax: first + 1,
     sequence: [first, first + 1],
@@ -172,7 +172,7 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
 export async function runServerCheck(ctx: ServerCheckContext, results: readonly CapacityKernelResult[], onPoint?: (p: ServerCheckPoint) => void): Promise<ServerCheck> {
   const points: ServerCheckPoint[] = [];
   const notes = [
-    'The model API builds the values of a cpu predict once per (kernel, n) and keeps the last two such vectors for later requests (src/serving/predict.ts, VectorCache): concurrent requests at one n share one vector, unlike seed 003, which built the array in every request.',
+    'The model API builds the values of a cpu predict once per (kernel, n) and keeps them for later requests, one large vector at a time, let go before the next large one is built (src/serving/predict.ts, VectorCache): concurrent requests at one n share one vector, unlike seed 003, which built the array in every request.',
     'Sync kernels run on the sync path (inline, one request at a time per process); native-async runs on the async path (libuv pool).',
   ];
   try {

@@ -54,20 +54,21 @@ export function vectorSeed(seed: number): number {
   return (seed * 7919 + 17) >>> 0;
 }
 
-/** What the kept inputs of a VectorCache may hold beside a new one (8 bytes a value). @default 256 MiB */
-export const VECTOR_CACHE_BUDGET_BYTES = 256 * 1024 ** 2;
-const VECTOR_CACHE_MAX_ENTRIES = 4;
+/** An input of at most this many bytes (8 a value) is small: up to four small ones are kept. @default 1 MiB */
+export const VECTOR_CACHE_SMALL_BYTES = 1024 ** 2;
+const VECTOR_CACHE_MAX_SMALL = 4;
 
 /**
- * Prepared kernel inputs by kernel and n, least recently used dropped first. Old inputs are dropped before
- * a new one is made whenever they would not fit in the budget beside it, so a vector near the memory limit
- * never has to fit beside another one: what fits alone fits in the cache.
+ * Prepared kernel inputs by kernel and n. Up to four small inputs are kept, and one large one: a new large
+ * input replaces the previous one, which is let go before the new one is built, so a vector near the
+ * process's memory limit never has to fit beside another (what fits alone fits). Requests at one n share
+ * one input; alternating between two large n rebuilds each time.
  */
 export class VectorCache {
   private readonly entries = new Map<string, { arg: KernelArg; bytes: number }>();
   constructor(
     private readonly seed: number,
-    private readonly budgetBytes = VECTOR_CACHE_BUDGET_BYTES,
+    private readonly smallBytes = VECTOR_CACHE_SMALL_BYTES,
   ) {}
 
   /** How many inputs are kept. */
@@ -84,16 +85,28 @@ export class VectorCache {
       return hit.arg;
     }
     const bytes = 8 * n;
-    let kept = 0;
-    for (const e of this.entries.values()) kept += e.bytes;
-    for (const [oldest, e] of this.entries) {
-      if (this.entries.size < VECTOR_CACHE_MAX_ENTRIES && kept + bytes <= this.budgetBytes) break;
-      this.entries.delete(oldest);
-      kept -= e.bytes;
-    }
+    this.makeRoom(bytes > this.smallBytes);
     const arg = getKernel(kernel).prepare(randomVector(n, vectorSeed(this.seed)));
     this.entries.set(key, { arg, bytes });
     return arg;
+  }
+
+  /**
+   * Before a new input is built: a large one drops the large input kept, a small one the least recently used
+   * small input beyond four. A method of its own that returns nothing, so that no dropped input stays
+   * reachable from a stack frame while the new one is built.
+   */
+  private makeRoom(large: boolean): void {
+    let small = 0;
+    for (const { bytes } of this.entries.values()) if (bytes <= this.smallBytes) small++;
+    for (const [key, { bytes }] of this.entries) {
+      if (bytes > this.smallBytes) {
+        if (large) this.entries.delete(key);
+      } else if (!large && small >= VECTOR_CACHE_MAX_SMALL) {
+        this.entries.delete(key);
+        small--;
+      }
+    }
   }
 }
 
