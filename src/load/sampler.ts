@@ -43,8 +43,9 @@ export class ServerSampler {
   private series: ProcSeries[] = [];
   private timer: NodeJS.Timeout | undefined;
   private active = false;
-  /** The listed processes and their descendants (rescanned during a window). */
-  private readonly followed: SampledProcess[];
+  /** The listed processes and their descendants, found at each window's start and rescanned during it. */
+  private followed: SampledProcess[] = [];
+  private readonly processes: readonly SampledProcess[];
   private readonly listed: ReadonlySet<number>;
   private readonly parentRole: ReadonlyMap<number, string>;
   private lastScanMs = 0;
@@ -60,8 +61,7 @@ export class ServerSampler {
     this.unsubscribe = metrics?.((m) => this.receive(m));
     this.listed = new Set(processes.map((p) => p.pid));
     this.parentRole = new Map(processes.map((p) => [p.pid, p.role]));
-    this.followed = [...processes];
-    this.findDescendants();
+    this.processes = [...processes];
   }
 
   /** Add the descendants not followed yet; returns them. */
@@ -89,12 +89,9 @@ export class ServerSampler {
   }
 
   startWindow(): void {
-    // Descendants that ended before this window (a replaced worker) are dropped; a listed process stays, so
-    // one that died shows as gone. Those that appeared since the last scan are in the window from its start.
-    for (let i = this.followed.length - 1; i >= 0; i--) {
-      const p = this.followed[i]!;
-      if (!this.listed.has(p.pid) && readProcStat(p.pid) === undefined) this.followed.splice(i, 1);
-    }
+    // The listed processes (one that died shows as gone) and the descendants alive now: a worker replaced
+    // before this window is followed as its replacement.
+    this.followed = [...this.processes];
     this.findDescendants();
     this.series = this.followed.map((proc) => ({ proc, points: [], gone: false, joined: false }));
     this.baseline = new Map(this.latest);
