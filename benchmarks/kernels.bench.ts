@@ -14,7 +14,7 @@ import { nativeStatus } from '../src/kernels/native-binding.js';
 import type { KernelJob, KernelJobResult, KernelTaskResult, ProbeTaskResult } from '../src/kernels/worker-protocol.js';
 import { medianCI, randomVector } from '../src/stats/index.js';
 import { toErrorInfo, ServebenchError } from '../src/errors.js';
-import { exitWithParent } from '../src/processes.js';
+import { exitWithParent } from '../src/processes/index.js';
 
 // Results flow into this sink so the JIT cannot drop a kernel call whose result is unused.
 let sink = 0;

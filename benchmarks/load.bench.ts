@@ -9,10 +9,10 @@ import { parseArgs } from 'node:util';
 import { captureEnv } from '../src/env/index.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { defaultReportsDir, ensureDir } from '../src/paths.js';
-import { installSignalHandlers, stopAllProcesses } from '../src/processes.js';
+import { installSignalHandlers, stopAllProcesses } from '../src/processes/index.js';
 import { renderLoadTerminal } from '../src/report/load.js';
-import { envelope } from '../src/report/schema.js';
-import { writeJsonAtomic } from '../src/report/write.js';
+import { envelope } from '../src/results/index.js';
+import { writeJsonAtomic } from '../src/results/write.js';
 import { version } from '../src/version.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });

@@ -14,10 +14,10 @@ import { captureEnv } from '../src/env/index.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { parseInteger } from '../src/options.js';
 import { defaultReportsDir, ensureDir } from '../src/paths.js';
-import { installSignalHandlers, stopAllProcesses } from '../src/processes.js';
+import { installSignalHandlers, stopAllProcesses } from '../src/processes/index.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../src/report/load.js';
-import { envelope } from '../src/report/schema.js';
-import { writeFileAtomic, writeJsonAtomic } from '../src/report/write.js';
+import { envelope } from '../src/results/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../src/results/write.js';
 import { version } from '../src/version.js';
 
 const { values } = parseArgs({

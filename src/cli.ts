@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { OptionError, ServebenchError, errorMessage } from './errors.js';
 import { version } from './version.js';
-import { installSignalHandlers, stopAllProcesses } from './processes.js';
+import { installSignalHandlers, stopAllProcesses } from './processes/index.js';
 import { register as registerKernels } from './commands/kernels.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerLoad } from './commands/load.js';

@@ -1,6 +1,6 @@
 // servebench's public API: re-exports only.
 
-export * from './report/schema.js';
+export * from './results/index.js';
 export * from './kernels/index.js';
 export * from './stats/index.js';
 export * from './serving/index.js';
@@ -15,7 +15,7 @@ export { runCapacitySuite } from './capacity/index.js';
 export type { CapacityOptions } from './capacity/index.js';
 export { runBench } from './commands/bench.js';
 export type { BenchOptions } from './commands/bench.js';
-export { readResults, renderResults } from './commands/report.js';
+export { renderResults } from './commands/report.js';
 export { renderHardwareMarkdown, renderHardwareHtml, renderHardwareSummary } from './report/hardware.js';
 export { renderKernelsMarkdown, renderKernelsTable } from './report/kernels.js';
 export { renderLoadMarkdown, renderLoadTerminal } from './report/load.js';
@@ -23,7 +23,7 @@ export { renderProfileMarkdown, renderProfileTerminal } from './report/profile.j
 export { renderBenchMarkdown, renderBenchHtml, renderBenchTerminal } from './report/results.js';
 export { renderCapacityMarkdown, renderCapacityTable } from './report/capacity.js';
 export { benchCharts, renderCharts, renderBenchHtmlWithCharts } from './report/charts.js';
-export { Supervisor, ManagedProcess, supervisor, freePort, onShutdown, stopAllProcesses, installSignalHandlers } from './processes.js';
-export type { ProcessSpec, ReadyProbe, ExitInfo } from './processes.js';
+export { Supervisor, ManagedProcess, supervisor, freePort, onShutdown, stopAllProcesses, installSignalHandlers } from './processes/index.js';
+export type { ProcessSpec, ReadyProbe, ExitInfo } from './processes/index.js';
 export { ServebenchError, OptionError, toErrorInfo } from './errors.js';
 export type { ErrorCode } from './errors.js';

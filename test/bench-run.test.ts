@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import type { BenchResults } from '../src/report/results.js';
 
 const out = mkdtempSync(join(tmpdir(), 'servebench-bench-'));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { findMemoryLimit, limitedNode, verifyLimit } from '../src/capacity/limit.js';
 import { runProbe } from '../src/capacity/probe.js';
 import { compiledEntry } from '../src/paths.js';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 
 const MiB = 1024 * 1024;
 const budget = 256 * MiB;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyProbe, fatalLine, type ProbeEvidence } from '../src/capacity/classify.js';
 import type { ProbeReport } from '../src/capacity/protocol.js';
-import type { ProbeMemory } from '../src/report/schema/capacity.js';
+import type { ProbeMemory } from '../src/results/capacity.js';
 
 const memory: ProbeMemory = {
   baselineRssBytes: 50e6, baselineDataBytes: 80e6, peakRssBytes: 60e6, growthRssBytes: 10e6, heapUsedBytes: 4e6, heapTotalBytes: 6e6,

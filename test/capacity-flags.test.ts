@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { capacityFlags, summarizeKernel } from '../src/capacity/suite.js';
-import type { CapacityKernelResult, CapacityProbe, ProbeOutcomeKind } from '../src/report/schema/capacity.js';
+import type { CapacityKernelResult, CapacityProbe, ProbeOutcomeKind } from '../src/results/capacity.js';
 
 const MiB = 1024 * 1024;
 const budget = 512 * MiB;

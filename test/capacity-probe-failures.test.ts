@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findMemoryLimit, type MemoryLimit } from '../src/capacity/limit.js';
 import { runProbe } from '../src/capacity/probe.js';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 
 const MiB = 1024 * 1024;
 const sup = new Supervisor();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveCapacitySettings } from '../src/capacity/settings.js';
 import { summarizeKernel } from '../src/capacity/suite.js';
 import { renderCapacityMarkdown, renderCapacityTable, shortN } from '../src/report/capacity.js';
-import type { CapacityData, CapacityProbe, ProbeOutcomeKind } from '../src/report/schema/capacity.js';
+import type { CapacityData, CapacityProbe, ProbeOutcomeKind } from '../src/results/capacity.js';
 
 const MiB = 1024 * 1024;
 const budget = 512 * MiB;

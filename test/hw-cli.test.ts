@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ResultEnvelope } from '../src/report/schema.js';
-import type { HardwareData } from '../src/report/schema/hardware.js';
-import { ENV_BLOCK_VERSION } from '../src/report/schema/env.js';
+import type { ResultEnvelope } from '../src/results/index.js';
+import type { HardwareData } from '../src/results/hardware.js';
+import { ENV_BLOCK_VERSION } from '../src/results/env.js';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'servebench.js');
 const out = mkdtempSync(join(tmpdir(), 'servebench-hw-cli-'));

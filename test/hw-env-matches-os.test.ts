@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureEnv } from '../src/env/index.js';
-import { isUnknown, type EnvBlock } from '../src/report/schema/env.js';
+import { isUnknown, type EnvBlock } from '../src/results/env.js';
 import { emptyStrings } from './hw-fixtures.js';
 
 const linux = process.platform === 'linux';

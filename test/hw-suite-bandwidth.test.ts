@@ -7,7 +7,7 @@ import { setQuiet } from '../src/progress.js';
 import { captureEnv, runHardwareSuite } from '../src/env/index.js';
 import { LARGE_PROBE_BYTES, planBandwidth, type BandwidthProbe } from '../src/env/memory-bandwidth.js';
 import { probeBandwidth } from '../src/kernels/bandwidth.js';
-import { isUnknown, type EnvBlock } from '../src/report/schema/env.js';
+import { isUnknown, type EnvBlock } from '../src/results/env.js';
 
 let env: EnvBlock;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureEnv } from '../src/env/index.js';
-import { isUnknown } from '../src/report/schema/env.js';
+import { isUnknown } from '../src/results/env.js';
 import { emptyStrings, fakeHost, type FakeHost } from './hw-fixtures.js';
 
 let host: FakeHost | undefined;

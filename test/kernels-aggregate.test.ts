@@ -6,8 +6,8 @@ import { aggregateKernels, findCrossover, type ProcessOutcome } from '../src/ker
 import { resolveKernelsSettings } from '../src/kernels/settings.js';
 import type { KernelName } from '../src/kernels/types.js';
 import type { KernelTaskResult, ProbeTaskResult } from '../src/kernels/worker-protocol.js';
-import type { NativeStatus } from '../src/report/schema/common.js';
-import type { KernelEntry } from '../src/report/schema/kernels.js';
+import type { NativeStatus } from '../src/results/common.js';
+import type { KernelEntry } from '../src/results/kernels.js';
 
 const native: NativeStatus = { available: true, file: 'x.node', build: { rayonThreads: '2', parallelMinChunk: '65536' } };
 const kernels: KernelName[] = ['typed', 'native', 'native-parallel'];

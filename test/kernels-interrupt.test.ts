@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
-import { Supervisor } from '../src/processes.js';
-import type { ResultEnvelope } from '../src/report/schema.js';
-import type { KernelsData } from '../src/report/schema/kernels.js';
+import { Supervisor } from '../src/processes/index.js';
+import type { ResultEnvelope } from '../src/results/index.js';
+import type { KernelsData } from '../src/results/kernels.js';
 
 const out = mkdtempSync(join(tmpdir(), 'servebench-kernels-int-'));
 const sup = new Supervisor();

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
-import type { KernelsData } from '../src/report/schema/kernels.js';
-import type { ResultEnvelope } from '../src/report/schema.js';
+import type { KernelsData } from '../src/results/kernels.js';
+import type { ResultEnvelope } from '../src/results/index.js';
 
 const out = mkdtempSync(join(tmpdir(), 'servebench-kernels-off-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { aggregateKernels, type ProcessOutcome } from '../src/kernels/aggregate.
 import { resolveKernelsSettings } from '../src/kernels/settings.js';
 import type { KernelTaskResult } from '../src/kernels/worker-protocol.js';
 import { renderKernelsMarkdown, renderKernelsTable } from '../src/report/kernels.js';
-import type { NativeStatus } from '../src/report/schema/common.js';
+import type { NativeStatus } from '../src/results/common.js';
 
 const native: NativeStatus = { available: false, reason: 'cargo not found at build time' };
 const settings = resolveKernelsSettings({ sizes: [1e3, 1e4], smallSizes: [], kernels: ['naive', 'typed', 'native'], processes: 2 });

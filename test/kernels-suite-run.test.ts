@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runKernelsSuite } from '../src/kernels/suite.js';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { setQuiet } from '../src/progress.js';
 
 describe('the kernels suite', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compare, spreadOf, summarise } from '../src/load/aggregate.js';
 import { latencyCaveats, littlesLaw } from '../src/load/runner.js';
 import { recoveryTime, roundRate } from '../src/load/scenarios.js';
-import type { LoadRun } from '../src/report/schema/load.js';
+import type { LoadRun } from '../src/results/load.js';
 import { checkValidity } from '../src/load/validity.js';
 
 function run(configId: string, repeat: number, rps: number, valid = true, p99 = 1000): LoadRun {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { startTestServer } from './load-fixtures.js';
 
 const sup = new Supervisor();

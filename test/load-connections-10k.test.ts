@@ -2,7 +2,7 @@
 // with prlimit when it is too low), against a trivial server in its own process.
 
 import { afterAll, expect, it } from 'vitest';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { autocannonEngine } from '../src/load/engines/autocannon.js';
 import { ensureFdLimit, fdsNeeded } from '../src/load/fd-limit.js';
 import { startTestServer } from './load-fixtures.js';

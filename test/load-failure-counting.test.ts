@@ -2,11 +2,11 @@
 // counted by kind (non2xx, resets, timeouts), by both engines, and the kinds add up to the total.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { autocannonEngine } from '../src/load/engines/autocannon.js';
 import { openLoopEngine } from '../src/load/engines/open-loop.js';
 import type { EngineResult, LoadEngine } from '../src/load/engines/types.js';
-import type { LoadShape } from '../src/report/schema/load.js';
+import type { LoadShape } from '../src/results/load.js';
 import { startTestServer, type TestServerMode } from './load-fixtures.js';
 
 const sup = new Supervisor();

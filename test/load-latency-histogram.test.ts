@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { autocannonEngine } from '../src/load/engines/autocannon.js';
 import { openLoopEngine } from '../src/load/engines/open-loop.js';
 import { LatencyRecorder } from '../src/load/latency.js';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { startTestServer } from './load-fixtures.js';
 
 const sup = new Supervisor();

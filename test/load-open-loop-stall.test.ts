@@ -2,7 +2,7 @@
 // scheduled during the stall shows the wait (about 1 s for the first ones), not just one per connection.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { autocannonEngine } from '../src/load/engines/autocannon.js';
 import { openLoopEngine } from '../src/load/engines/open-loop.js';
 import type { RequestSample } from '../src/load/engines/types.js';

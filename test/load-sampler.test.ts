@@ -2,10 +2,10 @@
 // over the window (requests, event-loop figures, the scoring timing breakdown).
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor, sleep } from '../src/processes.js';
+import { Supervisor, sleep } from '../src/processes/index.js';
 import { ServerSampler, type MetricsSource } from '../src/load/sampler.js';
 import { descendantsOf, readProcStat } from '../src/load/proc.js';
-import type { ProcessMetrics } from '../src/report/schema/serving.js';
+import type { ProcessMetrics } from '../src/results/serving.js';
 
 const sup = new Supervisor();
 afterAll(() => sup.stopAll());

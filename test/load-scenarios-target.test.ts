@@ -3,7 +3,7 @@
 // sustained holds it, stress goes past it and times the recovery. Nothing is started or stopped.
 
 import { afterAll, expect, it } from 'vitest';
-import { Supervisor } from '../src/processes.js';
+import { Supervisor } from '../src/processes/index.js';
 import { scenarios } from '../benchmarks/scenarios/index.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import type { ScenarioSet } from '../src/load/scenario-types.js';

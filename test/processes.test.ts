@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor, freePort, httpStatus } from '../src/processes.js';
+import { Supervisor, freePort, httpStatus } from '../src/processes/index.js';
 
 const sup = new Supervisor();
 afterAll(() => sup.stopAll());

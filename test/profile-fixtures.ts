@@ -3,7 +3,7 @@
 // extraction are tested on a service with an obvious hot function and an obvious blocking wait.
 
 import { join } from 'node:path';
-import { freePort, Supervisor, waitUntil } from '../src/processes.js';
+import { freePort, Supervisor, waitUntil } from '../src/processes/index.js';
 import type { StartTarget } from '../src/profile/target.js';
 
 export const FIXTURE = join(import.meta.dirname, 'fixtures', 'profile-server.mjs');

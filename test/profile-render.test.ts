@@ -2,7 +2,7 @@
 // the comparison of the request paths, clinic doctor's verdicts, and failed tools with their error.
 import { describe, expect, it } from 'vitest';
 import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from '../src/report/profile.js';
-import type { ProfileCase, ProfileData, ProfileSummary } from '../src/report/schema/profile.js';
+import type { ProfileCase, ProfileData, ProfileSummary } from '../src/results/profile.js';
 
 function summary(groups: [ProfileSummary['groups'][number]['group'], number][], top: string): ProfileSummary {
   return {

@@ -9,7 +9,7 @@ import { compiledEntry } from '../src/paths.js';
 import { runProfileSuite } from '../src/profile/suite.js';
 import { groupFraction } from '../src/profile/summary.js';
 import { setQuiet } from '../src/progress.js';
-import type { ProfileCase } from '../src/report/schema/profile.js';
+import type { ProfileCase } from '../src/results/profile.js';
 
 setQuiet(true);
 const out = mkdtempSync(join(tmpdir(), 'servebench-profile-system-'));

@@ -9,7 +9,7 @@ import { groupFraction } from '../src/profile/summary.js';
 import { runProfileSuite } from '../src/profile/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { profileFindings } from '../src/report/profile.js';
-import type { ProfileCase, ProfileSummary } from '../src/report/schema/profile.js';
+import type { ProfileCase, ProfileSummary } from '../src/results/profile.js';
 import { fixtureTarget } from './profile-fixtures.js';
 
 setQuiet(true);

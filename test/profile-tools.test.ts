@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runProfileSuite } from '../src/profile/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { perfInfo } from '../src/profile/tools.js';
-import type { ProfileCase, ProfileToolName } from '../src/report/schema/profile.js';
+import type { ProfileCase, ProfileToolName } from '../src/results/profile.js';
 import { fixtureTarget } from './profile-fixtures.js';
 
 setQuiet(true);

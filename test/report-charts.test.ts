@@ -26,7 +26,7 @@ import {
   type RenderedChart,
 } from '../src/report/charts.js';
 import { renderBenchHtml, renderBenchMarkdown, type BenchResults } from '../src/report/results.js';
-import type { LoadData } from '../src/report/schema/load.js';
+import type { LoadData } from '../src/results/load.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as BenchResults;
 const full = fixture('bench-full-results.json');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readResults } from '../src/commands/report.js';
+import { readResults } from '../src/results/read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'servebench-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@
 // processes behind nginx (upstream reloaded with SIGHUP), requests reach the new ones, and stopping the
 // system leaves no replica behind.
 import { afterEach, expect, it } from 'vitest';
-import { sleep, waitUntil } from '../src/processes.js';
-import type { ScoreResponse } from '../src/report/schema/serving.js';
+import { sleep, waitUntil } from '../src/processes/index.js';
+import type { ScoreResponse } from '../src/results/serving.js';
 import type { AutoscaleDecision } from '../src/serving/autoscale/controller.js';
 import type { ReplicaEvent } from '../src/serving/autoscale/replica-set.js';
 import { startAutoscaledSystem, type RunningAutoscaledSystem } from '../src/serving/autoscale/system.js';

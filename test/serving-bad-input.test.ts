@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorResponse } from '../src/report/schema/serving.js';
+import type { ErrorResponse } from '../src/results/serving.js';
 import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
 
 async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: ErrorResponse & Record<string, unknown> }> {

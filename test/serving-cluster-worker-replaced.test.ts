@@ -1,7 +1,7 @@
 // A cluster worker that dies is replaced: the system's process list follows, a notice says so, and the
 // service keeps answering on the same port.
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../src/processes.js';
+import { waitUntil } from '../src/processes/index.js';
 import type { SystemNotice } from '../src/serving/index.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 

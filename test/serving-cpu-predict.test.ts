@@ -2,7 +2,7 @@
 // or a worker pool, and says which); both compute the same mean over the same seeded n values.
 import { afterEach, describe, expect, it } from 'vitest';
 import { getKernel } from '../src/kernels/index.js';
-import type { PredictResponse, ScoreResponse } from '../src/report/schema/serving.js';
+import type { PredictResponse, ScoreResponse } from '../src/results/serving.js';
 import { randomVector } from '../src/stats/random.js';
 import { vectorSeed } from '../src/serving/predict.js';
 import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';

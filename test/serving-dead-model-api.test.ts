@@ -1,7 +1,7 @@
 // A model API that is down gets a 503 naming it; one that hangs gets a 504 within the configured
 // timeout. The scoring process stays up and serves again once the model is back.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorResponse } from '../src/report/schema/serving.js';
+import type { ErrorResponse } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 let sys: RunningSystem | undefined;

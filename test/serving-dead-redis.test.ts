@@ -1,7 +1,7 @@
 // A feature store that hangs gets a 504 within the configured timeout, one that is down a 503 naming
 // Redis; the scoring process stays up.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorResponse } from '../src/report/schema/serving.js';
+import type { ErrorResponse } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 let sys: RunningSystem | undefined;

@@ -1,8 +1,8 @@
 // Every server process (cluster workers included, relayed by their primary) sends ProcessMetrics at the
 // configured interval; scoring processes include their cumulative timing sums.
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../src/processes.js';
-import type { ProcessMetrics } from '../src/report/schema/serving.js';
+import { waitUntil } from '../src/processes/index.js';
+import type { ProcessMetrics } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 let sys: RunningSystem | undefined;

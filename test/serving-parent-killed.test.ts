@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
-import { Supervisor, waitUntil } from '../src/processes.js';
+import { Supervisor, waitUntil } from '../src/processes/index.js';
 
 const sup = new Supervisor();
 afterAll(() => sup.stopAll());

@@ -1,7 +1,7 @@
 // Each request path with each topology: the system starts on free ports, answers /score with the same
 // scores whatever the layout, carries its timing breakdown, lists its processes, and stops cleanly.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScoreResponse } from '../src/report/schema/serving.js';
+import type { ScoreResponse } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 let running: RunningSystem | undefined;

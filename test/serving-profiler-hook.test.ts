@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServebenchError } from '../src/errors.js';
-import { waitUntil } from '../src/processes.js';
+import { waitUntil } from '../src/processes/index.js';
 import { startSystem, topologyAvailability } from '../src/serving/system.js';
 
 describe('profiler hook', () => {

@@ -2,8 +2,8 @@
 // own answer (its entity, its two job ids, the scores the async path gives for the same entities), no job
 // is lost or answered twice (the workers count exactly two jobs a request), and the jobs list is empty after.
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../src/processes.js';
-import type { ProcessMetrics, ScoreResponse } from '../src/report/schema/serving.js';
+import { waitUntil } from '../src/processes/index.js';
+import type { ProcessMetrics, ScoreResponse } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 const running: RunningSystem[] = [];

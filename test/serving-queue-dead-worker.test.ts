@@ -2,8 +2,8 @@
 // their deadline (data, not a hang), the others are served by the worker left, and the system says which
 // worker went.
 import { afterEach, expect, it } from 'vitest';
-import { sleep, waitUntil } from '../src/processes.js';
-import type { ErrorResponse, ScoreResponse } from '../src/report/schema/serving.js';
+import { sleep, waitUntil } from '../src/processes/index.js';
+import type { ErrorResponse, ScoreResponse } from '../src/results/serving.js';
 import type { SystemNotice } from '../src/serving/index.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 

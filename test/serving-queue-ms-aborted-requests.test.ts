@@ -7,8 +7,8 @@
 import { request } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { ServerSampler } from '../src/load/sampler.js';
-import { sleep, waitUntil } from '../src/processes.js';
-import type { ProcessMetrics, ScoreResponse } from '../src/report/schema/serving.js';
+import { sleep, waitUntil } from '../src/processes/index.js';
+import type { ProcessMetrics, ScoreResponse } from '../src/results/serving.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 
 let sys: RunningSystem | undefined;

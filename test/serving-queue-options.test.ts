@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeOptions } from '../src/commands/serve.js';
 import { OptionError } from '../src/errors.js';
 import { packageRoot } from '../src/paths.js';
-import { Supervisor, waitUntil } from '../src/processes.js';
-import type { ScoreResponse } from '../src/report/schema/serving.js';
+import { Supervisor, waitUntil } from '../src/processes/index.js';
+import type { ScoreResponse } from '../src/results/serving.js';
 import { resolveSystemOptions, type SystemOptions } from '../src/serving/system.js';
 
 const cli = join(packageRoot, 'bin', 'servebench.js');

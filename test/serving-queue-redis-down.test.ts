@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { ServebenchError } from '../src/errors.js';
-import { freePort } from '../src/processes.js';
-import type { ErrorResponse } from '../src/report/schema/serving.js';
+import { freePort } from '../src/processes/index.js';
+import type { ErrorResponse } from '../src/results/serving.js';
 import { queueAvailability } from '../src/serving/index.js';
 import { startSystem, type RunningSystem } from '../src/serving/system.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
-import { Supervisor, waitUntil } from '../src/processes.js';
-import type { ScoreResponse } from '../src/report/schema/serving.js';
+import { Supervisor, waitUntil } from '../src/processes/index.js';
+import type { ScoreResponse } from '../src/results/serving.js';
 
 const cli = join(packageRoot, 'bin', 'servebench.js');
 const sup = new Supervisor();

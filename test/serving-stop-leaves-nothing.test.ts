@@ -2,7 +2,7 @@
 // frees the ports, and removes nginx's temp folder.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { tcpOpen } from '../src/processes.js';
+import { tcpOpen } from '../src/processes/index.js';
 import { startSystem } from '../src/serving/system.js';
 
 /** Alive and not a zombie. */

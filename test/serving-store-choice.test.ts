@@ -2,7 +2,7 @@
 // else the embedded store with a note saying why. Every result names the store.
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Supervisor, freePort } from '../src/processes.js';
+import { Supervisor, freePort } from '../src/processes/index.js';
 import { startSystem } from '../src/serving/system.js';
 
 const sup = new Supervisor();

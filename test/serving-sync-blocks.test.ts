@@ -2,7 +2,7 @@
 // blocks the model process; the async path overlaps them. Lower bounds hold by construction (each
 // request waits at least 2 x 40 ms); the async comparison is a relation with a wide margin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScoreResponse } from '../src/report/schema/serving.js';
+import type { ScoreResponse } from '../src/results/serving.js';
 import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
 
 async function burst(url: string, body: string, k: number): Promise<{ wallMs: number; bodies: unknown[] }> {

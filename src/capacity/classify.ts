@@ -6,7 +6,7 @@
 // fatal line and aborts the process (SIGABRT), so the parent is the only one who can tell what happened.
 
 import type { ErrorInfo } from '../errors.js';
-import type { ProbeOutcomeKind, ProbeStage } from '../report/schema/capacity.js';
+import type { ProbeOutcomeKind, ProbeStage } from '../results/capacity.js';
 import type { ProbeReport } from './protocol.js';
 
 export interface ProbeEvidence {

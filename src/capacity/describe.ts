@@ -1,7 +1,7 @@
 // One-line descriptions of the server check's answers, shared by its progress lines and the renderers (kept
 // apart from server-check.ts so the renderers do not load the serving system).
 
-import type { ServerCheckPoint } from '../report/schema/capacity.js';
+import type { ServerCheckPoint } from '../results/capacity.js';
 
 /** A point's answers in one line: '4 x 500 internal', or '200 then 500 internal' for a sequence. */
 export function describeResponses(p: ServerCheckPoint): string {

@@ -13,8 +13,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ServebenchError, toErrorInfo } from '../errors.js';
 import { compiledEntry } from '../paths.js';
-import { exitDescription, type Supervisor } from '../processes.js';
-import type { MemoryLimitMechanism } from '../report/schema/capacity.js';
+import { exitDescription, type Supervisor } from '../processes/index.js';
+import type { MemoryLimitMechanism } from '../results/capacity.js';
 import { formatBytes, heapLimitMiB } from './settings.js';
 import { isProbeReport, type ProbeJob } from './protocol.js';
 

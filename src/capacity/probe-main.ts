@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { agreesWithReference, getKernel, parityTolerance, referenceMean, type Kernel, type KernelArg } from '../kernels/index.js';
 import { errorMessage, toErrorInfo } from '../errors.js';
-import { exitWithParent } from '../processes.js';
-import type { ProbeMemory, ProbeStage } from '../report/schema/capacity.js';
+import { exitWithParent } from '../processes/index.js';
+import type { ProbeMemory, ProbeStage } from '../results/capacity.js';
 import { randomVector } from '../stats/random.js';
 import { ALLOCATION_ERROR_PATTERN, type ProbeJob, type ProbeReportBody } from './protocol.js';
 

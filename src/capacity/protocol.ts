@@ -4,7 +4,7 @@
 
 import type { ErrorInfo } from '../errors.js';
 import type { KernelName } from '../kernels/types.js';
-import type { ProbeMemory, ProbeStage } from '../report/schema/capacity.js';
+import type { ProbeMemory, ProbeStage } from '../results/capacity.js';
 
 export type ProbeJob =
   /**

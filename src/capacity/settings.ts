@@ -6,7 +6,7 @@ import { OptionError } from '../errors.js';
 import { checkInteger } from '../options.js';
 import { parseMeminfo } from '../env/parse.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
-import type { CapacitySettings } from '../report/schema/capacity.js';
+import type { CapacitySettings } from '../results/capacity.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

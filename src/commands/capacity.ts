@@ -12,12 +12,12 @@ import { OptionError } from '../errors.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { parseByteSize, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown } from '../processes.js';
+import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { renderCapacityTable } from '../report/capacity.js';
-import { envelope } from '../report/schema.js';
-import type { CapacityData } from '../report/schema/capacity.js';
-import { toJson, writeJsonAtomic } from '../report/write.js';
+import { envelope } from '../results/index.js';
+import type { CapacityData } from '../results/capacity.js';
+import { toJson, writeJsonAtomic } from '../results/write.js';
 import { version } from '../version.js';
 
 interface CapacityCliOptions {

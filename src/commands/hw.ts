@@ -9,9 +9,9 @@ import { parseDuration, parseInteger } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
 import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
-import { envelope } from '../report/schema.js';
-import { isUnknown } from '../report/schema/env.js';
-import { toJson, writeFileAtomic, writeJsonAtomic } from '../report/write.js';
+import { envelope } from '../results/index.js';
+import { isUnknown } from '../results/env.js';
+import { toJson, writeFileAtomic, writeJsonAtomic } from '../results/write.js';
 import { version } from '../version.js';
 
 interface HwOptions {

@@ -11,12 +11,12 @@ import { runKernelsSuite } from '../kernels/suite.js';
 import { MAX_N } from '../kernels/settings.js';
 import { parseChoiceList, parseInteger, parseIntegerList } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown } from '../processes.js';
+import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { renderKernelsTable } from '../report/kernels.js';
-import { envelope } from '../report/schema.js';
-import type { KernelsData } from '../report/schema/kernels.js';
-import { toJson, writeJsonAtomic } from '../report/write.js';
+import { envelope } from '../results/index.js';
+import type { KernelsData } from '../results/kernels.js';
+import { toJson, writeJsonAtomic } from '../results/write.js';
 import { version } from '../version.js';
 
 interface KernelsCliOptions {

@@ -10,11 +10,11 @@ import { kernels, type KernelName } from '../kernels/index.js';
 import { runLoadSuite, ALL_SCENARIOS, SELECTABLE_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown, withTimeout } from '../processes.js';
+import { onShutdown, withTimeout } from '../processes/index.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
-import { envelope, type LoadData } from '../report/schema.js';
-import { writeFileAtomic, writeJsonAtomic } from '../report/write.js';
+import { envelope, type LoadData } from '../results/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../results/write.js';
 import { version } from '../version.js';
 
 interface RawOptions {

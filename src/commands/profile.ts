@@ -11,7 +11,7 @@ import { PROFILE_DEFAULTS, PROFILE_PATHS, PROFILE_TOOLS } from '../profile/optio
 import { PROFILE_FILE, runProfileSuite } from '../profile/suite.js';
 import { progress, setQuiet } from '../progress.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';
-import { writeFileAtomic } from '../report/write.js';
+import { writeFileAtomic } from '../results/write.js';
 import { readFileSync } from 'node:fs';
 
 interface ProfileCliOptions {

@@ -1,58 +1,27 @@
 // `servebench report <file>`: the renderers alone, on a saved results file (results.json, kernels.json,
 // load.json, profile.json or hardware.json). Re-renders without re-measuring.
 
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ServebenchError } from '../errors.js';
 import { parseChoice } from '../options.js';
 import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
 import { renderKernelsMarkdown, renderKernelsTable } from '../report/kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';
 import { renderCapacityMarkdown, renderCapacityTable } from '../report/capacity.js';
-import type { CapacityData } from '../report/schema/capacity.js';
+import type { CapacityData } from '../results/capacity.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
 import { renderBenchHtmlWithCharts, renderBenchMarkdownWithChartLinks } from '../report/charts.js';
-import { SCHEMA_VERSION, type ResultEnvelope, type ResultKind } from '../report/schema.js';
-import type { HardwareData } from '../report/schema/hardware.js';
-import type { KernelsData } from '../report/schema/kernels.js';
-import type { LoadData } from '../report/schema/load.js';
-import type { ProfileData } from '../report/schema/profile.js';
-import { writeFileAtomic } from '../report/write.js';
+import { readResults, type ResultEnvelope, type ResultKind } from '../results/index.js';
+import type { HardwareData } from '../results/hardware.js';
+import type { KernelsData } from '../results/kernels.js';
+import type { LoadData } from '../results/load.js';
+import type { ProfileData } from '../results/profile.js';
+import { writeFileAtomic } from '../results/write.js';
 import { Marked } from 'marked';
 
-const KINDS: readonly ResultKind[] = ['bench', 'kernels', 'load', 'profile', 'hardware', 'capacity'];
 const FORMATS = ['terminal', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-
-/** Read and check a results file: clear errors for a missing file, bad JSON, another schema or version. */
-export function readResults(path: string): ResultEnvelope<ResultKind, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ServebenchError('SB_ERR_INPUT', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ServebenchError('SB_ERR_INPUT', `${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  const v = value as Partial<ResultEnvelope<ResultKind, unknown>>;
-  if (typeof value !== 'object' || value === null || v.schema !== 'servebench') {
-    throw new ServebenchError('SB_ERR_INPUT', `${path} is not a servebench results file (no "schema": "servebench")`);
-  }
-  if (typeof v.version !== 'number' || v.version > SCHEMA_VERSION) {
-    throw new ServebenchError('SB_ERR_INPUT', `${path} has schema version ${String(v.version)}; this servebench reads versions up to ${SCHEMA_VERSION}`);
-  }
-  if (!KINDS.includes(v.kind as ResultKind)) {
-    throw new ServebenchError('SB_ERR_INPUT', `${path} has an unknown kind '${String(v.kind)}' (expected one of ${KINDS.join(', ')})`);
-  }
-  if (v.env === undefined || v.data === undefined) throw new ServebenchError('SB_ERR_INPUT', `${path} lacks its env or data block`);
-  return v as ResultEnvelope<ResultKind, unknown>;
-}
 
 function wrapHtml(title: string, md: string): string {
   const body = new Marked({ gfm: true }).parse(md, { async: false });

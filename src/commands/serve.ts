@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { OptionError } from '../errors.js';
 import { parseChoice, parseDuration, parseInteger } from '../options.js';
-import { onShutdown } from '../processes.js';
+import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
-import { PATHS, PREDICTS, STORES, TOPOLOGIES, startSystem, type SystemOptions } from '../serving/system.js';
+import { PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { startSystem, type SystemOptions } from '../serving/system.js';
 
 export interface RawServeOptions {
   path: string;
@@ -39,8 +40,8 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   const o: SystemOptions = {
     path: parsePath(raw.path),
     topology: parseChoice('--topology', raw.topology, TOPOLOGIES),
-    predict: parseChoice('--predict', raw.predict, PREDICTS),
-    store: parseChoice('--store', raw.store, STORES),
+    predict: parseChoice('--predict', raw.predict, PREDICT_KINDS),
+    store: parseChoice('--store', raw.store, STORE_KINDS),
   };
   if (raw.workers !== undefined) o.workers = parseInteger('--workers', raw.workers, 1, 256);
   if (raw.modelWorkers !== undefined) {
@@ -73,7 +74,7 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
 
 /** sync, async or queue (the message keeps the HTTP paths first: queue needs a Redis and its own options). */
 function parsePath(raw: string): SystemOptions['path'] {
-  if ((PATHS as readonly string[]).includes(raw)) return raw as SystemOptions['path'];
+  if ((REQUEST_PATHS as readonly string[]).includes(raw)) return raw as SystemOptions['path'];
   throw new OptionError('--path', `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes)`);
 }
 
@@ -81,7 +82,7 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('Start the serving system (Redis feature store, two model APIs, scoring handler) and keep it running until Ctrl-C; prints the scoring URL')
-    .option('--path <path>', `request path: ${PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`, 'async')
+    .option('--path <path>', `request path: ${REQUEST_PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`, 'async')
     .option('--topology <topology>', `process layout of every service: ${TOPOLOGIES.join(' | ')}`, 'single')
     .option('--workers <W>', 'processes per service for cluster and nginx (default: one per core)')
     .option('--model-workers <W>', 'queue path: model worker processes taking jobs off the Redis list (default 1)')

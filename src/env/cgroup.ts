@@ -3,7 +3,7 @@
 // the visible root is read and the tightest one wins.
 
 import { posix } from 'node:path';
-import type { CgroupInfo, Fact, MaybeKnown } from '../report/schema/env.js';
+import type { CgroupInfo, Fact, MaybeKnown } from '../results/env.js';
 import { firstLine, parseMountinfo, unknown, type MountInfo } from './parse.js';
 import type { HostSources } from './sources.js';
 

@@ -2,8 +2,8 @@
 // from /sys/devices/system/cpu, frequencies from cpufreq in sysfs, SIMD extensions from the kernel's flags.
 
 import type { Systeminformation } from 'systeminformation';
-import type { CpuCache, CpuFrequency, EnvBlock, Fact, MaybeKnown } from '../report/schema/env.js';
-import { isUnknown } from '../report/schema/env.js';
+import type { CpuCache, CpuFrequency, EnvBlock, Fact, MaybeKnown } from '../results/env.js';
+import { isUnknown } from '../results/env.js';
 import { mean } from '../stats/index.js';
 import { firstLine, parseCpuinfo, parseCpuList, parseIntFile, parseSizeString, unknown } from './parse.js';
 import type { HostSources } from './sources.js';

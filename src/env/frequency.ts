@@ -6,7 +6,7 @@
 // in the chain length per iteration (20 vs 4 operations); timing both and dividing the 16 extra operations
 // by the extra time cancels the loop overhead (counter, compare, branch, V8's interrupt check).
 
-import type { MaybeKnown, MeasuredFrequency } from '../report/schema/env.js';
+import type { MaybeKnown, MeasuredFrequency } from '../results/env.js';
 import { relativeSpread } from '../stats/index.js';
 import { unknown } from './parse.js';
 

@@ -5,9 +5,9 @@
 import { probeBandwidth, type BandwidthResult } from '../kernels/bandwidth.js';
 import type { Availability } from '../kernels/types.js';
 import { toErrorInfo } from '../errors.js';
-import type { BandwidthCase } from '../report/schema/hardware.js';
-import type { EnvBlock, MaybeKnown } from '../report/schema/env.js';
-import { isUnknown } from '../report/schema/env.js';
+import type { BandwidthCase } from '../results/hardware.js';
+import type { EnvBlock, MaybeKnown } from '../results/env.js';
+import { isUnknown } from '../results/env.js';
 import { median, relativeSpread } from '../stats/index.js';
 import { unknown } from './parse.js';
 

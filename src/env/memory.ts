@@ -2,7 +2,7 @@
 // firmware tables through systeminformation (absent in most VMs), transparent huge pages.
 
 import type { Systeminformation } from 'systeminformation';
-import type { EnvBlock, Fact, MaybeKnown, MemoryModule, NumaNode } from '../report/schema/env.js';
+import type { EnvBlock, Fact, MaybeKnown, MemoryModule, NumaNode } from '../results/env.js';
 import { firstLine, parseMeminfo, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 

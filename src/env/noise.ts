@@ -3,7 +3,7 @@
 // load average. Above a threshold it warns, as data and on stderr.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BusyProcess, MaybeKnown, NoiseCheck } from '../report/schema/env.js';
+import type { BusyProcess, MaybeKnown, NoiseCheck } from '../results/env.js';
 import { unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 

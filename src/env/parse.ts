@@ -1,7 +1,7 @@
 // Small parsers for the kernel's text formats (/proc/cpuinfo, /proc/meminfo, CPU lists, cache sizes,
 // mountinfo). Pure functions, so the tests can feed them fixture text.
 
-import type { Unknown } from '../report/schema/env.js';
+import type { Unknown } from '../results/env.js';
 
 export const unknown = (reason: string): Unknown => ({ unknown: true, reason });
 

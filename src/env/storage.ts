@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import type { Systeminformation } from 'systeminformation';
-import type { DiskInfo, EnvBlock, FilesystemInfo, MaybeKnown, NetworkInterfaceInfo } from '../report/schema/env.js';
+import type { DiskInfo, EnvBlock, FilesystemInfo, MaybeKnown, NetworkInterfaceInfo } from '../results/env.js';
 import { firstLine, parseIntFile, parseMountinfo, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 

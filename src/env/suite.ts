@@ -2,10 +2,10 @@
 // top of the environment block: a longer noise check, the measured CPU frequency, clock resolution and
 // overhead, and memory-read bandwidth through the native probe. Returns plain data; never prints results.
 
-import type { Flag } from '../report/schema/common.js';
-import type { EnvBlock } from '../report/schema/env.js';
-import { isUnknown } from '../report/schema/env.js';
-import type { HardwareData } from '../report/schema/hardware.js';
+import type { Flag } from '../results/common.js';
+import type { EnvBlock } from '../results/env.js';
+import { isUnknown } from '../results/env.js';
+import type { HardwareData } from '../results/hardware.js';
 import { progress } from '../progress.js';
 import { captureEnv } from './capture.js';
 import { measureFrequency } from './frequency.js';

@@ -1,7 +1,7 @@
 // The host: OS release, hypervisor, container runtime and machine make, each with the evidence it rests on.
 
 import type { Systeminformation } from 'systeminformation';
-import type { EnvBlock, Fact, MaybeKnown } from '../report/schema/env.js';
+import type { EnvBlock, Fact, MaybeKnown } from '../results/env.js';
 import { firstLine, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
 

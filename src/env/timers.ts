@@ -1,7 +1,7 @@
 // Resolution and overhead of the clocks benchmarks read: a timing shorter than a few resolution steps, or
 // not much longer than the cost of reading the clock, cannot be trusted.
 
-import type { TimerFigure } from '../report/schema/hardware.js';
+import type { TimerFigure } from '../results/hardware.js';
 import { median } from '../stats/index.js';
 import { unknown } from './parse.js';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { MaybeKnown, ToolName, ToolVersion } from '../report/schema/env.js';
+import type { MaybeKnown, ToolName, ToolVersion } from '../results/env.js';
 import { packageRoot } from '../paths.js';
 import { firstLine, unknown } from './parse.js';
 import type { HostSources } from './sources.js';

@@ -3,7 +3,7 @@
 // issue's speed goals. Pure functions of plain data (no measuring, no printing), so tests feed them by hand.
 
 import { median, relativeSpread } from '../stats/index.js';
-import type { ErrorInfo, Flag, NativeStatus, Spread } from '../report/schema/common.js';
+import type { ErrorInfo, Flag, NativeStatus, Spread } from '../results/common.js';
 import type {
   CallOverhead,
   Crossover,
@@ -16,8 +16,8 @@ import type {
   KernelsSettings,
   ProbeEntry,
   SpeedGoal,
-} from '../report/schema/kernels.js';
-import { KERNELS_DATA_VERSION } from '../report/schema/kernels.js';
+} from '../results/kernels.js';
+import { KERNELS_DATA_VERSION } from '../results/kernels.js';
 import { formatSize, PROBE_MIN_N } from './settings.js';
 import type { KernelName } from './types.js';
 import type { KernelJobResult, KernelTaskResult } from './worker-protocol.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import type { NativeStatus } from '../report/schema/common.js';
+import type { NativeStatus } from '../results/common.js';
 import { packageRoot } from '../paths.js';
 import { errorMessage } from '../errors.js';
 

@@ -2,7 +2,7 @@
 
 import { OptionError } from '../errors.js';
 import { checkInteger } from '../options.js';
-import type { KernelsSettings } from '../report/schema/kernels.js';
+import type { KernelsSettings } from '../results/kernels.js';
 import { KERNEL_NAMES, type KernelName } from './types.js';
 
 /** Sizes of the full run: 1e3 to 1e8 doubles (8 KB to 800 MB). */

@@ -7,10 +7,10 @@
 // and slow drift of the machine spreads over every case instead of biasing one.
 
 import { compiledEntry } from '../paths.js';
-import { supervisor, type Supervisor } from '../processes.js';
+import { supervisor, type Supervisor } from '../processes/index.js';
 import { progress } from '../progress.js';
 import { toErrorInfo } from '../errors.js';
-import type { KernelsData, KernelProcessRecord } from '../report/schema/kernels.js';
+import type { KernelsData, KernelProcessRecord } from '../results/kernels.js';
 import { aggregateKernels, probeThreadCounts, type ProcessOutcome } from './aggregate.js';
 import { nativeStatus } from './native-binding.js';
 import { formatSize, PROBE_MIN_N, resolveKernelsSettings, type KernelsOptions } from './settings.js';

@@ -1,9 +1,9 @@
 // The Kernel interface: every mean kernel (naive, typed, native, ...) implements it, so benchmarks, tests
 // and the cpu predict loop over the list instead of naming each one.
 
-export type KernelName = 'naive' | 'typed' | 'native' | 'native-parallel' | 'native-async';
+import type { KernelName } from '../results/vocab.js';
 
-export const KERNEL_NAMES: readonly KernelName[] = ['naive', 'typed', 'native', 'native-parallel', 'native-async'];
+export { KERNEL_NAMES, type KernelName } from '../results/vocab.js';
 
 /** The argument a kernel is called with, made by its `prepare` outside any timed region. */
 export type KernelArg = Float64Array | number[];

@@ -1,8 +1,8 @@
 // The messages between the kernels suite (parent, src/kernels/suite.ts) and one benchmark process
 // (benchmarks/kernels.bench.ts): the job goes in as argv[2] (JSON), the result comes back over IPC.
 
-import type { NativeStatus, Outcome } from '../report/schema/common.js';
-import type { KernelProcessFigure, KernelsSettings } from '../report/schema/kernels.js';
+import type { NativeStatus, Outcome } from '../results/common.js';
+import type { KernelProcessFigure, KernelsSettings } from '../results/kernels.js';
 import type { KernelName } from './types.js';
 
 /** One process's job: every kernel at one n, with the run's timing settings. */

@@ -3,8 +3,8 @@
 // goals of issues 3 and 4 beside the real figures, and flags for everything doubtful.
 
 import { median, relativeSpread } from '../stats/index.js';
-import type { Flag, Spread } from '../report/schema/common.js';
-import type { LoadComparison, LoadGoal, LoadRun, LoadSummary, ScenarioName } from '../report/schema/load.js';
+import type { Flag, Spread } from '../results/common.js';
+import type { LoadComparison, LoadGoal, LoadRun, LoadSummary, ScenarioName } from '../results/load.js';
 import type { RequestPathsScenario } from './scenario-types.js';
 
 export type CompletedRun = Extract<LoadRun, { state: 'completed' }>;

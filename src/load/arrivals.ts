@@ -2,7 +2,7 @@
 // independently from) the responses, so a slow server cannot slow the arrivals down (no coordinated omission).
 
 import { createRng, exponential } from '../stats/index.js';
-import type { ArrivalProcess } from '../report/schema/load.js';
+import type { ArrivalProcess } from '../results/load.js';
 
 /** An increasing sequence of send times, in ms from the start of the schedule. */
 export interface ArrivalSchedule {

@@ -19,7 +19,7 @@ import type {
   RatePhase,
   ReplicaCounts,
   ReplicaEventData,
-} from '../report/schema/load.js';
+} from '../results/load.js';
 import { startAutoscaledSystemProcess, type AutoscaledSystemView } from '../serving/autoscale/remote.js';
 import { AUTOSCALE_EMULATION_NOTE, autoscaleAvailability } from '../serving/autoscale/system.js';
 import { mean, median } from '../stats/index.js';

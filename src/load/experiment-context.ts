@@ -2,9 +2,9 @@
 // to put runs, configurations and flags as they happen, and a server sampler that also tells them when a
 // measured window starts and ends (to line up queue depth samples and replica timelines with it).
 
-import type { Flag } from '../report/schema/common.js';
-import type { LoadConfiguration, LoadRun } from '../report/schema/load.js';
-import type { ProcessMetrics, StoreKind } from '../report/schema/serving.js';
+import type { Flag } from '../results/common.js';
+import type { LoadConfiguration, LoadRun } from '../results/load.js';
+import type { ProcessMetrics, StoreKind } from '../results/serving.js';
 import { epochMs } from '../serving/http.js';
 import { ServerSampler, type MetricsSource, type SampledProcess } from './sampler.js';
 import type { ChainSettings } from './scenarios.js';

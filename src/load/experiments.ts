@@ -3,7 +3,7 @@
 // runs among the suite's runs (so summaries, flags and rendering treat them like any other) and adds its
 // own figures (queue depth, replica timelines) beside them.
 
-import type { LoadComparison, LoadData, ScenarioName } from '../report/schema/load.js';
+import type { LoadComparison, LoadData, ScenarioName } from '../results/load.js';
 import { runAutoscale } from './autoscale.js';
 import type { ExperimentContext } from './experiment-context.js';
 import type { ExperimentSet } from './experiment-types.js';

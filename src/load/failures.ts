@@ -1,7 +1,7 @@
 // Failure counting shared by both engines: every failed request falls in exactly one kind, so the kinds
 // add up to the total.
 
-import type { FailureCounts } from '../report/schema/load.js';
+import type { FailureCounts } from '../results/load.js';
 
 export type FailureKind = keyof FailureCounts['byKind'];
 

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { ServebenchError } from '../errors.js';
-import type { FdLimitInfo } from '../report/schema/load.js';
+import type { FdLimitInfo } from '../results/load.js';
 import { readOpenFileLimit } from './proc.js';
 
 const run = promisify(execFile);

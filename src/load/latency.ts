@@ -2,7 +2,7 @@
 // window, plus per-bin values for the time series (how latency moves during a ramp or a recovery).
 
 import hdr from 'hdr-histogram-js';
-import type { LatencyBin, LatencyUs } from '../report/schema/load.js';
+import type { LatencyBin, LatencyUs } from '../results/load.js';
 import { quantileSorted } from '../stats/index.js';
 
 /** Highest latency tracked without resizing: 10 minutes in microseconds (the histogram grows beyond if needed). */

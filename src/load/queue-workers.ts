@@ -5,8 +5,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { progress, warn } from '../progress.js';
-import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../report/schema/load.js';
-import type { QueueDepthSample } from '../report/schema/serving.js';
+import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../results/load.js';
+import type { QueueDepthSample } from '../results/serving.js';
 import { queueAvailability, startSystem, type RunningSystem } from '../serving/index.js';
 import { mean, median } from '../stats/index.js';
 import { compare, spreadOf } from './aggregate.js';

@@ -3,7 +3,7 @@
 // becomes an errored run (data), never an exception that loses the runs before it.
 
 import { toErrorInfo } from '../errors.js';
-import type { LittlesLaw, LoadRun, LoadShape, ScenarioName, StepInfo, ValidityRuleName } from '../report/schema/load.js';
+import type { LittlesLaw, LoadRun, LoadShape, ScenarioName, StepInfo, ValidityRuleName } from '../results/load.js';
 import { autocannonEngine } from './engines/autocannon.js';
 import { openLoopEngine } from './engines/open-loop.js';
 import type { EngineResult, HttpTarget, LoadEngine, RequestSample } from './engines/types.js';

@@ -3,8 +3,8 @@
 // processes' own metrics sent over IPC (event-loop utilization, event-loop delay p99, requests, timing
 // sums), differenced over the window.
 
-import type { ProcessMetrics } from '../report/schema/serving.js';
-import type { ProcessSampleSummary, ServerTimingUs } from '../report/schema/load.js';
+import type { ProcessMetrics } from '../results/serving.js';
+import type { ProcessSampleSummary, ServerTimingUs } from '../results/load.js';
 import { mean } from '../stats/index.js';
 import { descendantsOf, readProcStat, type ProcStat } from './proc.js';
 

@@ -1,7 +1,7 @@
 // The shape of a load scenario definition. The definitions themselves live in benchmarks/scenarios/ (one
 // file each, like a locustfile); src/load/scenarios.ts carries them out.
 
-import type { ScenarioName } from '../report/schema/load.js';
+import type { ScenarioName } from '../results/load.js';
 
 /** Warm-up (excluded from every figure) and measured window of one step, ms. */
 export interface StepTiming {

@@ -12,7 +12,7 @@ import type {
   StepInfo,
   StressRepeatResult,
   ValidityRuleName,
-} from '../report/schema/load.js';
+} from '../results/load.js';
 import { failureRateOf, isCompleted } from './aggregate.js';
 import type { HttpTarget, RequestSample } from './engines/types.js';
 import { littlesLaw, runStep } from './runner.js';

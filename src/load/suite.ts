@@ -21,8 +21,8 @@ import type {
   RampRepeatResult,
   ScenarioName,
   StressRepeatResult,
-} from '../report/schema.js';
-import type { PredictKind, RequestPath, StoreKind, Topology } from '../report/schema/serving.js';
+} from '../results/index.js';
+import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/serving.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { flagsFor, requestPathsVerdicts, summarise } from './aggregate.js';
 import { ensureFdLimit, fdsNeeded } from './fd-limit.js';

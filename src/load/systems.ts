@@ -5,9 +5,9 @@
 import { ServebenchError, toErrorInfo } from '../errors.js';
 import { warn } from '../progress.js';
 import { createRng } from '../stats/index.js';
-import type { Flag } from '../report/schema/common.js';
-import type { LoadConfiguration } from '../report/schema/load.js';
-import type { PredictKind, RequestPath, StoreKind, Topology } from '../report/schema/serving.js';
+import type { Flag } from '../results/common.js';
+import type { LoadConfiguration } from '../results/load.js';
+import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/serving.js';
 import type { KernelName } from '../kernels/types.js';
 import { startSystem, topologyAvailability } from '../serving/index.js';
 import type { HttpTarget } from './engines/types.js';

@@ -1,7 +1,7 @@
 // The stated validity rules: every run is marked valid or not, with the failed rules named. A run that
 // fails a rule keeps its figures (nothing is hidden); summaries use the valid repeats.
 
-import type { RunValidity, ValidityRuleName, ValidityRuleResult } from '../report/schema/load.js';
+import type { RunValidity, ValidityRuleName, ValidityRuleResult } from '../results/load.js';
 
 export interface ValidityLimits {
   /** Shortest measured window, ms. @default 1000 */

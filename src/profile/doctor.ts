@@ -2,7 +2,7 @@
 // the very result doctor shows, not a re-computation (which would also pull TensorFlow.js into servebench).
 
 import { readFileSync } from 'node:fs';
-import type { DoctorVerdict } from '../report/schema/profile.js';
+import type { DoctorVerdict } from '../results/profile.js';
 
 /** Doctor's own wording for each category (@clinic/doctor recommendations/index.js). */
 const TITLES: Record<string, string> = {

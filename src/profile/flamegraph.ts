@@ -2,7 +2,7 @@
 // script for zoom and search, no network): for profiles no tool draws itself (`--cpu-prof` files of cluster
 // workers, perf captures). Frames are coloured by group, so blocked, idle and app time show at a glance.
 
-import type { FrameGroup, ProfileSummary } from '../report/schema/profile.js';
+import type { FrameGroup, ProfileSummary } from '../results/profile.js';
 import { buildCallTree, type CallTreeNode, type StackProfile } from './stacks.js';
 import { GROUP_LABELS } from './summary.js';
 

@@ -3,7 +3,7 @@
 import { KERNEL_NAMES, type KernelName } from '../kernels/index.js';
 import { OptionError } from '../errors.js';
 import { checkChoice, checkInteger } from '../options.js';
-import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileSettings, ProfileToolName, ProfileTopology } from '../report/schema/profile.js';
+import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileSettings, ProfileToolName, ProfileTopology } from '../results/profile.js';
 import type { StartTarget } from './target.js';
 import type { ToolPaths } from './tools.js';
 

@@ -4,7 +4,7 @@
 // perf's cpu-clock samples only a thread that is on a CPU: idle and blocked time never appear here.
 
 import { addStack, groupOfScript, totalWeight, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
-import type { FrameGroup } from '../report/schema/profile.js';
+import type { FrameGroup } from '../results/profile.js';
 
 /** One process's samples, with its command name. */
 export interface PerfProcessProfile {

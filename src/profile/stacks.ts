@@ -2,7 +2,7 @@
 // heap profiles, perf scripts): weighted stacks of classified frames. Summaries and flame graphs are both
 // computed from it, so every tool's output is grouped and drawn the same way.
 
-import type { FrameGroup } from '../report/schema/profile.js';
+import type { FrameGroup } from '../results/profile.js';
 
 export interface Frame {
   /** Function or symbol name; '(idle)', '(garbage collector)' and '(blocked) Atomics.wait' are synthetic. */

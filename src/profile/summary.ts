@@ -1,10 +1,10 @@
 // Profile summaries: computed from weighted stacks only (never written by hand): the share of every frame
 // group and the top functions by self weight, with their inclusive weight beside it.
 
-import { FRAME_GROUPS, type FrameGroup, type FunctionShare, type GroupShare, type ProfileSource, type ProfileSummary } from '../report/schema/profile.js';
+import { FRAME_GROUPS, type FrameGroup, type FunctionShare, type GroupShare, type ProfileSource, type ProfileSummary } from '../results/profile.js';
 import { frameKey, totalWeight, type StackProfile } from './stacks.js';
 
-export { FRAME_GROUPS, FRAME_GROUP_LABELS as GROUP_LABELS } from '../report/schema/profile.js';
+export { FRAME_GROUPS, FRAME_GROUP_LABELS as GROUP_LABELS } from '../results/profile.js';
 
 export interface SummaryOptions {
   source: ProfileSource;

@@ -4,11 +4,11 @@
 // workload exits), then waiting until every process of their groups, the tools included, has exited.
 
 import { readFileSync } from 'node:fs';
-import { waitUntil } from '../processes.js';
+import { waitUntil } from '../processes/index.js';
 import type { KernelName } from '../kernels/index.js';
 import type { HttpTarget } from '../load/engines/types.js';
 import { scoringTarget } from '../load/systems.js';
-import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../report/schema/profile.js';
+import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../results/profile.js';
 import { SERVING_DEFAULTS, startModelApi, startSystem } from '../serving/index.js';
 import { createRng, randomVector } from '../stats/index.js';
 import type { CommandLine } from './tools.js';

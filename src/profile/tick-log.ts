@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { addStack, blockedFrame, GC_FRAME, groupOfScript, IDLE_FRAME, type Frame, type StackProfile, type WeightedStack } from './stacks.js';
-import type { FrameGroup } from '../report/schema/profile.js';
+import type { FrameGroup } from '../results/profile.js';
 
 /** A code entry as `node --prof-process --preprocess` writes it. */
 interface CodeEntry {

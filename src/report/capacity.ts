@@ -4,7 +4,7 @@
 import { describeResponses } from '../capacity/describe.js';
 import { formatN } from '../capacity/settings.js';
 import { describeNativeStatus } from '../kernels/native-binding.js';
-import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from './schema/capacity.js';
+import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from '../results/capacity.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -11,13 +11,13 @@ import { toErrorInfo } from '../errors.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { primarySummary } from './profile.js';
 import { renderBenchHtml, renderBenchMarkdown, type BenchResults } from './results.js';
-import type { BenchData, SuiteName } from './schema/bench.js';
-import type { CapacityData } from './schema/capacity.js';
-import type { ErrorInfo } from './schema/common.js';
-import type { KernelsData } from './schema/kernels.js';
-import type { AutoscaleConfigResult, LoadData } from './schema/load.js';
-import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData } from './schema/profile.js';
-import { writeFileAtomic } from './write.js';
+import type { BenchData, SuiteName } from '../results/bench.js';
+import type { CapacityData } from '../results/capacity.js';
+import type { ErrorInfo } from '../results/common.js';
+import type { KernelsData } from '../results/kernels.js';
+import type { AutoscaleConfigResult, LoadData } from '../results/load.js';
+import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData } from '../results/profile.js';
+import { writeFileAtomic } from '../results/write.js';
 
 /** Plain JSON: a vega-lite spec is data, built here without vega-lite's (deep) types and checked when compiled. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

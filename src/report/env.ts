@@ -1,7 +1,7 @@
 // A compact rendering of the environment block, for the head of every report: enough to tell two runs'
 // machines apart at a glance (the full picture is the hardware report).
 
-import { factValue, isUnknown, type EnvBlock, type MaybeKnown } from './schema/env.js';
+import { factValue, isUnknown, type EnvBlock, type MaybeKnown } from '../results/env.js';
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 const known = <T>(v: MaybeKnown<T>, show: (x: T) => string = String) => (isUnknown(v) ? `unknown (${v.reason})` : show(v));

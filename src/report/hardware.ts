@@ -2,9 +2,9 @@
 // external assets) and a short terminal summary. All read the same plain data (the environment block and
 // the hardware suite's figures) through one section model, so the three always say the same thing.
 
-import type { EnvBlock, Fact, MaybeKnown, MeasuredFrequency, NumaNode, ToolName } from './schema/env.js';
-import { TOOL_NAMES, isUnknown } from './schema/env.js';
-import type { HardwareData } from './schema/hardware.js';
+import type { EnvBlock, Fact, MaybeKnown, MeasuredFrequency, NumaNode, ToolName } from '../results/env.js';
+import { TOOL_NAMES, isUnknown } from '../results/env.js';
+import type { HardwareData } from '../results/hardware.js';
 
 /** What the renderers read: a hardware.json envelope, or the same parts assembled by `servebench bench`. */
 export interface HardwareReportInput {

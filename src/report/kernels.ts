@@ -4,7 +4,7 @@
 import { describeNativeStatus } from '../kernels/native-binding.js';
 import { formatSize } from '../kernels/settings.js';
 import type { KernelName } from '../kernels/types.js';
-import type { KernelEntry, KernelsData, ProbeEntry } from './schema/kernels.js';
+import type { KernelEntry, KernelsData, ProbeEntry } from '../results/kernels.js';
 
 export function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) return '-';

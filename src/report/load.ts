@@ -2,8 +2,8 @@
 // load.json can be rendered again without measuring.
 
 import { mean } from '../stats/index.js';
-import type { Spread } from './schema/common.js';
-import type { AutoscaleConfigResult, AutoscaleResult, LoadData, LoadRun, LoadSummary, QueueWorkersResult } from './schema/load.js';
+import type { Spread } from '../results/common.js';
+import type { AutoscaleConfigResult, AutoscaleResult, LoadData, LoadRun, LoadSummary, QueueWorkersResult } from '../results/load.js';
 
 type Row = string[];
 

@@ -2,7 +2,7 @@
 // plain data, and every sentence is built from the extracted figures: the shares of the frame groups, the
 // top functions, clinic doctor's category.
 
-import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData, type ProfileSummary } from './schema/profile.js';
+import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData, type ProfileSummary } from '../results/profile.js';
 
 type CompletedCase = Extract<ProfileCase, { state: 'completed' }>;
 

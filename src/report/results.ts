@@ -2,9 +2,9 @@
 // self-contained results.html. Reads only the data; every section is drawn by its suite's renderer.
 
 import { Marked } from 'marked';
-import type { BenchData, SuiteRecord } from './schema/bench.js';
-import type { Flag } from './schema/common.js';
-import type { ResultEnvelope } from './schema.js';
+import type { BenchData, SuiteRecord } from '../results/bench.js';
+import type { Flag } from '../results/common.js';
+import type { ResultEnvelope } from '../results/index.js';
 import { renderHardwareMarkdown } from './hardware.js';
 import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';

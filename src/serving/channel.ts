@@ -3,7 +3,7 @@
 // which does not pass the IPC channel on). The parent reads both the same way (see topology/process.ts).
 
 import cluster from 'node:cluster';
-import type { ProcessMetrics, ServiceName } from '../report/schema/serving.js';
+import type { ProcessMetrics, ServiceName } from '../results/serving.js';
 
 /** Prefix of a message line on stdout. */
 export const LINE_PREFIX = '@@servebench ';

@@ -4,7 +4,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import { compiledEntry } from '../paths.js';
-import { exitWithParent } from '../processes.js';
+import { exitWithParent } from '../processes/index.js';
 import { announceReady, isServiceMessage, sendToParent } from './channel.js';
 import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';

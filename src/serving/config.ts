@@ -2,7 +2,7 @@
 // defaults of the serving system in one place.
 
 import type { KernelName } from '../kernels/types.js';
-import type { CpuPlacement, PredictKind, RequestPath, ServiceName, SystemDescription, Topology } from '../report/schema/serving.js';
+import type { CpuPlacement, PredictKind, RequestPath, ServiceName, SystemDescription, Topology } from '../results/serving.js';
 import type { ResolvedSystemOptions } from './system.js';
 
 export const DEFAULTS = {

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
-import type { ErrorResponse, ServiceName } from '../report/schema/serving.js';
+import type { ErrorResponse, ServiceName } from '../results/serving.js';
 
 /** An answer other than 2xx, with a stable code and a message naming the problem. */
 export class HttpError extends Error {

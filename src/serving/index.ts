@@ -6,10 +6,6 @@ export {
   resolveSystemOptions,
   resolveCpuPredict,
   topologyAvailability,
-  PATHS,
-  TOPOLOGIES,
-  PREDICTS,
-  STORES,
 } from './system.js';
 export type { SystemOptions, SystemTimeouts, ResolvedSystemOptions, RunningSystem, ModelApiOptions, RunningModelApi } from './system.js';
 export { nginxAvailability } from './topology/nginx.js';

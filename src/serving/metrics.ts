@@ -3,7 +3,7 @@
 // eventLoopUtilization diff, one histogram read and reset, and one IPC message per interval.
 
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { PredictTiming, ProcessMetrics, ScoreTiming, ServiceName } from '../report/schema/serving.js';
+import type { PredictTiming, ProcessMetrics, ScoreTiming, ServiceName } from '../results/serving.js';
 import { sendToParent } from './channel.js';
 
 export class ProcessMeter {

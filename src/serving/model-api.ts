@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { getKernel, type Kernel, type KernelName } from '../kernels/index.js';
-import type { PredictResponse, PredictTiming } from '../report/schema/serving.js';
+import type { PredictResponse, PredictTiming } from '../results/serving.js';
 import { uniform } from '../stats/random.js';
 import type { ModelServiceConfig } from './config.js';
 import { createServiceServer, describeJson, HttpError, optionalInteger, parseJsonObject, queueMsFromHeader, sendJson, type RequestContext } from './http.js';

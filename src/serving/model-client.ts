@@ -3,7 +3,7 @@
 // path and, inside its worker thread, by the sync path's blocking client.
 
 import { Pool, errors as undiciErrors } from 'undici';
-import type { PredictResponse } from '../report/schema/serving.js';
+import type { PredictResponse } from '../results/serving.js';
 import { UpstreamError } from './upstream.js';
 
 export interface ModelCallResult {

@@ -5,7 +5,7 @@
 
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { PredictResponse, ScoreResponse, ScoreTiming } from '../report/schema/serving.js';
+import type { PredictResponse, ScoreResponse, ScoreTiming } from '../results/serving.js';
 import type { ScoringServiceConfig } from './config.js';
 import { MemoryStore } from './feature-store/memory.js';
 import { RedisStoreClient } from './feature-store/redis-client.js';

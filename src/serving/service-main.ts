@@ -4,7 +4,7 @@
 
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { exitWithParent } from '../processes.js';
+import { exitWithParent } from '../processes/index.js';
 import { announceReady } from './channel.js';
 import { SERVICE_CONFIG_ENV, type ServiceConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';

@@ -6,17 +6,14 @@ import { availableParallelism } from 'node:os';
 import { OptionError, ServebenchError } from '../errors.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
 import { checkChoice, checkInteger } from '../options.js';
-import { Supervisor } from '../processes.js';
-import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind, SystemDescription, SystemProcess, Topology } from '../report/schema/serving.js';
+import { Supervisor } from '../processes/index.js';
+import type { CpuPlacement, PredictKind, ProcessMetrics, RequestPath, StoreKind, SystemDescription, SystemProcess, Topology } from '../results/serving.js';
+import { PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { DEFAULTS, describeSystem, modelServiceConfig, scoringServiceConfig } from './config.js';
 import { provisionStore, storeServerProcesses } from './feature-store/provision.js';
 import { nginxAvailability, startService, SystemEvents, type CommandWrapper, type ServiceHandle, type SystemNotice } from './topology/index.js';
 import { startQueueSystem, type RunningQueue } from './queue/system.js';
 
-export const PATHS: readonly RequestPath[] = ['sync', 'async', 'queue'];
-export const TOPOLOGIES: readonly Topology[] = ['single', 'cluster', 'nginx'];
-export const PREDICTS: readonly PredictKind[] = ['io', 'cpu'];
-export const STORES: readonly StoreKind[] = ['memory', 'redis'];
 
 /** Per-step deadlines, ms. */
 export interface SystemTimeouts {
@@ -155,10 +152,10 @@ export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | un
 
 /** Apply defaults and validate; throws OptionError naming the option. */
 export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
-  const path = checkChoice('--path', o.path, PATHS);
+  const path = checkChoice('--path', o.path, REQUEST_PATHS);
   const topology = checkChoice('--topology', o.topology, TOPOLOGIES);
-  const predict = checkChoice('--predict', o.predict, PREDICTS);
-  const store = checkChoice('--store', o.store, STORES);
+  const predict = checkChoice('--predict', o.predict, PREDICT_KINDS);
+  const store = checkChoice('--store', o.store, STORE_KINDS);
   const cores = availableParallelism();
   if (topology === 'single' && o.workers !== undefined && o.workers !== 1) {
     throw new OptionError('--workers', `applies to --topology cluster or nginx; single runs one process per service (got ${o.workers})`);

@@ -3,7 +3,7 @@
 // generator can become the bottleneck; the "generator-cpu" validity rule reads these figures.
 
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { GeneratorFacts, LoadEngineName } from '../../report/schema/load.js';
+import type { GeneratorFacts, LoadEngineName } from '../../results/load.js';
 
 export interface GeneratorMeter {
   stop(): GeneratorFacts;

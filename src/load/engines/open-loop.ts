@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ServebenchError } from '../../errors.js';
-import type { LoadShape } from '../../report/schema/load.js';
+import type { LoadShape } from '../../results/load.js';
 import { createArrivals, type ArrivalSchedule } from '../arrivals.js';
 import { classifyError, errorCode, FailureCounter } from '../failures.js';
 import { histogramOf, LatencyRecorder } from '../latency.js';

@@ -2,7 +2,7 @@
 // An engine applies one constant load for a warm-up plus a measured window and returns plain figures;
 // validity, server sampling and Little's law are added around it by the runner.
 
-import type { LoadEngineName, LoadMeasurement, LoadShape } from '../../report/schema/load.js';
+import type { LoadEngineName, LoadMeasurement, LoadShape } from '../../results/load.js';
 
 /** What to send: one URL, a method, headers, and bodies sent in turn (none for a bodyless request). */
 export interface HttpTarget {

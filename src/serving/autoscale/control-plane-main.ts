@@ -5,7 +5,7 @@
 // everything it started; so does its parent going away.
 
 import { errorMessage } from '../../errors.js';
-import { exitWithParent } from '../../processes.js';
+import { exitWithParent } from '../../processes/index.js';
 import { AUTOSCALE_CONFIG_ENV, type ControlPlaneMessage } from './control-plane-protocol.js';
 import { startAutoscaledSystem, type AutoscaledSystemOptions } from './system.js';
 

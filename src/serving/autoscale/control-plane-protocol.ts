@@ -2,7 +2,7 @@
 // that importing it does not start a control plane).
 
 import type { ErrorInfo } from '../../errors.js';
-import type { ProcessMetrics, SystemProcess } from '../../report/schema/serving.js';
+import type { ProcessMetrics, SystemProcess } from '../../results/serving.js';
 import type { SystemNotice } from '../topology/index.js';
 import type { AutoscaleDecision } from './controller.js';
 import type { ReplicaEvent } from './replica-set.js';

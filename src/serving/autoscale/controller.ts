@@ -4,7 +4,7 @@
 // (hpa.ts) and sets the replica count of its replica set. An emulation of the HPA's algorithm inside
 // servebench, not Kubernetes: no pods, no metrics-server; real processes behind nginx.
 
-import type { ProcessMetrics } from '../../report/schema/serving.js';
+import type { ProcessMetrics } from '../../results/serving.js';
 import { epochMs } from '../http.js';
 import { hpaSync, remember, type HpaSpec, type PastRecommendation } from './hpa.js';
 

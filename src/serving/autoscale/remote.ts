@@ -5,8 +5,8 @@
 
 import { ServebenchError } from '../../errors.js';
 import { compiledEntry } from '../../paths.js';
-import { Supervisor, withTimeout, type ManagedProcess } from '../../processes.js';
-import type { ProcessMetrics, SystemProcess } from '../../report/schema/serving.js';
+import { Supervisor, withTimeout, type ManagedProcess } from '../../processes/index.js';
+import type { ProcessMetrics, SystemProcess } from '../../results/serving.js';
 import type { SystemNotice } from '../topology/index.js';
 import type { AutoscaleDecision } from './controller.js';
 import { AUTOSCALE_CONFIG_ENV, type ControlPlaneMessage } from './control-plane-protocol.js';

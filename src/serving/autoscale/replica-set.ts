@@ -8,9 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServebenchError } from '../../errors.js';
-import { sleep, waitUntil, type ManagedProcess } from '../../processes.js';
-import type { ReplicaEventData } from '../../report/schema/load.js';
-import type { SystemProcess } from '../../report/schema/serving.js';
+import { sleep, waitUntil, type ManagedProcess } from '../../processes/index.js';
+import type { ReplicaEventData } from '../../results/load.js';
+import type { SystemProcess } from '../../results/serving.js';
 import { SERVICE_CONFIG_ENV, type ModelServiceConfig } from '../config.js';
 import type { StartContext } from '../topology/index.js';
 import { nginxConfig, nginxProcesses, startNginx, type RunningNginx } from '../topology/nginx.js';

@@ -6,8 +6,8 @@
 // `autoscale: false` the same system keeps a fixed replica count: the baseline.
 
 import { ServebenchError } from '../../errors.js';
-import { Supervisor } from '../../processes.js';
-import type { PredictKind, ProcessMetrics, SystemProcess } from '../../report/schema/serving.js';
+import { Supervisor } from '../../processes/index.js';
+import type { PredictKind, ProcessMetrics, SystemProcess } from '../../results/serving.js';
 import { DEFAULTS, type ModelServiceConfig, type ScoringServiceConfig } from '../config.js';
 import { provisionStore } from '../feature-store/provision.js';
 import { nginxAvailability, startService, SystemEvents, type ServiceHandle, type SystemNotice } from '../topology/index.js';

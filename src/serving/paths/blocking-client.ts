@@ -4,7 +4,7 @@
 
 import { createSyncFn } from 'synckit';
 import { compiledEntry } from '../../paths.js';
-import type { PredictResponse } from '../../report/schema/serving.js';
+import type { PredictResponse } from '../../results/serving.js';
 import { HttpError } from '../http.js';
 import { fromFailureData, type UpstreamFailureData } from '../upstream.js';
 

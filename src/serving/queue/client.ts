@@ -8,7 +8,7 @@
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
-import type { QueueJob, QueueResult } from '../../report/schema/serving.js';
+import type { QueueJob, QueueResult } from '../../results/serving.js';
 import type { QueueClientConfig } from '../config.js';
 import { epochMs, HttpError } from '../http.js';
 import { decodeResult, processTag, queueTimeout, queueUnavailable, queueWhere } from './protocol.js';

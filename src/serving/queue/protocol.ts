@@ -3,7 +3,7 @@
 // and the errors a request gets when the queue fails it (503 down, 504 no answer in time).
 
 import { randomBytes } from 'node:crypto';
-import type { QueueJob, QueueResult } from '../../report/schema/serving.js';
+import type { QueueJob, QueueResult } from '../../results/serving.js';
 import { HttpError } from '../http.js';
 
 /** The keys of one system on its Redis: a run-specific prefix, so a shared Redis is never confused. */

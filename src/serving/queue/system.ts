@@ -6,8 +6,8 @@
 
 import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import { exitDescription, Supervisor, type ManagedProcess } from '../../processes.js';
-import type { QueueDepthSample, QueueDescription, SystemProcess } from '../../report/schema/serving.js';
+import { exitDescription, Supervisor, type ManagedProcess } from '../../processes/index.js';
+import type { QueueDepthSample, QueueDescription, SystemProcess } from '../../results/serving.js';
 import { DEFAULTS, describeSystem, QUEUE_WORKER_CONFIG_ENV, scoringServiceConfig, type QueueWorkerConfig } from '../config.js';
 import { provisionStore, redisServerVersion, storeServerProcesses, type ProvisionedStore } from '../feature-store/provision.js';
 import { epochMs } from '../http.js';

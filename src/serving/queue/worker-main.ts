@@ -2,7 +2,7 @@
 // to Redis, says it is ready, takes jobs one at a time, and sends its metrics until its parent goes away.
 // SIGTERM/SIGINT finish the job in hand, then exit.
 
-import { exitWithParent } from '../../processes.js';
+import { exitWithParent } from '../../processes/index.js';
 import { announceReady } from '../channel.js';
 import { QUEUE_WORKER_CONFIG_ENV, type QueueWorkerConfig } from '../config.js';
 import { runQueueWorker, WorkerMeter } from './worker.js';

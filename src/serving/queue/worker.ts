@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
 import { getKernel, type Kernel } from '../../kernels/index.js';
-import type { PredictTiming, QueueJob, QueueResult } from '../../report/schema/serving.js';
+import type { PredictTiming, QueueJob, QueueResult } from '../../results/serving.js';
 import { uniform, type Rng } from '../../stats/random.js';
 import type { QueueWorkerConfig } from '../config.js';
 import { epochMs } from '../http.js';

@@ -3,8 +3,8 @@
 // processes current as cluster workers are replaced.
 
 import { OptionError } from '../../errors.js';
-import { exitDescription, type Supervisor } from '../../processes.js';
-import type { ProcessMetrics, ServiceName, SystemProcess, Topology } from '../../report/schema/serving.js';
+import { exitDescription, type Supervisor } from '../../processes/index.js';
+import type { ProcessMetrics, ServiceName, SystemProcess, Topology } from '../../results/serving.js';
 import type { ServiceMessage } from '../channel.js';
 import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type ServiceConfig } from '../config.js';
 import { nginxProcesses, startNginx, type RunningNginx } from './nginx.js';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import { freePort, httpStatus, waitUntil, type ManagedProcess, type Supervisor } from '../../processes.js';
-import type { ServiceName, SystemProcess } from '../../report/schema/serving.js';
+import { freePort, httpStatus, waitUntil, type ManagedProcess, type Supervisor } from '../../processes/index.js';
+import type { ServiceName, SystemProcess } from '../../results/serving.js';
 import { startGuarded } from './process.js';
 
 const execFileP = promisify(execFile);

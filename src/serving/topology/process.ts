@@ -3,7 +3,7 @@
 // its ready line, messages (metrics, worker changes) read from IPC and from stdout alike.
 
 import { compiledEntry } from '../../paths.js';
-import type { ManagedProcess, ProcessSpec, Supervisor } from '../../processes.js';
+import type { ManagedProcess, ProcessSpec, Supervisor } from '../../processes/index.js';
 import { ServebenchError } from '../../errors.js';
 import { isServiceMessage, LINE_PREFIX, parseMessageLine, type ServiceMessage } from '../channel.js';
 

@@ -1,7 +1,7 @@
 // Result types of the kernels suite (src/kernels/suite.ts measures, src/report/kernels.ts renders).
 // kernels.json is the envelope('kernels', env, KernelsData). Every figure carries its unit in its name.
 
-import type { KernelName } from '../../kernels/types.js';
+import type { KernelName } from './vocab.js';
 import type { ErrorInfo, Flag, NativeStatus, Outcome, Spread } from './common.js';
 
 /** Version of KernelsData's shape; bumped on a change (the envelope carries the schema version too). */

@@ -2,10 +2,9 @@
 // latency in microseconds, the generator's own load, the servers' own view, and the validity verdict.
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
+import type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
 
-export type LoadEngineName = 'autocannon' | 'open';
-export type ScenarioName = 'response-time' | 'ramp' | 'sustained' | 'stress' | 'request-paths' | 'queue-workers' | 'autoscale';
-export type ArrivalProcess = 'poisson' | 'constant';
+export type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
 
 /** Latency percentiles of one run, in microseconds. */
 export interface LatencyUs {

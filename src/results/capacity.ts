@@ -2,7 +2,7 @@
 // predict succeeds in a fresh process under a stated memory budget, how it fails past that n, the bytes per
 // value it needed, every probe's outcome, and a check against a real model API under the same budget.
 
-import type { KernelName } from '../../kernels/types.js';
+import type { KernelName } from './vocab.js';
 import type { ErrorInfo, Flag, NativeStatus } from './common.js';
 
 /**

@@ -7,8 +7,9 @@ import type { ProfileData } from './profile.js';
 import type { HardwareData } from './hardware.js';
 import type { CapacityData } from './capacity.js';
 
-/** `experiments` is the load suite on the experiment scenarios (queue-workers, autoscale), kept apart from the matrix. */
-export type SuiteName = 'hardware' | 'kernels' | 'capacity' | 'load' | 'experiments' | 'profile';
+import type { SuiteName } from './vocab.js';
+
+export type { SuiteName } from './vocab.js';
 
 export interface SuiteRecord {
   suite: SuiteName;

@@ -3,15 +3,12 @@
 // by hand). Fractions are 0..1; every other figure carries its unit in its name.
 
 import type { ErrorInfo, Outcome } from './common.js';
+import type { MatrixPath, PredictKind, ProfileService, ProfileToolName, Topology } from './vocab.js';
 
-/** The profilers `servebench profile --tool` knows. */
-export type ProfileToolName = '0x' | 'doctor' | 'flame' | 'bubbleprof' | 'heap' | 'cpuprof' | 'perf';
-
-export type ProfileRequestPath = 'sync' | 'async';
-export type ProfilePredict = 'io' | 'cpu';
-export type ProfileTopology = 'single' | 'cluster' | 'nginx';
-/** Which service runs under the profiler: the scoring handler (the whole system runs), or one model API alone. */
-export type ProfileService = 'scoring' | 'model';
+export type { ProfileService, ProfileToolName } from './vocab.js';
+export type ProfileRequestPath = MatrixPath;
+export type ProfilePredict = PredictKind;
+export type ProfileTopology = Topology;
 
 /**
  * Where a sample's time (or a sampled allocation) is charged:

@@ -1,8 +1,8 @@
 // Types shared by every suite's results.
 
-import type { ErrorInfo } from '../../errors.js';
+import type { ErrorInfo } from '../errors.js';
 
-export type { ErrorInfo } from '../../errors.js';
+export type { ErrorInfo } from '../errors.js';
 
 /** The outcome of one case of a run: errors and skips are data, so one failing case never loses the others. */
 export type Outcome<T> =

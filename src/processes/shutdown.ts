@@ -1,0 +1,82 @@
+// Stop-all on exit and on signals, shutdown hooks (partial results first), and the children's side:
+// exiting when the parent is gone. Nothing servebench starts outlives it.
+
+import type { ManagedProcess } from './managed-process.js';
+import { withTimeout } from './wait.js';
+
+// Every ManagedProcess of every supervisor, for the last-resort kill on exit.
+export const registry = new Set<ManagedProcess>();
+const shutdownHooks = new Set<() => Promise<void> | void>();
+let hooksInstalled = false;
+let shuttingDown = false;
+
+/**
+ * Run `hook` when servebench is interrupted (SIGINT, SIGTERM, SIGHUP), before its children are stopped:
+ * e.g. to write partial results. Returns an unregister function.
+ */
+export function onShutdown(hook: () => Promise<void> | void): () => void {
+  shutdownHooks.add(hook);
+  return () => shutdownHooks.delete(hook);
+}
+
+/** Stop every process started by any supervisor. */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...registry].map((p) => p.stop()));
+}
+
+export function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // Last resort: on exit (normal or by process.exit), SIGKILL what is left. process.kill is synchronous.
+  process.on('exit', () => {
+    for (const p of registry) p.signal('SIGKILL');
+  });
+}
+
+let signalsInstalled = false;
+
+/**
+ * For the CLI (not for library users, whose process is theirs): on SIGINT, SIGTERM or SIGHUP run the
+ * shutdown hooks, stop every child, and exit with 128 + the signal number.
+ */
+export function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  installExitHooks();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const sig of signals) {
+    process.on(sig, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      process.stderr.write(`\nservebench: ${sig} received, stopping everything it started...\n`);
+      void (async () => {
+        for (const hook of shutdownHooks) {
+          try {
+            await hook();
+          } catch (err) {
+            process.stderr.write(`servebench: a shutdown step failed: ${String(err)}\n`);
+          }
+        }
+        await withTimeout(stopAllProcesses(), 10000, 'stop').catch(() => undefined);
+        process.exit(codes[sig] ?? 1);
+      })();
+    });
+  }
+}
+
+/**
+ * For servebench's own child entry points: exit when the parent is gone (its IPC channel closes, or
+ * this process is re-parented), so a killed parent never leaves servers holding ports.
+ */
+export function exitWithParent(): void {
+  if (process.env.SERVEBENCH_SUPERVISED !== '1') return;
+  if (typeof process.send === 'function') {
+    process.once('disconnect', () => process.exit(0));
+    return;
+  }
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 500).unref();
+}

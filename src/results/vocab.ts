@@ -1,0 +1,62 @@
+// The vocabularies of servebench's results: every list of names written once, as a const array, with its
+// type derived from it. Options, validation, loops and renderers use these instead of restating literals.
+
+/** How a scoring request is carried out (see RequestPath in serving.ts). */
+export const REQUEST_PATHS = ['sync', 'async', 'queue'] as const;
+export type RequestPath = (typeof REQUEST_PATHS)[number];
+
+/** The request paths of the load matrix and the profiler: the queue path has experiments of its own. */
+export const MATRIX_PATHS = ['sync', 'async'] as const satisfies readonly RequestPath[];
+export type MatrixPath = (typeof MATRIX_PATHS)[number];
+
+/** How a service's processes are laid out: one process, node:cluster with W workers, or nginx over W processes. */
+export const TOPOLOGIES = ['single', 'cluster', 'nginx'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/** An io predict waits 40-50 ms (a remote model); a cpu predict runs a mean kernel over n values. */
+export const PREDICT_KINDS = ['io', 'cpu'] as const;
+export type PredictKind = (typeof PREDICT_KINDS)[number];
+
+export const STORE_KINDS = ['memory', 'redis'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** The mean kernels, in the order tables list them. */
+export const KERNEL_NAMES = ['naive', 'typed', 'native', 'native-parallel', 'native-async'] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];
+
+/** The load generators. */
+export const LOAD_ENGINES = ['autocannon', 'open'] as const;
+export type LoadEngineName = (typeof LOAD_ENGINES)[number];
+
+export const ARRIVAL_PROCESSES = ['poisson', 'constant'] as const;
+export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
+
+/** The load scenarios run over the matrix of serving configurations (or a --target). */
+export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
+/** The experiments: systems of their own (a queue with model workers, an autoscaled pool), run only when named. */
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale'] as const;
+/** Every load scenario, in the order a run lists them. */
+export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+export type ExperimentName = (typeof EXPERIMENT_SCENARIOS)[number];
+
+/** The profilers `servebench profile --tool` knows. */
+export const PROFILE_TOOLS = ['0x', 'doctor', 'flame', 'bubbleprof', 'heap', 'cpuprof', 'perf'] as const;
+export type ProfileToolName = (typeof PROFILE_TOOLS)[number];
+
+/** Which service runs under the profiler: the scoring handler (the whole system runs), or one model API alone. */
+export const PROFILE_SERVICES = ['scoring', 'model'] as const;
+export type ProfileService = (typeof PROFILE_SERVICES)[number];
+
+/** The suites of the main job, in the order `bench` runs them. */
+export const SUITE_NAMES = ['hardware', 'kernels', 'capacity', 'load', 'experiments', 'profile'] as const;
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+/** The kinds of results file. */
+export const RESULT_KINDS = ['bench', 'kernels', 'load', 'profile', 'hardware', 'capacity'] as const;
+export type ResultKind = (typeof RESULT_KINDS)[number];
+
+/** Whether a value is one of a vocabulary's names (a type guard for data read from files or flags). */
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
