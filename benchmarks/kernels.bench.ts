@@ -65,7 +65,14 @@ async function chooseBatch(kernel: Kernel, arg: KernelArg, targetNs: number, war
   return Math.max(1, Math.min(1 << 20, Math.round(targetNs / Math.max(ns, 0.1))));
 }
 
-async function measureKernel(kernel: Kernel, position: number, values: Float64Array, reference: number, tolerance: number, job: KernelJob): Promise<KernelTaskResult> {
+async function measureKernel(
+  kernel: Kernel,
+  position: number,
+  values: Float64Array,
+  reference: number,
+  tolerance: number,
+  job: KernelJob,
+): Promise<KernelTaskResult> {
   const base = { kernel: kernel.name, position };
   const availability = kernel.availability();
   if (!availability.available) return { ...base, state: 'skipped', reason: `native: unavailable (${availability.reason})` };

@@ -90,20 +90,14 @@ async function main() {
   // Let napi and cargo find the same cargo we found, even when it is not on PATH.
   if (cargo.command.includes('/')) env.PATH = `${dirname(cargo.command)}${delimiter}${env.PATH ?? ''}`;
   const started = Date.now();
-  const result = await run(
-    process.execPath,
-    [napiCli, 'build', '--platform', '--release', '--js', loaderJs, '--dts', loaderDts],
-    { cwd: nativeDir, env },
-  );
+  const result = await run(process.execPath, [napiCli, 'build', '--platform', '--release', '--js', loaderJs, '--dts', loaderDts], { cwd: nativeDir, env });
   if (result.code !== 0) {
     const lastError = result.tail
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => /error/i.test(l))
       .at(-1);
-    unavailable(
-      `napi build failed (exit ${result.code})${lastError ? `: ${lastError.slice(0, 300)}` : ''}`,
-    );
+    unavailable(`napi build failed (exit ${result.code})${lastError ? `: ${lastError.slice(0, 300)}` : ''}`);
     return;
   }
   const nodeFiles = readdirSync(nativeDir).filter((f) => f.endsWith('.node'));

@@ -20,7 +20,10 @@ export function parseInteger(option: string, raw: string, min: number, max: numb
 
 /** A comma-separated list of integers in [min, max], e.g. '1e3,1e5'. */
 export function parseIntegerList(option: string, raw: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number[] {
-  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw new OptionError(option, 'expected a comma-separated list, got nothing');
   return parts.map((p) => parseInteger(option, p, min, max));
 }

@@ -20,12 +20,17 @@ describe('the memory budget', () => {
     const m = await verifyLimit(sup, limit);
     expect(m).toMatchObject({ kind: 'rlimit-data', verified: true, dataLimitBytes: budget, v8MaxOldSpaceMiB: 192 });
     expect(m.verification).toMatch(/was refused an ArrayBuffer of 320 MiB: RangeError: Array buffer allocation failed/);
-    expect(limitedNode(limit, ['x.js'], '/usr/bin/node')).toEqual({ command: 'prlimit', args: [`--data=${budget}`, '--', '/usr/bin/node', '--max-old-space-size=192', 'x.js'] });
+    expect(limitedNode(limit, ['x.js'], '/usr/bin/node')).toEqual({
+      command: 'prlimit',
+      args: [`--data=${budget}`, '--', '/usr/bin/node', '--max-old-space-size=192', 'x.js'],
+    });
   });
 
   it('is what refuses: without the limit the same (untouched) ArrayBuffer is granted', async () => {
     const job = JSON.stringify({ mode: 'verify', bytes: budget + 64 * MiB });
-    const { stdout } = await promisify(execFile)(process.execPath, [compiledEntry('src/capacity/probe-main'), job], { env: { ...process.env, SERVEBENCH_SUPERVISED: '0' } });
+    const { stdout } = await promisify(execFile)(process.execPath, [compiledEntry('src/capacity/probe-main'), job], {
+      env: { ...process.env, SERVEBENCH_SUPERVISED: '0' },
+    });
     const report = JSON.parse(stdout.trim().split('\n').pop()!) as { outcome: string };
     expect(report.outcome).toBe('ok');
   });

@@ -16,7 +16,20 @@ const out = mkdtempSync(join(tmpdir(), 'servebench-capacity-off-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const cli = join(packageRoot, 'bin', 'servebench.js');
-const args = ['capacity', '--memory-budget', '256MiB', '--kernels', 'typed,native,native-async', '--tolerance', '20%', '--no-server-check', '--concurrency', '1', '--out', out];
+const args = [
+  'capacity',
+  '--memory-budget',
+  '256MiB',
+  '--kernels',
+  'typed,native,native-async',
+  '--tolerance',
+  '20%',
+  '--no-server-check',
+  '--concurrency',
+  '1',
+  '--out',
+  out,
+];
 const env = { ...process.env, SERVEBENCH_NATIVE: 'off' };
 
 describe('capacity with the addon unavailable', () => {

@@ -41,12 +41,21 @@ describe('capacity options', () => {
     expect(optionOf(() => resolveCapacitySettings({ ...roomy, concurrency: [0] }))).toBe('--concurrency');
     expect(optionOf(() => resolveCapacitySettings({ ...roomy, kernels: [] }))).toBe('--kernels');
     expect(optionOf(() => resolveCapacitySettings({ ...roomy, startN: 10 }))).toBe('--start-n');
-    expect(() => resolveCapacitySettings({ availableBytes: 3 * GiB, budgetBytes: 2 * GiB })).toThrow(/--memory-budget: 2 GiB would leave less than 2 GiB of the 3 GiB available now; at most 1 GiB/);
+    expect(() => resolveCapacitySettings({ availableBytes: 3 * GiB, budgetBytes: 2 * GiB })).toThrow(
+      /--memory-budget: 2 GiB would leave less than 2 GiB of the 3 GiB available now; at most 1 GiB/,
+    );
     expect(() => resolveCapacitySettings({ ...roomy, tolerance: 0.9 })).toThrow(/--tolerance: must be between 0.5% and 50%/);
   });
 
   it('fills the defaults in one place: 2 GiB, 5%, C = 1 and 4; quick: 1 GiB, 10%', () => {
-    expect(resolveCapacitySettings(roomy)).toMatchObject({ budgetBytes: 2 * GiB, tolerance: 0.05, concurrency: [1, 4], startN: 5e7, maxProbesPerKernel: 16, serverCheck: true });
+    expect(resolveCapacitySettings(roomy)).toMatchObject({
+      budgetBytes: 2 * GiB,
+      tolerance: 0.05,
+      concurrency: [1, 4],
+      startN: 5e7,
+      maxProbesPerKernel: 16,
+      serverCheck: true,
+    });
     expect(resolveCapacitySettings({ ...roomy, quick: true })).toMatchObject({ budgetBytes: GiB, tolerance: 0.1, maxProbesPerKernel: 9, startN: 2e7 });
   });
 

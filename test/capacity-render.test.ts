@@ -14,18 +14,54 @@ const { quick, ...settings } = resolveCapacitySettings({ budgetBytes: budget, av
 function probe(kernel: 'naive' | 'typed', n: number, outcome: ProbeOutcomeKind, detail: string = outcome): CapacityProbe {
   const ok = outcome === 'ok';
   return {
-    kernel, n, step: 'grow', concurrency: 1, outcome, detail, stage: ok ? 'checked' : 'warmed', exit: ok ? { code: 0, signal: null } : { code: null, signal: 'SIGABRT' },
-    pid: 1, durationMs: 100, buildMs: ok ? 50 : null, kernelMs: ok ? 5 : null, sampledPeakRssBytes: 100 * MiB,
-    memory: ok ? { baselineRssBytes: 60 * MiB, baselineDataBytes: 90 * MiB, peakRssBytes: 60 * MiB + n * (kernel === 'naive' ? 23 : 8), growthRssBytes: n * (kernel === 'naive' ? 23 : 8), heapUsedBytes: 1, heapTotalBytes: 1, heapLimitBytes: 1, arrayBuffersBytes: 1, externalBytes: 1, vmDataBytes: 1 } : null,
+    kernel,
+    n,
+    step: 'grow',
+    concurrency: 1,
+    outcome,
+    detail,
+    stage: ok ? 'checked' : 'warmed',
+    exit: ok ? { code: 0, signal: null } : { code: null, signal: 'SIGABRT' },
+    pid: 1,
+    durationMs: 100,
+    buildMs: ok ? 50 : null,
+    kernelMs: ok ? 5 : null,
+    sampledPeakRssBytes: 100 * MiB,
+    memory: ok
+      ? {
+          baselineRssBytes: 60 * MiB,
+          baselineDataBytes: 90 * MiB,
+          peakRssBytes: 60 * MiB + n * (kernel === 'naive' ? 23 : 8),
+          growthRssBytes: n * (kernel === 'naive' ? 23 : 8),
+          heapUsedBytes: 1,
+          heapTotalBytes: 1,
+          heapLimitBytes: 1,
+          arrayBuffersBytes: 1,
+          externalBytes: 1,
+          vmDataBytes: 1,
+        }
+      : null,
   };
 }
 
-const naiveProbes = [probe('naive', 1e7, 'ok'), probe('naive', 2e7, 'js-heap-exhausted', "V8's heap limit reached: FATAL ERROR"), probe('naive', 1.88e7, 'ok'), probe('naive', 1.94e7, 'js-heap-exhausted', "V8's heap limit reached: FATAL ERROR")];
+const naiveProbes = [
+  probe('naive', 1e7, 'ok'),
+  probe('naive', 2e7, 'js-heap-exhausted', "V8's heap limit reached: FATAL ERROR"),
+  probe('naive', 1.88e7, 'ok'),
+  probe('naive', 1.94e7, 'js-heap-exhausted', "V8's heap limit reached: FATAL ERROR"),
+];
 const typedProbes = [probe('typed', 5.53e7, 'ok'), probe('typed', 5.7e7, 'allocation-failed', 'RangeError: Array buffer allocation failed')];
 const data: CapacityData = {
   quick,
   settings,
-  mechanism: { kind: 'rlimit-data', tool: 'prlimit from util-linux 2.38.1', dataLimitBytes: budget, v8MaxOldSpaceMiB: 384, verified: true, verification: 'refused' },
+  mechanism: {
+    kind: 'rlimit-data',
+    tool: 'prlimit from util-linux 2.38.1',
+    dataLimitBytes: budget,
+    v8MaxOldSpaceMiB: 384,
+    verified: true,
+    verification: 'refused',
+  },
   native: { available: false, reason: 'cargo not found at build time' },
   kernels: [
     summarizeKernel('naive', 'plain JS Array', naiveProbes, { lo: 1.88e7, hi: 1.94e7, converged: true }, budget, [1, 4]),
@@ -38,14 +74,42 @@ const data: CapacityData = {
     notes: ['shared vector'],
     points: [
       {
-        kernel: 'typed', label: 'past-capacity', purpose: 'p', path: 'sync', concurrency: 4, n: 8.55e7, nMax: 8.55e7, state: 'completed',
-        responses: Array.from({ length: 4 }, () => ({ n: 8.55e7, status: 500, code: 'internal', message: 'internal error: Array buffer allocation failed', latencyMs: 3 })),
-        counts: { ok: 0, clientErrors: 0, serverErrors: 4, noAnswer: 0 }, serverAliveAfter: true, serverExit: null, serverPeakRssBytes: 80 * MiB, durationMs: 500,
+        kernel: 'typed',
+        label: 'past-capacity',
+        purpose: 'p',
+        path: 'sync',
+        concurrency: 4,
+        n: 8.55e7,
+        nMax: 8.55e7,
+        state: 'completed',
+        responses: Array.from({ length: 4 }, () => ({
+          n: 8.55e7,
+          status: 500,
+          code: 'internal',
+          message: 'internal error: Array buffer allocation failed',
+          latencyMs: 3,
+        })),
+        counts: { ok: 0, clientErrors: 0, serverErrors: 4, noAnswer: 0 },
+        serverAliveAfter: true,
+        serverExit: null,
+        serverPeakRssBytes: 80 * MiB,
+        durationMs: 500,
       },
       {
-        kernel: 'naive', label: 'past-capacity', purpose: 'p', path: 'sync', concurrency: 4, n: 2.91e7, nMax: 2.91e7, state: 'completed',
+        kernel: 'naive',
+        label: 'past-capacity',
+        purpose: 'p',
+        path: 'sync',
+        concurrency: 4,
+        n: 2.91e7,
+        nMax: 2.91e7,
+        state: 'completed',
         responses: Array.from({ length: 4 }, () => ({ n: 2.91e7, status: null, code: 'ECONNRESET', message: 'socket hang up', latencyMs: 900 })),
-        counts: { ok: 0, clientErrors: 0, serverErrors: 0, noAnswer: 4 }, serverAliveAfter: false, serverExit: 'model-a (pid 9) was killed by SIGABRT', serverPeakRssBytes: 420 * MiB, durationMs: 1500,
+        counts: { ok: 0, clientErrors: 0, serverErrors: 0, noAnswer: 4 },
+        serverAliveAfter: false,
+        serverExit: 'model-a (pid 9) was killed by SIGABRT',
+        serverPeakRssBytes: 420 * MiB,
+        durationMs: 1500,
       },
     ],
   },
@@ -61,7 +125,9 @@ describe('capacity renderers', () => {
     expect(text).toMatch(/under a 512 MiB memory budget/);
     expect(text).toMatch(/^limit: RLIMIT_DATA 512 MiB \(prlimit from util-linux 2\.38\.1\).*V8 --max-old-space-size=384 MiB.*verified/m);
     expect(text).toMatch(/^native: unavailable \(cargo not found at build time\)$/m);
-    expect(text).toMatch(/^kernel\s+max n \(values\)\s+8n\s+first failing n\s+failure past it\s+B\/value RSS\s+B\/value budget\s+peak RSS\s+C=1\*\s+C=4\*\s+probes\s+note$/m);
+    expect(text).toMatch(
+      /^kernel\s+max n \(values\)\s+8n\s+first failing n\s+failure past it\s+B\/value RSS\s+B\/value budget\s+peak RSS\s+C=1\*\s+C=4\*\s+probes\s+note$/m,
+    );
     expect(text).toMatch(/^naive\s+18,800,000\s+143 MiB\s+19,400,000\s+js-heap-exhausted\s+23\.0\s+/m);
     expect(text).toMatch(/^typed\s+55,300,000\s+422 MiB\s+57,000,000\s+allocation-failed\s+8\.0\s+/m);
     expect(text).toMatch(/^native\s+-.*native: unavailable \(cargo not found at build time\)$/m);

@@ -25,7 +25,12 @@ describe('searchCapacity', () => {
     expect(r.lo).toBeLessThanOrEqual(7_300_000);
     expect(r.hi).toBeGreaterThan(7_300_000);
     expect((r.hi! - r.lo!) / r.lo!).toBeLessThanOrEqual(0.05);
-    expect(f.tried.slice(0, 4)).toEqual([[1e6, 'grow'], [2e6, 'grow'], [4e6, 'grow'], [8e6, 'grow']]);
+    expect(f.tried.slice(0, 4)).toEqual([
+      [1e6, 'grow'],
+      [2e6, 'grow'],
+      [4e6, 'grow'],
+      [8e6, 'grow'],
+    ]);
     expect(f.tried.slice(4).every(([, s]) => s === 'bisect')).toBe(true);
     expect(r.probes).toBe(f.tried.length);
   });
@@ -33,7 +38,11 @@ describe('searchCapacity', () => {
   it('shrinks when the start already fails', async () => {
     const f = fake(300_000);
     const r = await searchCapacity(settings, f.probe);
-    expect(f.tried.slice(0, 3)).toEqual([[1e6, 'grow'], [5e5, 'shrink'], [2.5e5, 'shrink']]);
+    expect(f.tried.slice(0, 3)).toEqual([
+      [1e6, 'grow'],
+      [5e5, 'shrink'],
+      [2.5e5, 'shrink'],
+    ]);
     expect(r.converged).toBe(true);
     expect(r.lo).toBeLessThanOrEqual(300_000);
   });

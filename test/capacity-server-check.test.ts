@@ -18,7 +18,9 @@ const naive = summarizeKernel('naive', 'plain Array', [], { lo: 6.5e6, hi: 6.75e
 
 describe('capacity server check', () => {
   it('plans fits-derived, over-derived, past-capacity and guarded points', () => {
-    const withDerived = { ...typed, derived: [{ concurrency: 2, maxN: 1.1e7, inputBytes: 8.8e7, derived: true as const }] } as CapacityKernelResult & { state: 'completed' };
+    const withDerived = { ...typed, derived: [{ concurrency: 2, maxN: 1.1e7, inputBytes: 8.8e7, derived: true as const }] } as CapacityKernelResult & {
+      state: 'completed';
+    };
     expect(planServerPoints(withDerived, 2).map((p) => [p.label, p.n, p.nMax])).toEqual([
       ['fits-derived', 8.8e6, 8.8e6],
       ['over-derived', 1.76e7, 1.76e7],
@@ -37,7 +39,10 @@ describe('capacity server check', () => {
 
     const typedPast = at('typed', 'past-capacity');
     expect(typedPast.state).toBe('completed');
-    expect(typedPast.responses.map((r) => [r.status, r.code])).toEqual([[500, 'internal'], [500, 'internal']]);
+    expect(typedPast.responses.map((r) => [r.status, r.code])).toEqual([
+      [500, 'internal'],
+      [500, 'internal'],
+    ]);
     expect(typedPast.responses[0]!.message).toMatch(/Array buffer allocation failed/);
     expect(typedPast.serverAliveAfter).toBe(true);
 
@@ -55,7 +60,10 @@ describe('capacity server check', () => {
     // each n fits alone, and the model API lets the first vector go before it builds the second
     const distinct = at('typed', 'distinct-n');
     expect(distinct.sequence).toEqual([1.76e7, 1.76e7 + 1]);
-    expect(distinct.responses.map((r) => [r.n, r.status])).toEqual([[1.76e7, 200], [1.76e7 + 1, 200]]);
+    expect(distinct.responses.map((r) => [r.n, r.status])).toEqual([
+      [1.76e7, 200],
+      [1.76e7 + 1, 200],
+    ]);
     expect(distinct.serverAliveAfter).toBe(true);
     const naiveDistinct = at('naive', 'distinct-n');
     expect(naiveDistinct.responses.map((r) => r.status)).toEqual([200, 200]);

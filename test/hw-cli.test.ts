@@ -36,7 +36,8 @@ describe('servebench hw', () => {
     expect(saved.data.bandwidth).toEqual({ unknown: true, reason: 'not measured (bandwidth probe turned off)' });
     expect(saved.data.timers).toHaveLength(3);
     const md = readFileSync(join(out, 'hardware.md'), 'utf8');
-    for (const h of ['# Hardware report: ', '## CPU', '## Memory', '## Limits (cgroup)', '## Tools', '## Noise check', '## Unknown facts']) expect(md).toContain(h);
+    for (const h of ['# Hardware report: ', '## CPU', '## Memory', '## Limits (cgroup)', '## Tools', '## Noise check', '## Unknown facts'])
+      expect(md).toContain(h);
     expect(existsSync(join(out, 'hardware.html'))).toBe(true);
   });
 

@@ -40,7 +40,9 @@ describe('environment block vs the OS', () => {
     expect(env.cpu.usableCores).toBe(expected);
     if (quota === undefined && linux) expect(env.cpu.cgroupCpuQuota === 'max' || isUnknown(env.cpu.cgroupCpuQuota)).toBe(true);
     if (linux) {
-      const processors = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => /^processor\s*:/.test(l)).length;
+      const processors = readFileSync('/proc/cpuinfo', 'utf8')
+        .split('\n')
+        .filter((l) => /^processor\s*:/.test(l)).length;
       expect(env.cpu.logicalCores).toBe(processors);
     }
   });
@@ -52,7 +54,7 @@ describe('environment block vs the OS', () => {
     expect(env.memory.availableBytes).toBeLessThanOrEqual(env.memory.totalBytes);
   });
 
-  it.runIf(linux)("names the CPU model /proc/cpuinfo names", () => {
+  it.runIf(linux)('names the CPU model /proc/cpuinfo names', () => {
     const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
     if (model === undefined) {
       expect(env.cpu.modelSource).not.toContain('/proc/cpuinfo'); // arm64: no model name there

@@ -14,7 +14,15 @@ import { setQuiet } from '../src/progress.js';
 import { renderHardwareHtml } from '../src/report/hardware.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const probe: BandwidthProbe = ({ n, threads = 1, repeats = 3 }) => {
   const samples = Array.from({ length: repeats }, (_, i) => 20 + i);
@@ -54,7 +62,22 @@ describe('hardware.html', () => {
       expect(await page.title()).toMatch(/^Hardware report: /);
       expect(await page.locator('h1').innerText()).toMatch(/^Hardware report: /);
       const headings = await page.locator('h2').allInnerTexts();
-      for (const h of ['Summary', 'CPU', 'Caches', 'Memory', 'Limits (cgroup)', 'Storage', 'Network', 'Runtime', 'Native addon', 'Tools', 'Measured: clocks', 'Measured: memory-read bandwidth', 'Noise check', 'Unknown facts']) {
+      for (const h of [
+        'Summary',
+        'CPU',
+        'Caches',
+        'Memory',
+        'Limits (cgroup)',
+        'Storage',
+        'Network',
+        'Runtime',
+        'Native addon',
+        'Tools',
+        'Measured: clocks',
+        'Measured: memory-read bandwidth',
+        'Noise check',
+        'Unknown facts',
+      ]) {
         expect(headings).toContain(h);
       }
       // the CPU table has its model row; the bandwidth table holds the four probe cases

@@ -31,7 +31,10 @@ function sequenced(base: HostSources, stats: string[], procTicks: number[]): Hos
 
 describe('noise check', () => {
   it('calls a host quiet when little else runs', async () => {
-    host = fakeHost({ '/proc/loadavg': '0.10 0.20 0.30 1/100 999\n' }, { os: { cpus: () => [...Array(2)].map(() => ({ model: 'x', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } })) } });
+    host = fakeHost(
+      { '/proc/loadavg': '0.10 0.20 0.30 1/100 999\n' },
+      { os: { cpus: () => [...Array(2)].map(() => ({ model: 'x', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } })) } },
+    );
     const check = await checkNoise(sequenced(host.sources, [stat(100, 1000), stat(110, 1190)], [0, 0]), { windowMs: 5 });
     expect(check.quiet).toBe(true);
     expect(check.busyFraction).toBeCloseTo(10 / 200, 5);
@@ -41,7 +44,10 @@ describe('noise check', () => {
   });
 
   it('flags a busy host and names the busiest process', async () => {
-    host = fakeHost({ '/proc/loadavg': '3.50 1.00 0.50 3/100 999\n' }, { os: { cpus: () => [...Array(2)].map(() => ({ model: 'x', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } })) } });
+    host = fakeHost(
+      { '/proc/loadavg': '3.50 1.00 0.50 3/100 999\n' },
+      { os: { cpus: () => [...Array(2)].map(() => ({ model: 'x', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } })) } },
+    );
     // 200 ticks over 2 CPUs in the window: 150 busy, 30 stolen; pid 4242 used 100 ticks = 1 core
     const check = await checkNoise(sequenced(host.sources, [stat(0, 0, 0), stat(150, 20, 30)], [500, 600]), { windowMs: 5 });
     expect(check.quiet).toBe(false);
@@ -56,7 +62,10 @@ describe('noise check', () => {
 
   it('honours custom thresholds', async () => {
     host = fakeHost({ '/proc/loadavg': '3.50 1.00 0.50 3/100 999\n' });
-    const check = await checkNoise(sequenced(host.sources, [stat(0, 0), stat(150, 50)], [0, 0]), { windowMs: 5, thresholds: { busyFraction: 0.9, loadPerCore: 100 } });
+    const check = await checkNoise(sequenced(host.sources, [stat(0, 0), stat(150, 50)], [0, 0]), {
+      windowMs: 5,
+      thresholds: { busyFraction: 0.9, loadPerCore: 100 },
+    });
     expect(check.quiet).toBe(true);
     expect(check.thresholds.busyFraction).toBe(0.9);
   });

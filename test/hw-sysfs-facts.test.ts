@@ -104,12 +104,22 @@ describe('facts from sysfs', () => {
       },
       {
         links: { '/sys/dev/block/259:1': `${disk}/nvme0n1p1`, [`${disk}/device/driver`]: '/sys/bus/nvme/drivers/nvme' },
-        os: { networkInterfaces: () => ({ eno1: [{ address: '10.0.0.5', netmask: '255.0.0.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: '10.0.0.5/8' }] }) },
+        os: {
+          networkInterfaces: () => ({
+            eno1: [{ address: '10.0.0.5', netmask: '255.0.0.0', family: 'IPv4', mac: 'aa:bb:cc:dd:ee:ff', internal: false, cidr: '10.0.0.5/8' }],
+          }),
+        },
       },
     );
     const env = await captureEnv({ sources: host.sources, noiseWindowMs: 10, warn: false, toolVersions: false, measureFrequency: 'never', workingDir: '/' });
     expect(env.storage.filesystem).toMatchObject({ mountPoint: '/', type: 'ext4', device: '/dev/nvme0n1p1' });
-    expect(env.storage.disk).toMatchObject({ device: 'nvme0n1', model: 'Samsung SSD 980 PRO 500GB', driver: 'nvme', sizeBytes: 1000215216 * 512, rotational: false });
+    expect(env.storage.disk).toMatchObject({
+      device: 'nvme0n1',
+      model: 'Samsung SSD 980 PRO 500GB',
+      driver: 'nvme',
+      sizeBytes: 1000215216 * 512,
+      rotational: false,
+    });
     const net = env.network;
     expect(Array.isArray(net)).toBe(true);
     if (!Array.isArray(net)) return;
@@ -130,8 +140,20 @@ describe('facts from sysfs', () => {
     expect(parseSizeString('32K')).toBe(32 * 1024);
     expect(parseSizeString('30M')).toBe(30 * 1024 ** 2);
     expect(parseSizeString('junk')).toBeUndefined();
-    expect(parseMeminfo('MemTotal:  100 kB\nHugePages_Total:       0\n')).toEqual(new Map([['MemTotal', 102400], ['HugePages_Total', 0]]));
+    expect(parseMeminfo('MemTotal:  100 kB\nHugePages_Total:       0\n')).toEqual(
+      new Map([
+        ['MemTotal', 102400],
+        ['HugePages_Total', 0],
+      ]),
+    );
     const [m] = parseMountinfo('36 35 98:0 /mnt1 /mnt\\040with\\040space rw,noatime master:1 - ext3 /dev/root rw,errors=continue\n');
-    expect(m).toEqual({ majorMinor: '98:0', root: '/mnt1', mountPoint: '/mnt with space', fsType: 'ext3', source: '/dev/root', superOptions: ['rw', 'errors=continue'] });
+    expect(m).toEqual({
+      majorMinor: '98:0',
+      root: '/mnt1',
+      mountPoint: '/mnt with space',
+      fsType: 'ext3',
+      source: '/dev/root',
+      superOptions: ['rw', 'errors=continue'],
+    });
   });
 });

@@ -16,7 +16,10 @@ const expectUnknown = (v: unknown, what: string) => {
 
 describe('unknown facts', () => {
   it('marks what an almost empty /proc and /sys do not say as unknown, with reasons', async () => {
-    host = fakeHost({ '/proc/cpuinfo': 'processor\t: 0\nmodel name\t: Test CPU 9000\n\nprocessor\t: 1\nmodel name\t: Test CPU 9000\n' }, { os: { networkInterfaces: () => ({}) } });
+    host = fakeHost(
+      { '/proc/cpuinfo': 'processor\t: 0\nmodel name\t: Test CPU 9000\n\nprocessor\t: 1\nmodel name\t: Test CPU 9000\n' },
+      { os: { networkInterfaces: () => ({}) } },
+    );
     const env = await captureEnv({ sources: host.sources, noiseWindowMs: 20, warn: false, toolVersions: false });
 
     expect(env.cpu.model).toBe('Test CPU 9000');
@@ -73,10 +76,13 @@ describe('unknown facts', () => {
   });
 
   it('reads the arm64 form of /proc/cpuinfo (no model name, Features instead of flags)', async () => {
-    host = fakeHost({
-      '/proc/cpuinfo':
-        'processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics asimddp sve sve2\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd4f\nCPU revision\t: 1\n',
-    }, { os: { cpus: () => [], networkInterfaces: () => ({}) } });
+    host = fakeHost(
+      {
+        '/proc/cpuinfo':
+          'processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics asimddp sve sve2\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd4f\nCPU revision\t: 1\n',
+      },
+      { os: { cpus: () => [], networkInterfaces: () => ({}) } },
+    );
     const env = await captureEnv({ sources: host.sources, noiseWindowMs: 20, warn: false, toolVersions: false, measureFrequency: 'never' });
     expect(env.cpu.simd).toEqual(['neon', 'dotprod', 'sve', 'sve2']);
     expect(env.cpu.vendor).toEqual({ value: 'ARM', source: '/proc/cpuinfo CPU implementer' });

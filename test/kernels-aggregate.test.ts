@@ -14,7 +14,19 @@ const kernels: KernelName[] = ['typed', 'native', 'native-parallel'];
 const settings = resolveKernelsSettings({ sizes: [1e4, 1e6], smallSizes: [1], kernels, processes: 2 });
 
 function task(kernel: KernelName, nsPerCall: number, medianRme = 1): KernelTaskResult {
-  return { kernel, position: 0, state: 'completed', nsPerCall, minNsPerCall: nsPerCall * 0.9, rme: 2, medianRme, samples: 100, callsPerSample: 1, result: 0, reference: 0 };
+  return {
+    kernel,
+    position: 0,
+    state: 'completed',
+    nsPerCall,
+    minNsPerCall: nsPerCall * 0.9,
+    rme: 2,
+    medianRme,
+    samples: 100,
+    callsPerSample: 1,
+    result: 0,
+    reference: 0,
+  };
 }
 
 function outcome(index: number, n: number, tasks: KernelTaskResult[], probes: ProbeTaskResult[] = []): ProcessOutcome {

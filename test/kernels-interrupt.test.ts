@@ -22,7 +22,22 @@ describe('interrupting the kernels benchmark', () => {
     const cli = await sup.start({
       name: 'servebench-kernels',
       command: process.execPath,
-      args: [join(packageRoot, 'bin', 'servebench.js'), 'kernels', '--sizes', '1e3,1e4', '--small-sizes', 'none', '--kernels', 'typed,native', '--processes', '5', '--time', '50', '--out', out],
+      args: [
+        join(packageRoot, 'bin', 'servebench.js'),
+        'kernels',
+        '--sizes',
+        '1e3,1e4',
+        '--small-sizes',
+        'none',
+        '--kernels',
+        'typed,native',
+        '--processes',
+        '5',
+        '--time',
+        '50',
+        '--out',
+        out,
+      ],
       // ready once the first benchmark process has finished
       ready: { kind: 'line', pattern: /done in/ },
       readyTimeoutMs: 60_000,

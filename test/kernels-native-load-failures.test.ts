@@ -35,7 +35,7 @@ describe('native load failures are recorded with their reason', () => {
 
   it('a build that lacks an expected function is a load failure naming it', () => {
     const file = join(dir, 'partial.cjs');
-    writeFileSync(file, "module.exports = { buildInfo: () => ({}), mean: () => 0 }");
+    writeFileSync(file, 'module.exports = { buildInfo: () => ({}), mean: () => 0 }');
     const load = loadNativeFrom(file, {});
     expect(!load.status.available && load.status.reason).toMatch(/lacks meanParallel, meanAsync, bandwidthProbe/);
   });

@@ -16,7 +16,21 @@ const out = mkdtempSync(join(tmpdir(), 'servebench-kernels-off-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const cli = join(packageRoot, 'bin', 'servebench.js');
-const args = ['kernels', '--sizes', '1e3', '--small-sizes', 'none', '--kernels', 'naive,typed,native,native-async', '--processes', '2', '--time', '10', '--out', out];
+const args = [
+  'kernels',
+  '--sizes',
+  '1e3',
+  '--small-sizes',
+  'none',
+  '--kernels',
+  'naive,typed,native,native-async',
+  '--processes',
+  '2',
+  '--time',
+  '10',
+  '--out',
+  out,
+];
 const env = { ...process.env, SERVEBENCH_NATIVE: 'off' };
 
 describe('kernels with the addon unavailable', () => {

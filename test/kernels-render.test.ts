@@ -11,12 +11,30 @@ import type { NativeStatus } from '../src/results/common.js';
 const native: NativeStatus = { available: false, reason: 'cargo not found at build time' };
 const settings = resolveKernelsSettings({ sizes: [1e3, 1e4], smallSizes: [], kernels: ['naive', 'typed', 'native'], processes: 2 });
 const task = (kernel: 'naive' | 'typed', ns: number): KernelTaskResult => ({
-  kernel, position: 0, state: 'completed', nsPerCall: ns, minNsPerCall: ns, rme: 1, medianRme: 0.5, samples: 10, callsPerSample: 4, result: 0, reference: 0,
+  kernel,
+  position: 0,
+  state: 'completed',
+  nsPerCall: ns,
+  minNsPerCall: ns,
+  rme: 1,
+  medianRme: 0.5,
+  samples: 10,
+  callsPerSample: 4,
+  result: 0,
+  reference: 0,
 });
 const skipped: KernelTaskResult = { kernel: 'native', position: 2, state: 'skipped', reason: 'native: unavailable (cargo not found at build time)' };
 const outcomes: ProcessOutcome[] = [1e3, 1e4, 1e3, 1e4].map((n, index) => ({
   record: { index, n, order: ['naive', 'typed', 'native'], pid: 10 + index, state: 'completed', durationMs: 5 },
-  result: { type: 'kernels-result', pid: 10 + index, n, native, tasks: [task('naive', n * 1.1 + index), task('typed', n * 0.5), skipped], probes: [], setupMs: 1 },
+  result: {
+    type: 'kernels-result',
+    pid: 10 + index,
+    n,
+    native,
+    tasks: [task('naive', n * 1.1 + index), task('typed', n * 0.5), skipped],
+    probes: [],
+    setupMs: 1,
+  },
 }));
 const data = JSON.parse(JSON.stringify(aggregateKernels(settings, outcomes, native, { startedAt: 'x', durationMs: 1, interrupted: false })));
 

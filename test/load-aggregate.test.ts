@@ -9,7 +9,15 @@ import type { LoadRun } from '../src/results/load.js';
 import { checkValidity } from '../src/load/validity.js';
 
 function run(configId: string, repeat: number, rps: number, valid = true, p99 = 1000): LoadRun {
-  const validity = checkValidity({ windowMs: valid ? 2000 : 10, warmupMs: 500, completed: 100, successes: 100, failures: 0, generatorCpuCores: 0.1, generatorThreads: 1 });
+  const validity = checkValidity({
+    windowMs: valid ? 2000 : 10,
+    warmupMs: 500,
+    completed: 100,
+    successes: 100,
+    failures: 0,
+    generatorCpuCores: 0.1,
+    generatorThreads: 1,
+  });
   return {
     id: `${configId}/sustained/held/r${repeat}`,
     configId,

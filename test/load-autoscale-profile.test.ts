@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { scaledProfile } from '../src/load/autoscale.js';
 import { profileArrivals, profileDurationMs, rateAt } from '../src/load/engines/rate-profile.js';
 import { runLoadSuite } from '../src/load/suite.js';
-import type { RatePhase } from '../src/results/load.js';
+import type { RatePhase } from '../src/results/experiments.js';
 
 const profile: RatePhase[] = [
   { name: 'ramp', durationMs: 4000, fromRps: 10, toRps: 50 },

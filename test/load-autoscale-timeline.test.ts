@@ -9,7 +9,15 @@ import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { renderLoadTerminal } from '../src/report/load.js';
 
-const controller = { targetUtilization: 0.5, tolerance: 0.1, minReplicas: 1, maxReplicas: 4, syncPeriodMs: 500, scaleDownStabilizationMs: 1000, metric: 'elu' as const };
+const controller = {
+  targetUtilization: 0.5,
+  tolerance: 0.1,
+  minReplicas: 1,
+  maxReplicas: 4,
+  syncPeriodMs: 500,
+  scaleDownStabilizationMs: 1000,
+  metric: 'elu' as const,
+};
 const def: AutoscaleScenario = {
   ...experiments.autoscale,
   profile: {
@@ -26,7 +34,9 @@ const def: AutoscaleScenario = {
 
 it('records replicas over time for the autoscaled system and the fixed one', async () => {
   setQuiet(true);
-  const data = await runLoadSuite({ scenarios: ['autoscale'], experimentDefinitions: { ...experiments, autoscale: def }, entities: 200 }).finally(() => setQuiet(false));
+  const data = await runLoadSuite({ scenarios: ['autoscale'], experimentDefinitions: { ...experiments, autoscale: def }, entities: 200 }).finally(() =>
+    setQuiet(false),
+  );
   const a = data.autoscale!;
   expect(a.emulation).toMatch(/emulation of the Kubernetes HorizontalPodAutoscaler's algorithm .* not Kubernetes/);
   expect(data.configurations.map((c) => [c.id, c.state])).toEqual([

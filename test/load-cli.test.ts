@@ -61,7 +61,21 @@ describe('servebench load', () => {
 
   it('ends each step after --amount requests', async () => {
     const server = await startTestServer(sup, 'ok');
-    const r = await cli(['--target', server.url, '--connections', '2', '--scenario', 'sustained', '--amount', '300', '--warmup', '200ms', '--json', '--out', out]);
+    const r = await cli([
+      '--target',
+      server.url,
+      '--connections',
+      '2',
+      '--scenario',
+      'sustained',
+      '--amount',
+      '300',
+      '--warmup',
+      '200ms',
+      '--json',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     const run = (JSON.parse(r.stdout) as { data: { runs: { requests: { completed: number } }[] } }).data.runs[0]!;
     // The window closes at the amount; a few requests in flight then may finish in it too.

@@ -20,7 +20,13 @@ const engines: [string, LoadEngine, LoadShape][] = [
 async function load(engine: LoadEngine, shape: LoadShape, mode: TestServerMode, failShare = 1, timeoutMs = 2000): Promise<EngineResult> {
   const server = await startTestServer(sup, mode, { failShare });
   try {
-    return await engine.run({ target: { url: server.url, method: 'POST', headers: { 'content-type': 'application/json' }, bodies: ['{"entity":"e1"}'] }, load: shape, warmupMs: 100, durationMs: 1500, timeoutMs });
+    return await engine.run({
+      target: { url: server.url, method: 'POST', headers: { 'content-type': 'application/json' }, bodies: ['{"entity":"e1"}'] },
+      load: shape,
+      warmupMs: 100,
+      durationMs: 1500,
+      timeoutMs,
+    });
   } finally {
     await server.stop();
   }
@@ -69,7 +75,13 @@ describe.each(engines)('failure counting, %s engine', (_name, engine, shape) => 
   it('counts a refused connection as an error', async () => {
     const server = await startTestServer(sup, 'ok');
     await server.stop();
-    const r = await engine.run({ target: { url: server.url, method: 'GET', headers: {}, bodies: [] }, load: shape, warmupMs: 0, durationMs: 1000, timeoutMs: 1000 });
+    const r = await engine.run({
+      target: { url: server.url, method: 'GET', headers: {}, bodies: [] },
+      load: shape,
+      warmupMs: 0,
+      durationMs: 1000,
+      timeoutMs: 1000,
+    });
     expect(r.requests.successes).toBe(0);
     expect(r.failures.byKind.errors).toBeGreaterThan(0);
     expect(r.failureCodes.ECONNREFUSED).toBeGreaterThan(0);

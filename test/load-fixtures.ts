@@ -3,7 +3,7 @@
 // worker), error (500), reset (RST), close (FIN mid-request), hang (never answers), stall
 // (its event loop blocks once, for a set time).
 
-import { Supervisor, type ManagedProcess } from '../src/processes/index.js';
+import type { Supervisor, ManagedProcess } from '../src/processes/index.js';
 
 export type TestServerMode = 'ok' | 'block' | 'error' | 'reset' | 'close' | 'hang' | 'stall';
 

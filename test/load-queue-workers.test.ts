@@ -21,7 +21,9 @@ const def = {
 describe('queue-workers', () => {
   it('compares 1 and 2 model workers in interleaved rounds, with the queue depth of every run', async () => {
     setQuiet(true);
-    const data = await runLoadSuite({ scenarios: ['queue-workers'], experimentDefinitions: { ...experiments, 'queue-workers': def } }).finally(() => setQuiet(false));
+    const data = await runLoadSuite({ scenarios: ['queue-workers'], experimentDefinitions: { ...experiments, 'queue-workers': def } }).finally(() =>
+      setQuiet(false),
+    );
     expect(data.options.scenarios).toEqual(['queue-workers']);
     expect(data.configurations.map((c) => [c.id, c.state, c.modelWorkers])).toEqual([
       ['queue/w1/io', 'completed', 1],
@@ -60,7 +62,12 @@ describe('queue-workers', () => {
     // Two workers serve clearly more than one (about twice: the two jobs of a request run side by side).
     expect(cmp.ratio.median).toBeGreaterThan(1.3);
     expect(cmp.target).toEqual({ approx: 2, tolerance: 0.25 });
-    expect(data.queueWorkers?.depth.map((x) => `${x.configId} ${x.step}`)).toEqual(['queue/w1/io c=1', 'queue/w1/io c=8', 'queue/w2/io c=1', 'queue/w2/io c=8']);
+    expect(data.queueWorkers?.depth.map((x) => `${x.configId} ${x.step}`)).toEqual([
+      'queue/w1/io c=1',
+      'queue/w1/io c=8',
+      'queue/w2/io c=1',
+      'queue/w2/io c=8',
+    ]);
     expect(data.summaries.filter((s) => s.scenario === 'queue-workers')).toHaveLength(4);
     const text = renderLoadTerminal(data);
     expect(text).toMatch(/queue-workers: queue path: 1 vs 2 model workers/);
@@ -79,6 +86,8 @@ describe('queue-workers', () => {
   });
 
   it('cannot run against --target', async () => {
-    await expect(runLoadSuite({ scenarios: ['queue-workers'], target: { url: 'http://127.0.0.1:1/' } })).rejects.toThrow(/queue-workers starts servebench's own systems/);
+    await expect(runLoadSuite({ scenarios: ['queue-workers'], target: { url: 'http://127.0.0.1:1/' } })).rejects.toThrow(
+      /queue-workers starts servebench's own systems/,
+    );
   });
 });

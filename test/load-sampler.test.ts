@@ -12,8 +12,18 @@ afterAll(() => sup.stopAll());
 
 describe('server sampler', () => {
   it('measures a busy process near one core and an idle one near zero', async () => {
-    const busy = await sup.start({ name: 'spinner', command: process.execPath, args: ['-e', "console.log('up'); for(;;){}"], ready: { kind: 'line', pattern: /up/ } });
-    const idle = await sup.start({ name: 'sleeper', command: process.execPath, args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"], ready: { kind: 'line', pattern: /up/ } });
+    const busy = await sup.start({
+      name: 'spinner',
+      command: process.execPath,
+      args: ['-e', "console.log('up'); for(;;){}"],
+      ready: { kind: 'line', pattern: /up/ },
+    });
+    const idle = await sup.start({
+      name: 'sleeper',
+      command: process.execPath,
+      args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"],
+      ready: { kind: 'line', pattern: /up/ },
+    });
     const sampler = new ServerSampler(
       [
         { role: 'busy', pid: busy.pid, name: 'spinner' },
@@ -38,7 +48,12 @@ describe('server sampler', () => {
   });
 
   it('notes a process that exits during the window', async () => {
-    const p = await sup.start({ name: 'short', command: process.execPath, args: ['-e', "console.log('up'); setTimeout(() => {}, 300)"], ready: { kind: 'line', pattern: /up/ } });
+    const p = await sup.start({
+      name: 'short',
+      command: process.execPath,
+      args: ['-e', "console.log('up'); setTimeout(() => {}, 300)"],
+      ready: { kind: 'line', pattern: /up/ },
+    });
     const sampler = new ServerSampler([{ role: 'short', pid: p.pid, name: 'short' }], undefined, 50);
     sampler.startWindow();
     await p.waitForExit(5000);
@@ -113,7 +128,12 @@ describe('server sampler', () => {
     const me = readProcStat(process.pid);
     expect(me?.cpuSeconds).toBeGreaterThan(0);
     expect(me?.rssBytes).toBeGreaterThan(1_000_000);
-    const child = await sup.start({ name: 'kid', command: process.execPath, args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"], ready: { kind: 'line', pattern: /up/ } });
+    const child = await sup.start({
+      name: 'kid',
+      command: process.execPath,
+      args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"],
+      ready: { kind: 'line', pattern: /up/ },
+    });
     expect(descendantsOf([process.pid]).map((d) => d.pid)).toContain(child.pid);
     await child.stop();
     expect(readProcStat(child.pid)).toBeUndefined();

@@ -25,7 +25,11 @@ const tiny: ScenarioSet = {
 it('runs response-time, ramp, sustained and stress against a target and finds its breaking point', async () => {
   setQuiet(true);
   const server = await startTestServer(sup, 'block', { delayMs: 20 });
-  const data = await runLoadSuite({ target: { url: server.url, pids: [server.proc.pid] }, scenarios: ['response-time', 'ramp', 'sustained', 'stress'], definitions: tiny });
+  const data = await runLoadSuite({
+    target: { url: server.url, pids: [server.proc.pid] },
+    scenarios: ['response-time', 'ramp', 'sustained', 'stress'],
+    definitions: tiny,
+  });
   setQuiet(false);
   expect(data.configurations).toEqual([expect.objectContaining({ id: 'target', state: 'completed' })]);
   const ids = data.runs.map((r) => `${r.scenario} ${r.step.label}`);
@@ -56,7 +60,12 @@ it('runs response-time, ramp, sustained and stress against a target and finds it
 it('ramps an open loop by arrival rate from the one-connection throughput', async () => {
   setQuiet(true);
   const server = await startTestServer(sup, 'block', { delayMs: 20 });
-  const data = await runLoadSuite({ target: { url: server.url }, engine: 'open', scenarios: ['ramp'], definitions: { ...tiny, ramp: { ...tiny.ramp, rateFactors: [0.5, 2] } } });
+  const data = await runLoadSuite({
+    target: { url: server.url },
+    engine: 'open',
+    scenarios: ['ramp'],
+    definitions: { ...tiny, ramp: { ...tiny.ramp, rateFactors: [0.5, 2] } },
+  });
   setQuiet(false);
   // response-time is added: the rates are multiples of its throughput (about 50/s here).
   expect(data.options.scenarios).toEqual(['response-time', 'ramp']);

@@ -15,7 +15,14 @@ describe('validity rules', () => {
     const v = checkValidity(good);
     expect(v.valid).toBe(true);
     expect(v.reasons).toEqual([]);
-    expect(v.rules.map((r) => r.rule).sort()).toEqual(['error-budget', 'generator-cpu', 'generator-on-time', 'min-duration', 'min-requests', 'warm-up-excluded']);
+    expect(v.rules.map((r) => r.rule).sort()).toEqual([
+      'error-budget',
+      'generator-cpu',
+      'generator-on-time',
+      'min-duration',
+      'min-requests',
+      'warm-up-excluded',
+    ]);
   });
 
   it('fails a window that is too short', () => expect(failed({ ...good, windowMs: 400 })).toEqual(['min-duration']));
@@ -27,7 +34,7 @@ describe('validity rules', () => {
     expect(failed({ ...good, generatorCpuCores: 0.95, generatorThreads: 2 })).toEqual([]);
   });
 
-  it("fails a generator whose event loop is saturated even below one core of CPU", () => {
+  it('fails a generator whose event loop is saturated even below one core of CPU', () => {
     expect(failed({ ...good, generatorCpuCores: 0.7, generatorEventLoopUtilization: 0.99 })).toEqual(['generator-cpu']);
     expect(failed({ ...good, generatorCpuCores: 0.7, generatorEventLoopUtilization: 0.5 })).toEqual([]);
   });

@@ -4,13 +4,17 @@ import { Supervisor, freePort, httpStatus } from '../src/processes/index.js';
 const sup = new Supervisor();
 afterAll(() => sup.stopAll());
 
-const server = (port: number) =>
-  `require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('listening'))`;
+const server = (port: number) => `require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('listening'))`;
 
 describe('supervisor', () => {
   it('starts a process, waits for http readiness and stops it', async () => {
     const port = await freePort();
-    const p = await sup.start({ name: 'tiny', command: process.execPath, args: ['-e', server(port)], ready: { kind: 'http', url: `http://127.0.0.1:${port}/` } });
+    const p = await sup.start({
+      name: 'tiny',
+      command: process.execPath,
+      args: ['-e', server(port)],
+      ready: { kind: 'http', url: `http://127.0.0.1:${port}/` },
+    });
     expect(await httpStatus(`http://127.0.0.1:${port}/`)).toBe(200);
     await p.stop();
     expect(p.exited).toBe(true);

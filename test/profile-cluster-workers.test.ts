@@ -16,7 +16,17 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('cluster workers', () => {
   it('--cpu-prof profiles each worker; each and all of them get a flame graph naming the hot function', async () => {
-    const data = await runProfileSuite({ tools: ['cpuprof'], paths: ['sync'], predict: 'cpu', topology: 'cluster', workers: 2, durationMs: 1500, connections: 4, outDir: out, startTarget: fixtureTarget({ workers: 2 }) });
+    const data = await runProfileSuite({
+      tools: ['cpuprof'],
+      paths: ['sync'],
+      predict: 'cpu',
+      topology: 'cluster',
+      workers: 2,
+      durationMs: 1500,
+      connections: 4,
+      outDir: out,
+      startTarget: fixtureTarget({ workers: 2 }),
+    });
     const c = data.cases[0]!;
     if (c.state !== 'completed') throw new Error(c.state === 'errored' ? c.error.message : c.reason);
     expect(c.id).toBe('sync-cpu-cluster-cpuprof');

@@ -28,7 +28,8 @@ export function fixtureTarget(opts: { workers?: number } = {}): StartTarget {
     // Every process says its pid; the roles label the summaries.
     const roles = new Map<number, string>();
     const read = () => {
-      for (const m of proc.output().matchAll(/fixture (single|worker|primary) pid=(\d+)/g)) roles.set(Number(m[2]), m[1] === 'worker' ? 'fixture-worker' : m[1] === 'primary' ? 'fixture-primary' : 'fixture');
+      for (const m of proc.output().matchAll(/fixture (single|worker|primary) pid=(\d+)/g))
+        roles.set(Number(m[2]), m[1] === 'worker' ? 'fixture-worker' : m[1] === 'primary' ? 'fixture-primary' : 'fixture');
       return roles.size >= (workers > 0 ? workers + 1 : 1);
     };
     await waitUntil(read, 10_000, 'the fixture processes to say their pids');

@@ -10,8 +10,20 @@ const profile: StackProfile = {
   window: 'load',
   blockedDetection: 'source-line',
   stacks: [
-    { frames: [{ name: 'handler', location: '/srv/app.js:3', group: 'app' }, { name: '(blocked) Atomics.wait', location: '/srv/app.js:4', group: 'blocked' }], weight: 75 },
-    { frames: [{ name: 'handler', location: '/srv/app.js:3', group: 'app' }, { name: 'a<b>&"c"', location: '', group: 'v8' }], weight: 20 },
+    {
+      frames: [
+        { name: 'handler', location: '/srv/app.js:3', group: 'app' },
+        { name: '(blocked) Atomics.wait', location: '/srv/app.js:4', group: 'blocked' },
+      ],
+      weight: 75,
+    },
+    {
+      frames: [
+        { name: 'handler', location: '/srv/app.js:3', group: 'app' },
+        { name: 'a<b>&"c"', location: '', group: 'v8' },
+      ],
+      weight: 20,
+    },
     { frames: [{ name: '(idle)', location: '', group: 'idle' }], weight: 5 },
   ],
 };

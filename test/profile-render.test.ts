@@ -14,7 +14,17 @@ function summary(groups: [ProfileSummary['groups'][number]['group'], number][], 
     window: 'load',
     windowMs: 10000,
     groups: groups.map(([group, fraction]) => ({ group, weight: fraction * 1000, fraction })),
-    topFunctions: [{ name: top, location: '/srv/node_modules/synckit/lib/helpers.js:480', group: groups[0]![0], self: 800, selfFraction: 0.8, inclusive: 800, inclusiveFraction: 0.8 }],
+    topFunctions: [
+      {
+        name: top,
+        location: '/srv/node_modules/synckit/lib/helpers.js:480',
+        group: groups[0]![0],
+        self: 800,
+        selfFraction: 0.8,
+        inclusive: 800,
+        inclusiveFraction: 0.8,
+      },
+    ],
     blockedDetection: 'source-line',
   };
 }
@@ -30,7 +40,18 @@ function completed(path: 'sync' | 'async', tool: ProfileCase['tool'], extra: Par
     state: 'completed',
     dir: `${path}-io-${tool}`,
     artefacts: [{ kind: 'flamegraph', path: `${path}-io-${tool}/flamegraph.html`, bytes: 5000, description: 'flame graph' }],
-    load: { engine: 'autocannon', connections: 20, durationMs: 10000, requests: 100, successes: 100, failures: { errors: 0, timeouts: 0, non2xx: 0, resets: 0 }, requestsPerSec: 10, latencyP50Us: 1_800_000, latencyP99Us: 2_500_000, latencyResolutionUs: 1 },
+    load: {
+      engine: 'autocannon',
+      connections: 20,
+      durationMs: 10000,
+      requests: 100,
+      successes: 100,
+      failures: { errors: 0, timeouts: 0, non2xx: 0, resets: 0 },
+      requestsPerSec: 10,
+      latencyP50Us: 1_800_000,
+      latencyP99Us: 2_500_000,
+      latencyResolutionUs: 1,
+    },
     summaries: [],
     notes: [],
     warnings: [],
@@ -43,14 +64,69 @@ function completed(path: 'sync' | 'async', tool: ProfileCase['tool'], extra: Par
 
 const data: ProfileData = {
   outDir: '/tmp/profiles/run',
-  settings: { tools: ['cpuprof', 'doctor', 'perf'], service: 'scoring', paths: ['sync', 'async'], predict: 'io', topology: 'single', store: 'memory', durationMs: 10000, connections: 20 },
+  settings: {
+    tools: ['cpuprof', 'doctor', 'perf'],
+    service: 'scoring',
+    paths: ['sync', 'async'],
+    predict: 'io',
+    topology: 'single',
+    store: 'memory',
+    durationMs: 10000,
+    connections: 20,
+  },
   tools: [{ tool: 'cpuprof', available: true, version: 'node 20' }],
   cases: [
-    completed('sync', 'cpuprof', { summaries: [summary([['blocked', 0.86], ['idle', 0.06], ['node', 0.05], ['app', 0.03]], '(blocked) Atomics.wait')] }),
-    completed('async', 'cpuprof', { summaries: [summary([['idle', 0.78], ['node', 0.15], ['app', 0.07]], '(idle)')] }),
-    completed('sync', 'doctor', { doctor: { category: 'event-loop', title: 'a potential Event Loop issue', issues: { delay: 'performance', cpu: 'none', memory: {}, handles: 'none', loopUtilization: 'performance' }, analysedMs: 9000 } }),
-    completed('async', 'doctor', { doctor: { category: 'none', title: 'no issue', issues: { delay: 'none', cpu: 'none', memory: {}, handles: 'none', loopUtilization: 'none' }, analysedMs: 9000 } }),
-    { id: 'sync-io-perf', tool: 'perf', service: 'scoring', path: 'sync', predict: 'io', topology: 'single', state: 'errored', error: { code: 'SB_ERR_MISSING_TOOL', message: 'perf: perf is not installed' } },
+    completed('sync', 'cpuprof', {
+      summaries: [
+        summary(
+          [
+            ['blocked', 0.86],
+            ['idle', 0.06],
+            ['node', 0.05],
+            ['app', 0.03],
+          ],
+          '(blocked) Atomics.wait',
+        ),
+      ],
+    }),
+    completed('async', 'cpuprof', {
+      summaries: [
+        summary(
+          [
+            ['idle', 0.78],
+            ['node', 0.15],
+            ['app', 0.07],
+          ],
+          '(idle)',
+        ),
+      ],
+    }),
+    completed('sync', 'doctor', {
+      doctor: {
+        category: 'event-loop',
+        title: 'a potential Event Loop issue',
+        issues: { delay: 'performance', cpu: 'none', memory: {}, handles: 'none', loopUtilization: 'performance' },
+        analysedMs: 9000,
+      },
+    }),
+    completed('async', 'doctor', {
+      doctor: {
+        category: 'none',
+        title: 'no issue',
+        issues: { delay: 'none', cpu: 'none', memory: {}, handles: 'none', loopUtilization: 'none' },
+        analysedMs: 9000,
+      },
+    }),
+    {
+      id: 'sync-io-perf',
+      tool: 'perf',
+      service: 'scoring',
+      path: 'sync',
+      predict: 'io',
+      topology: 'single',
+      state: 'errored',
+      error: { code: 'SB_ERR_MISSING_TOOL', message: 'perf: perf is not installed' },
+    },
   ],
 };
 

@@ -28,7 +28,14 @@ function naiveMeanLine(): number {
 
 describe('profiling the serving system', () => {
   it('io predict: the sync scoring handler is blocked waiting, the async one idle (--cpu-prof)', async () => {
-    const data = await runProfileSuite({ tools: ['cpuprof'], paths: ['sync', 'async'], predict: 'io', durationMs: 2500, connections: 10, outDir: join(out, 'io') });
+    const data = await runProfileSuite({
+      tools: ['cpuprof'],
+      paths: ['sync', 'async'],
+      predict: 'io',
+      durationMs: 2500,
+      connections: 10,
+      outDir: join(out, 'io'),
+    });
     const sync = done(data.cases.find((c) => c.path === 'sync')).summaries.find((s) => s.process.startsWith('scoring pid'))!;
     const async = done(data.cases.find((c) => c.path === 'async')).summaries.find((s) => s.process.startsWith('scoring pid'))!;
     expect(groupFraction(sync, 'blocked')).toBeGreaterThan(0.5);
@@ -37,7 +44,17 @@ describe('profiling the serving system', () => {
   });
 
   it('cpu predict: the model API profile names the naive kernel as its hot function', async () => {
-    const data = await runProfileSuite({ tools: ['cpuprof'], service: 'model', paths: ['sync'], predict: 'cpu', kernel: 'naive', n: 300_000, durationMs: 2000, connections: 4, outDir: join(out, 'cpu') });
+    const data = await runProfileSuite({
+      tools: ['cpuprof'],
+      service: 'model',
+      paths: ['sync'],
+      predict: 'cpu',
+      kernel: 'naive',
+      n: 300_000,
+      durationMs: 2000,
+      connections: 4,
+      outDir: join(out, 'cpu'),
+    });
     const c = done(data.cases[0]);
     expect(c.id).toBe('sync-cpu-naive-model-cpuprof');
     const s = c.summaries.find((x) => x.process.startsWith('model-a pid'))!;

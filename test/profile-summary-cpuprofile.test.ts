@@ -28,7 +28,15 @@ function profile(): CpuProfile {
     { id: 1, callFrame: cf('(root)', ''), children: [2, 3, 4, 6, 8] },
     { id: 2, callFrame: cf('(idle)', '') },
     { id: 3, callFrame: cf('(garbage collector)', '') },
-    { id: 4, callFrame: cf('handler', pathToFileURL(app).href, 0), children: [7], positionTicks: [{ line: 2, ticks: 60 }, { line: 3, ticks: 0 }] },
+    {
+      id: 4,
+      callFrame: cf('handler', pathToFileURL(app).href, 0),
+      children: [7],
+      positionTicks: [
+        { line: 2, ticks: 60 },
+        { line: 3, ticks: 0 },
+      ],
+    },
     { id: 6, callFrame: cf('writevGeneric', 'node:internal/stream_base_commons', 122), children: [5] },
     { id: 5, callFrame: cf('writev', '') },
     { id: 7, callFrame: cf('compute', pathToFileURL(app).href, 5), positionTicks: [{ line: 6, ticks: 20 }] },
@@ -36,7 +44,14 @@ function profile(): CpuProfile {
   ];
   // 60 samples in handler (all on the Atomics.wait line), 20 in compute, 10 idle, 5 GC, 5 writev, 10 in the
   // addon's wrapper: 110 samples 1 ms apart, in this order.
-  const order: [number, number][] = [[4, 60], [7, 20], [2, 10], [3, 5], [5, 5], [8, 10]];
+  const order: [number, number][] = [
+    [4, 60],
+    [7, 20],
+    [2, 10],
+    [3, 5],
+    [5, 5],
+    [8, 10],
+  ];
   const samples = order.flatMap(([id, n]) => Array<number>(n).fill(id));
   return { nodes, startTime: 1_000_000, endTime: 1_000_000 + 110_000, samples, timeDeltas: samples.map(() => 1000) };
 }

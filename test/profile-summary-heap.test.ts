@@ -10,12 +10,19 @@ import { groupFraction, summarize } from '../src/profile/summary.js';
 const dir = mkdtempSync(join(tmpdir(), 'servebench-heap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const node = (functionName: string, url: string, selfSize: number, children: unknown[] = []) => ({ callFrame: { functionName, url, lineNumber: 4, columnNumber: 0, scriptId: '1' }, selfSize, children });
+const node = (functionName: string, url: string, selfSize: number, children: unknown[] = []) => ({
+  callFrame: { functionName, url, lineNumber: 4, columnNumber: 0, scriptId: '1' },
+  selfSize,
+  children,
+});
 
 describe('heap profile summaries', () => {
   it('weighs functions by live sampled bytes', () => {
     const file = join(dir, '77.clinic-heapprofiler');
-    const head = node('(root)', '', 0, [node('loadVectors', 'file:///srv/app.js', 3000, [node('readFileSync', 'node:fs', 1000)]), node('parse', '/srv/node_modules/x/index.js', 1000)]);
+    const head = node('(root)', '', 0, [
+      node('loadVectors', 'file:///srv/app.js', 3000, [node('readFileSync', 'node:fs', 1000)]),
+      node('parse', '/srv/node_modules/x/index.js', 1000),
+    ]);
     writeFileSync(file, JSON.stringify({ head, samples: [] }));
     const s = summarize(heapProfileToStacks(file), { source: 'v8-heap-profile', process: 'scoring', pids: [77] });
     expect(s.unit).toBe('bytes');

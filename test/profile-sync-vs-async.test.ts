@@ -23,7 +23,14 @@ function summaryOf(c: ProfileCase | undefined): ProfileSummary {
 
 describe('sync versus async under the io-like fixture', () => {
   it.each(['cpuprof', '0x'] as const)('%s: the sync path is mostly blocked waiting, the async path mostly idle', async (tool) => {
-    const data = await runProfileSuite({ tools: [tool], paths: ['sync', 'async'], durationMs: 2000, connections: 8, outDir: join(out, tool), startTarget: fixtureTarget() });
+    const data = await runProfileSuite({
+      tools: [tool],
+      paths: ['sync', 'async'],
+      durationMs: 2000,
+      connections: 8,
+      outDir: join(out, tool),
+      startTarget: fixtureTarget(),
+    });
     const sync = summaryOf(data.cases.find((c) => c.path === 'sync'));
     const async = summaryOf(data.cases.find((c) => c.path === 'async'));
     expect(sync.blockedDetection).toBe(tool === '0x' ? 'vm-state' : 'source-line');

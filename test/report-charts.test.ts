@@ -45,7 +45,11 @@ const isRing = (d: string) => /Z\s*M/.test(d);
 
 const rendered = new Map<string, ChartsRender>();
 beforeAll(async () => {
-  for (const [name, r] of [['full', full], ['quick', quick]] as const) rendered.set(name, await renderCharts(benchCharts(r.data)));
+  for (const [name, r] of [
+    ['full', full],
+    ['quick', quick],
+  ] as const)
+    rendered.set(name, await renderCharts(benchCharts(r.data)));
 });
 const chart = (run: 'full' | 'quick', name: string): RenderedChart => {
   const r = rendered.get(run)!;
@@ -89,7 +93,8 @@ describe('charts from two real saved runs', () => {
   it.each(['full', 'quick'] as const)('load ramp (%s): rps and p99 panels per predict, a line per configuration, the breaking points marked', (run) => {
     const data = (run === 'full' ? full : quick).data.sections.load!;
     const c = chart(run, 'load-ramp');
-    for (const t of ['connections (log scale)', 'throughput (responses/s, log)', 'p99 latency (ms, log)', 'p99 goal 500 ms', 'breaking point']) expect(c.svg).toContain(t);
+    for (const t of ['connections (log scale)', 'throughput (responses/s, log)', 'p99 latency (ms, log)', 'p99 goal 500 ms', 'breaking point'])
+      expect(c.svg).toContain(t);
     const ramped = [...new Set(data.summaries.filter((s) => s.scenario === 'ramp').map((s) => s.configId))];
     const predicts = [...new Set(ramped.map((id) => data.configurations.find((x) => x.id === id)!.predict))];
     // two panels (rps, p99) per predict, each with one line per configuration of that predict
@@ -115,7 +120,16 @@ describe('charts from two real saved runs', () => {
   it('autoscale: offered, served and failed per second, and replicas ready per service and system', () => {
     const a = full.data.sections.experiments!.autoscale!;
     const c = chart('full', 'autoscale');
-    for (const t of ['requests per second', 'replicas ready', 'time since the measured window started (s)', 'offered (arrivals scheduled)', 'served: autoscaled (emulated HPA)', 'served: fixed, 1 replica', 'failed: fixed, 1 replica', 'not Kubernetes']) {
+    for (const t of [
+      'requests per second',
+      'replicas ready',
+      'time since the measured window started (s)',
+      'offered (arrivals scheduled)',
+      'served: autoscaled (emulated HPA)',
+      'served: fixed, 1 replica',
+      'failed: fixed, 1 replica',
+      'not Kubernetes',
+    ]) {
       expect(c.svg).toContain(t);
     }
     // offered + served by each system + failed for the one that failed; replicas: per service and system
@@ -127,14 +141,17 @@ describe('charts from two real saved runs', () => {
     const p = full.data.sections.profile!;
     const c = chart('full', 'profile');
     for (const t of ['share of samples (%)', 'blocked waiting', 'idle', 'sync · 0x', 'async · 0x', '95%']) expect(c.svg).toContain(t);
-    const segments = p.cases.flatMap((x) => (x.state === 'completed' && x.summaries[0] !== undefined ? x.summaries[0].groups.filter((g) => g.fraction > 0) : []));
+    const segments = p.cases.flatMap((x) =>
+      x.state === 'completed' && x.summaries[0] !== undefined ? x.summaries[0].groups.filter((g) => g.fraction > 0) : [],
+    );
     expect(markGroups(c.svg, 'rect').flat()).toHaveLength(segments.length);
   });
 
   it('capacity: one point per kernel at its max n, coloured by how it fails', () => {
     const k = full.data.sections.capacity!.kernels;
     const c = chart('full', 'capacity');
-    for (const t of ['n (values per request, log scale)', 'js-heap-exhausted', 'allocation-failed', '75,000,000 · fails at 78,200,000', '2 GiB / 8 B']) expect(c.svg).toContain(t);
+    for (const t of ['n (values per request, log scale)', 'js-heap-exhausted', 'allocation-failed', '75,000,000 · fails at 78,200,000', '2 GiB / 8 B'])
+      expect(c.svg).toContain(t);
     expect(markGroups(c.svg, 'symbol')[0]).toHaveLength(k.length);
   });
 });
@@ -165,14 +182,48 @@ describe('missing or empty data', () => {
     expect(requestPathsChart(load)).toBeNull();
     expect(autoscaleChart(load)).toBeNull();
     expect(autoscaleChart({ ...s.experiments!, autoscale: { ...s.experiments!.autoscale!, configurations: [] } })).toBeNull();
-    expect(kernelsChart({ ...s.kernels!, entries: s.kernels!.entries.map((e) => ({ kernel: e.kernel, n: e.n, state: 'skipped' as const, reason: 'test' })) })).toBeNull();
-    expect(capacityChart({ ...s.capacity!, kernels: s.capacity!.kernels.map((k) => ({ kernel: k.kernel, description: k.description, probes: [], state: 'unavailable' as const, reason: 'native: unavailable (test)' })) })).toBeNull();
-    expect(profileChart({ ...s.profile!, cases: s.profile!.cases.map((c) => ({ id: c.id, tool: c.tool, service: c.service, path: c.path, predict: c.predict, topology: c.topology, state: 'errored' as const, error: { code: 'X', message: 'boom' } })) })).toBeNull();
+    expect(
+      kernelsChart({ ...s.kernels!, entries: s.kernels!.entries.map((e) => ({ kernel: e.kernel, n: e.n, state: 'skipped' as const, reason: 'test' })) }),
+    ).toBeNull();
+    expect(
+      capacityChart({
+        ...s.capacity!,
+        kernels: s.capacity!.kernels.map((k) => ({
+          kernel: k.kernel,
+          description: k.description,
+          probes: [],
+          state: 'unavailable' as const,
+          reason: 'native: unavailable (test)',
+        })),
+      }),
+    ).toBeNull();
+    expect(
+      profileChart({
+        ...s.profile!,
+        cases: s.profile!.cases.map((c) => ({
+          id: c.id,
+          tool: c.tool,
+          service: c.service,
+          path: c.path,
+          predict: c.predict,
+          topology: c.topology,
+          state: 'errored' as const,
+          error: { code: 'X', message: 'boom' },
+        })),
+      }),
+    ).toBeNull();
   });
 
   it('an errored kernel is left out of the capacity chart and named in it', () => {
     const cap = full.data.sections.capacity!;
-    const c = capacityChart({ ...cap, kernels: cap.kernels.map((k) => (k.kernel === 'native-async' ? { kernel: k.kernel, description: k.description, probes: [], state: 'errored' as const, error: { code: 'X', message: 'boom' } } : k)) })!;
+    const c = capacityChart({
+      ...cap,
+      kernels: cap.kernels.map((k) =>
+        k.kernel === 'native-async'
+          ? { kernel: k.kernel, description: k.description, probes: [], state: 'errored' as const, error: { code: 'X', message: 'boom' } }
+          : k,
+      ),
+    })!;
     expect(JSON.stringify(c.spec)).toContain('not drawn: native-async errored');
   });
 });
@@ -235,7 +286,17 @@ describe('charts in the run folder and in the reports', () => {
     const r = rendered.get('full')!;
     expect(r.state).toBe('rendered');
     if (r.state !== 'rendered') return;
-    const html = renderBenchHtml(full, { bySection: Object.fromEntries([...new Set(r.charts.map((c) => c.section))].map((s) => [s, r.charts.filter((c) => c.section === s).map((c) => `<figure class="chart" id="chart-${c.name}">${c.svg}</figure>`).join('\n')])) });
+    const html = renderBenchHtml(full, {
+      bySection: Object.fromEntries(
+        [...new Set(r.charts.map((c) => c.section))].map((s) => [
+          s,
+          r.charts
+            .filter((c) => c.section === s)
+            .map((c) => `<figure class="chart" id="chart-${c.name}">${c.svg}</figure>`)
+            .join('\n'),
+        ]),
+      ),
+    });
     const at = (s: string) => html.indexOf(s);
     expect(at('id="chart-kernels"')).toBeGreaterThan(at('>Kernels: the mean over n values</h2>'));
     expect(at('id="chart-kernels"')).toBeLessThan(at('>Capacity: the n at which memory runs out</h2>'));

@@ -20,7 +20,11 @@ describe('reading a results file', () => {
     ['a missing file', join(dir, 'nope.json'), /cannot read .*nope\.json: ENOENT/],
     ['bad JSON', file('bad.json', '{"schema": '), /is not valid JSON/],
     ['another JSON file', file('other.json', '{"name": "x"}'), /is not a servebench results file/],
-    ['a newer schema version', file('new.json', '{"schema":"servebench","version":99,"kind":"bench","env":{},"data":{}}'), /schema version 99; this servebench reads versions up to 1/],
+    [
+      'a newer schema version',
+      file('new.json', '{"schema":"servebench","version":99,"kind":"bench","env":{},"data":{}}'),
+      /schema version 99; this servebench reads versions up to 1/,
+    ],
     ['an unknown kind', file('kind.json', '{"schema":"servebench","version":1,"kind":"gpu","env":{},"data":{}}'), /unknown kind 'gpu'/],
     ['no data block', file('nodata.json', '{"schema":"servebench","version":1,"kind":"load","env":{}}'), /lacks its env or data block/],
   ])('rejects %s with a message naming the problem', (_what, path, message) => {

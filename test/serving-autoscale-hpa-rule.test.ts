@@ -2,7 +2,16 @@
 // utilization / target), nothing inside the tolerance band, conservative treatment of replicas without a
 // metric, the scale-up limit, min/max, and the scale-down stabilization window.
 import { describe, expect, it } from 'vitest';
-import { HPA_DEFAULTS, hpaSync, normalize, recommendReplicas, remember, validateHpaSpec, type HpaSpec, type PastRecommendation } from '../src/serving/autoscale/hpa.js';
+import {
+  HPA_DEFAULTS,
+  hpaSync,
+  normalize,
+  recommendReplicas,
+  remember,
+  validateHpaSpec,
+  type HpaSpec,
+  type PastRecommendation,
+} from '../src/serving/autoscale/hpa.js';
 
 const spec: HpaSpec = { ...HPA_DEFAULTS, targetUtilization: 0.6, tolerance: 0.1, minReplicas: 1, maxReplicas: 6, scaleDownStabilizationMs: 10_000 };
 const m = (currentReplicas: number, utilizations: number[], missing = 0, unready = 0) => ({ currentReplicas, utilizations, missing, unready });
@@ -51,7 +60,7 @@ describe('the replica calculator', () => {
   });
 });
 
-describe('the controller\'s normalisation', () => {
+describe("the controller's normalisation", () => {
   it('caps at maxReplicas and raises to minReplicas', () => {
     expect(normalize(20, 4, 0, [], spec)).toMatchObject({ replicas: 6, reason: expect.stringMatching(/capped at maxReplicas 6/) as unknown });
     expect(normalize(0, 1, 0, [], spec).replicas).toBe(1);

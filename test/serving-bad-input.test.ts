@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../src/results/serving.js';
 import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
 
-async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: ErrorResponse & Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; json: ErrorResponse & Record<string, unknown> }> {
   const r = await fetch(url, { method: 'POST', headers, body });
   return { status: r.status, json: (await r.json()) as ErrorResponse & Record<string, unknown> };
 }

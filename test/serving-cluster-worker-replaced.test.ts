@@ -40,10 +40,12 @@ describe('cluster topology', () => {
     // Several connections, so both workers (the new one among them) get requests.
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
-        fetch(sys!.scoringUrl, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: '{"entity":"e4"}' }).then(async (r) => ({
-          status: r.status,
-          pid: ((await r.json()) as { served: { pid: number } }).served.pid,
-        })),
+        fetch(sys!.scoringUrl, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: '{"entity":"e4"}' }).then(
+          async (r) => ({
+            status: r.status,
+            pid: ((await r.json()) as { served: { pid: number } }).served.pid,
+          }),
+        ),
       ),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);

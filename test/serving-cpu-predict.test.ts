@@ -26,14 +26,18 @@ describe('cpu predict', () => {
     expect(['native-async', 'worker-pool']).toContain(placement);
     if (placement === 'worker-pool') expect(async_.notes.join(' ')).toMatch(/worker-thread pool/);
 
-    const expected = (getKernel('typed').mean(randomVector(n, vectorSeed(seed))) as number);
+    const expected = getKernel('typed').mean(randomVector(n, vectorSeed(seed))) as number;
     const scores: number[] = [];
     for (const sys of [sync, async_]) {
       const r = await fetch(sys.scoringUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entity: 'e9', n }) });
       expect(r.status).toBe(200);
       const body = (await r.json()) as ScoreResponse;
       scores.push(body.score);
-      const direct = await fetch(`${sys.baseUrls.modelA}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: [0, 0, 0, 0, 0, 0, 0, 0], n }) });
+      const direct = await fetch(`${sys.baseUrls.modelA}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ features: [0, 0, 0, 0, 0, 0, 0, 0], n }),
+      });
       const p = (await direct.json()) as PredictResponse;
       expect(p.n).toBe(n);
       expect(p.mean).toBeCloseTo(expected, 12);
@@ -44,11 +48,24 @@ describe('cpu predict', () => {
   });
 
   it('a model API alone, behind nginx, with the naive kernel on the worker pool', async () => {
-    const m = await startModelApi({ path: 'async', topology: 'nginx', workers: 2, predict: 'cpu', kernel: 'naive', n: 5000, poolThreads: 1, metricsIntervalMs: 0 });
+    const m = await startModelApi({
+      path: 'async',
+      topology: 'nginx',
+      workers: 2,
+      predict: 'cpu',
+      kernel: 'naive',
+      n: 5000,
+      poolThreads: 1,
+      metricsIntervalMs: 0,
+    });
     running.push(m);
     expect(m.predictUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/predict$/);
     expect(m.versions.nginx).toBeDefined();
-    const r = await fetch(m.predictUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ features: [1, 1, 1, 1, 1, 1, 1, 1] }) });
+    const r = await fetch(m.predictUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ features: [1, 1, 1, 1, 1, 1, 1, 1] }),
+    });
     const p = (await r.json()) as PredictResponse;
     expect(r.status).toBe(200);
     expect(p).toMatchObject({ kernel: 'naive', placement: 'worker-pool', n: 5000 });

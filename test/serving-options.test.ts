@@ -61,7 +61,11 @@ describe('serving options are validated at the edge', () => {
 
   it('the serve command parses and checks its strings', () => {
     const raw = { path: 'sync', topology: 'nginx', predict: 'cpu', store: 'redis' };
-    expect(parseServeOptions({ ...raw, workers: '3', n: '1e5', featureTimeout: '250ms' })).toMatchObject({ workers: 3, n: 100_000, timeoutsMs: { featureRead: 250 } });
+    expect(parseServeOptions({ ...raw, workers: '3', n: '1e5', featureTimeout: '250ms' })).toMatchObject({
+      workers: 3,
+      n: 100_000,
+      timeoutsMs: { featureRead: 250 },
+    });
     expect(() => parseServeOptions({ ...raw, workers: 'x' })).toThrow(/--workers/);
     expect(() => parseServeOptions({ ...raw, topology: 'k8s' })).toThrow(/--topology: must be one of single, cluster, nginx/);
     expect(() => parseServeOptions({ ...raw, kernel: 'fast' })).toThrow(/--kernel/);

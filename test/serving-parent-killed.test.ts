@@ -39,7 +39,14 @@ describe('servebench killed with SIGKILL', () => {
 
     proc.signal('SIGKILL');
     await proc.waitForExit(5000);
-    await waitUntil(() => pids.every((p) => !alive(p.pid)), 15_000, `every process to go: ${pids.filter((p) => alive(p.pid)).map((p) => p.name).join(', ')}`);
+    await waitUntil(
+      () => pids.every((p) => !alive(p.pid)),
+      15_000,
+      `every process to go: ${pids
+        .filter((p) => alive(p.pid))
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
     await waitUntil(() => dirs.every((d) => !existsSync(d)), 5000, 'the nginx temp folders to be removed');
   });
 });

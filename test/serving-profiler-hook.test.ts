@@ -44,7 +44,10 @@ describe('nginx missing', () => {
     process.env.SERVEBENCH_NGINX = '/nonexistent/nginx';
     try {
       const a = await topologyAvailability('nginx');
-      expect(a).toEqual({ available: false, reason: expect.stringMatching(/nginx is not installed \(not found at \/nonexistent\/nginx .*\): the nginx topology is skipped/) });
+      expect(a).toEqual({
+        available: false,
+        reason: expect.stringMatching(/nginx is not installed \(not found at \/nonexistent\/nginx .*\): the nginx topology is skipped/),
+      });
       const err = await startSystem({ path: 'async', topology: 'nginx', predict: 'io', store: 'memory' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ServebenchError);
       expect((err as ServebenchError).code).toBe('SB_ERR_MISSING_TOOL');

@@ -18,9 +18,18 @@ async function score(url: string, entity: string): Promise<{ status: number; bod
   return { status: r.status, body: (await r.json()) as ScoreResponse & ErrorResponse };
 }
 
-it('answers a dead worker\'s jobs with 504s at the deadline, the rest from the worker left', async () => {
+it("answers a dead worker's jobs with 504s at the deadline, the rest from the worker left", async () => {
   // Each job takes 300 ms, so both workers are surely holding one 150 ms after the burst.
-  sys = await startSystem({ path: 'queue', topology: 'single', predict: 'io', store: 'memory', modelWorkers: 2, ioWaitMs: { min: 300, max: 300 }, timeoutsMs: { queue: 4000 }, metricsIntervalMs: 0 });
+  sys = await startSystem({
+    path: 'queue',
+    topology: 'single',
+    predict: 'io',
+    store: 'memory',
+    modelWorkers: 2,
+    ioWaitMs: { min: 300, max: 300 },
+    timeoutsMs: { queue: 4000 },
+    metricsIntervalMs: 0,
+  });
   const notices: SystemNotice[] = [];
   sys.onNotice((n) => notices.push(n));
   const [w0, w1] = sys.queue!.workers();
@@ -37,17 +46,29 @@ it('answers a dead worker\'s jobs with 504s at the deadline, the rest from the w
   expect(served.length).toBeGreaterThanOrEqual(2);
   for (const t of timedOut) {
     expect(t.body.error.code).toBe('queue_timeout');
-    expect(t.body.error.message).toMatch(/the model job queue \(list servebench:queue:\S+:jobs on redis at redis:\/\/127\.0\.0\.1:\d+\): no model worker answered job \S+ \(model-[ab]\) within 4000 ms/);
+    expect(t.body.error.message).toMatch(
+      /the model job queue \(list servebench:queue:\S+:jobs on redis at redis:\/\/127\.0\.0\.1:\d+\): no model worker answered job \S+ \(model-[ab]\) within 4000 ms/,
+    );
   }
   for (const s of served) expect([s.body.models.a.pid, s.body.models.b.pid]).toEqual([w1!.pid, w1!.pid]);
   await waitUntil(() => notices.some((n) => n.pid === w0!.pid), 5000, 'a notice about the killed worker');
-  expect(notices.find((n) => n.pid === w0!.pid)!.message).toMatch(new RegExp(`${w0!.name} \\(pid ${w0!.pid}\\) was killed by SIGKILL; the jobs it held are lost`));
+  expect(notices.find((n) => n.pid === w0!.pid)!.message).toMatch(
+    new RegExp(`${w0!.name} \\(pid ${w0!.pid}\\) was killed by SIGKILL; the jobs it held are lost`),
+  );
   expect(sys.queue!.workers().map((w) => w.pid)).toEqual([w1!.pid]);
   expect((await fetch(`${sys.baseUrls.scoring}/health`)).status).toBe(200);
 });
 
 it('with no worker left, every request gets its 504 and the jobs stay listed', async () => {
-  sys = await startSystem({ path: 'queue', topology: 'single', predict: 'io', store: 'memory', modelWorkers: 1, timeoutsMs: { queue: 800 }, metricsIntervalMs: 0 });
+  sys = await startSystem({
+    path: 'queue',
+    topology: 'single',
+    predict: 'io',
+    store: 'memory',
+    modelWorkers: 1,
+    timeoutsMs: { queue: 800 },
+    metricsIntervalMs: 0,
+  });
   process.kill(sys.queue!.workers()[0]!.pid, 'SIGKILL');
   await waitUntil(() => sys!.queue!.workers().length === 0, 5000, 'the worker to be gone');
   const answers = await Promise.all(Array.from({ length: 3 }, (_, i) => score(sys!.scoringUrl, `e${i}`)));

@@ -21,12 +21,20 @@ afterEach(async () => {
 function post(url: string, entity: string, stampEpochMs: number, abortAfterMs?: number): Promise<{ status: number; body?: ScoreResponse }> {
   return new Promise((resolve) => {
     const body = JSON.stringify({ entity });
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-start': `t=${(stampEpochMs / 1000).toFixed(3)}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: res.statusCode === 200 ? (JSON.parse(text) as ScoreResponse) : undefined }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-start': `t=${(stampEpochMs / 1000).toFixed(3)}` },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: res.statusCode === 200 ? (JSON.parse(text) as ScoreResponse) : undefined }));
+      },
+    );
     req.on('error', () => resolve({ status: 0 }));
     req.end(body);
     if (abortAfterMs !== undefined) setTimeout(() => req.destroy(), abortAfterMs);
@@ -38,7 +46,11 @@ it('averages queueing and timing over the responses delivered, not over abandone
   const latest = new Map<number, ProcessMetrics>();
   sys.onMetrics((m) => latest.set(m.pid, m));
   const scoringPid = sys.processes.find((p) => p.role === 'scoring')!.pid;
-  const sampler = new ServerSampler(sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name })), (l) => sys!.onMetrics(l), 100);
+  const sampler = new ServerSampler(
+    sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name })),
+    (l) => sys!.onMetrics(l),
+    100,
+  );
   await waitUntil(() => latest.has(scoringPid), 10_000, 'a first metrics sample');
   sampler.startWindow();
 

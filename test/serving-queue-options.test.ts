@@ -46,7 +46,11 @@ describe('queue path options', () => {
 
   it('the serve command parses them', () => {
     const raw = { path: 'queue', topology: 'single', predict: 'io', store: 'redis' };
-    expect(parseServeOptions({ ...raw, modelWorkers: '2', queueTimeout: '1500ms' })).toMatchObject({ path: 'queue', modelWorkers: 2, timeoutsMs: { queue: 1500 } });
+    expect(parseServeOptions({ ...raw, modelWorkers: '2', queueTimeout: '1500ms' })).toMatchObject({
+      path: 'queue',
+      modelWorkers: 2,
+      timeoutsMs: { queue: 1500 },
+    });
     expect(() => parseServeOptions({ ...raw, path: 'async', modelWorkers: '2' })).toThrow(/--model-workers: applies only to --path queue/);
     expect(() => parseServeOptions({ ...raw, modelWorkers: 'two' })).toThrow(/--model-workers/);
     expect(() => parseServeOptions({ ...raw, path: 'async', queueTimeout: '1s' })).toThrow(/--queue-timeout: applies only to --path queue/);

@@ -41,7 +41,15 @@ it('fails to start, naming the Redis, when the one given cannot be reached', asy
 });
 
 it('answers 503 naming the queue once its Redis is gone', async () => {
-  sys = await startSystem({ path: 'queue', topology: 'single', predict: 'io', store: 'memory', modelWorkers: 1, timeoutsMs: { queue: 10_000 }, metricsIntervalMs: 0 });
+  sys = await startSystem({
+    path: 'queue',
+    topology: 'single',
+    predict: 'io',
+    store: 'memory',
+    modelWorkers: 1,
+    timeoutsMs: { queue: 10_000 },
+    metricsIntervalMs: 0,
+  });
   const post = () => fetch(sys!.scoringUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"entity":"e1"}' });
   expect((await post()).status).toBe(200);
   const broker = sys.processes.find((p) => p.role === 'queue-broker')!;

@@ -17,7 +17,12 @@ async function scoreOk(url: string): Promise<{ store: string }> {
 describe('feature store choice', () => {
   it('uses a given Redis, under its own key prefix, and removes its keys afterwards', async () => {
     const port = await freePort();
-    await sup.start({ name: 'external-redis', command: 'redis-server', args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], ready: { kind: 'tcp', host: '127.0.0.1', port } });
+    await sup.start({
+      name: 'external-redis',
+      command: 'redis-server',
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ready: { kind: 'tcp', host: '127.0.0.1', port },
+    });
     const url = `redis://127.0.0.1:${port}`;
     const sys = await startSystem({ path: 'async', topology: 'single', predict: 'io', store: 'redis', redisUrl: url, entities: 30, metricsIntervalMs: 0 });
     expect(sys.store.kind).toBe('redis');

@@ -6,7 +6,7 @@ import type { RequestPathsScenario } from '../../src/load/scenario-types.js';
 
 export const requestPaths: RequestPathsScenario = {
   name: 'request-paths',
-  description: 'io predict: async vs sync (single) and sync cluster vs single at 50 connections; async at 100 vs Little\'s law',
+  description: "io predict: async vs sync (single) and sync cluster vs single at 50 connections; async at 100 vs Little's law",
   connections: 50,
   littleConnections: 100,
   asyncOverSyncMin: 20,

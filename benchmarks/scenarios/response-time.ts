@@ -5,7 +5,7 @@ import type { ResponseTimeScenario } from '../../src/load/scenario-types.js';
 
 export const responseTime: ResponseTimeScenario = {
   name: 'response-time',
-  description: 'one connection: the latency baseline (and the basis of the Little\'s-law expectation)',
+  description: "one connection: the latency baseline (and the basis of the Little's-law expectation)",
   connections: 1,
   timing: {
     default: { warmupMs: 300, durationMs: 1500 },

@@ -76,7 +76,8 @@ export function classifyProbe(e: ProbeEvidence): Classification {
   if (e.report !== undefined) {
     const r = e.report;
     if (r.outcome === 'ok') return { outcome: 'ok', detail: r.detail };
-    if (r.outcome === 'allocation-failed') return { outcome: 'allocation-failed', detail: `RangeError: ${r.error.message}, ${STAGE_WORDS[r.stage]} (caught; the process lives)` };
+    if (r.outcome === 'allocation-failed')
+      return { outcome: 'allocation-failed', detail: `RangeError: ${r.error.message}, ${STAGE_WORDS[r.stage]} (caught; the process lives)` };
     return { outcome: 'errored', detail: `${r.error.code}: ${r.error.message}`.split('\n')[0]! };
   }
   const fatal = fatalLine(e.output);

@@ -6,7 +6,9 @@ import type { ServerCheckPoint } from '../results/capacity.js';
 /** A point's answers in one line: '4 x 500 internal', or '200 then 500 internal' for a sequence. */
 export function describeResponses(p: ServerCheckPoint): string {
   if (p.sequence !== undefined) {
-    return p.responses.map((r) => (r.status === null ? `no answer (${r.code ?? 'error'})` : `${r.status}${r.status >= 400 && r.code !== undefined ? ` ${r.code}` : ''}`)).join(' then ');
+    return p.responses
+      .map((r) => (r.status === null ? `no answer (${r.code ?? 'error'})` : `${r.status}${r.status >= 400 && r.code !== undefined ? ` ${r.code}` : ''}`))
+      .join(' then ');
   }
   const byKind = new Map<string, number>();
   for (const r of p.responses) {

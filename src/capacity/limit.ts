@@ -65,14 +65,26 @@ export async function verifyLimit(sup: Supervisor, limit: MemoryLimit): Promise<
     const report = proc.messages.find(isProbeReport);
     if (report === undefined) {
       const how = exit === undefined ? 'did not finish in 30 s' : exitDescription(exit);
-      return { ...base, verified: false, verification: `a child under the limit ${how} without answering: ${proc.output().trim().split('\n').slice(-3).join(' | ')}` };
+      return {
+        ...base,
+        verified: false,
+        verification: `a child under the limit ${how} without answering: ${proc.output().trim().split('\n').slice(-3).join(' | ')}`,
+      };
     }
     const vmData = report.memory.vmDataBytes === null ? '' : ` (its data segment at start: ${formatBytes(report.memory.vmDataBytes)})`;
     if (report.outcome === 'allocation-failed') {
-      return { ...base, verified: true, verification: `a child under the limit was refused an ArrayBuffer of ${formatBytes(job.bytes)}: RangeError: ${report.error.message}${vmData}` };
+      return {
+        ...base,
+        verified: true,
+        verification: `a child under the limit was refused an ArrayBuffer of ${formatBytes(job.bytes)}: RangeError: ${report.error.message}${vmData}`,
+      };
     }
     if (report.outcome === 'ok') {
-      return { ...base, verified: false, verification: `a child under the limit was granted an ArrayBuffer of ${formatBytes(job.bytes)}: RLIMIT_DATA does not bound allocations here${vmData}` };
+      return {
+        ...base,
+        verified: false,
+        verification: `a child under the limit was granted an ArrayBuffer of ${formatBytes(job.bytes)}: RLIMIT_DATA does not bound allocations here${vmData}`,
+      };
     }
     return { ...base, verified: false, verification: `the check failed: ${report.error.message}` };
   } catch (err) {

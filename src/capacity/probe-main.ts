@@ -116,7 +116,18 @@ async function predict(job: Extract<ProbeJob, { mode: 'predict' }>): Promise<voi
     const mean = means[0]!;
     const reference = referenceMean(args[0]!);
     const each = job.concurrency > 1 ? ` (each of ${job.concurrency} requests)` : '';
-    finish({ outcome: 'ok', mean, reference, detail: `mean ${mean.toPrecision(6)} agrees with the reference${each}`, memory: { ...memory(), ...heapAt(atPeak) }, buildMs, kernelMs }, 0);
+    finish(
+      {
+        outcome: 'ok',
+        mean,
+        reference,
+        detail: `mean ${mean.toPrecision(6)} agrees with the reference${each}`,
+        memory: { ...memory(), ...heapAt(atPeak) },
+        buildMs,
+        kernelMs,
+      },
+      0,
+    );
   } catch (err) {
     const mem = memory();
     if (err instanceof RangeError && ALLOCATION_ERROR_PATTERN.test(err.message)) {
@@ -128,7 +139,13 @@ async function predict(job: Extract<ProbeJob, { mode: 'predict' }>): Promise<voi
 
 /** The heap figures taken while every input was alive (the peak RSS stays the process's own). */
 function heapAt(m: ProbeMemory): Pick<ProbeMemory, 'heapUsedBytes' | 'heapTotalBytes' | 'arrayBuffersBytes' | 'externalBytes' | 'vmDataBytes'> {
-  return { heapUsedBytes: m.heapUsedBytes, heapTotalBytes: m.heapTotalBytes, arrayBuffersBytes: m.arrayBuffersBytes, externalBytes: m.externalBytes, vmDataBytes: m.vmDataBytes };
+  return {
+    heapUsedBytes: m.heapUsedBytes,
+    heapTotalBytes: m.heapTotalBytes,
+    arrayBuffersBytes: m.arrayBuffersBytes,
+    externalBytes: m.externalBytes,
+    vmDataBytes: m.vmDataBytes,
+  };
 }
 
 function verify(job: Extract<ProbeJob, { mode: 'verify' }>): void {
@@ -139,7 +156,18 @@ function verify(job: Extract<ProbeJob, { mode: 'verify' }>): void {
     // calloc of fresh pages: nothing is touched, so even an unbounded success costs no real memory.
     const buf = new ArrayBuffer(job.bytes);
     setStage('built');
-    finish({ outcome: 'ok', mean: buf.byteLength, reference: job.bytes, detail: `an ArrayBuffer of ${job.bytes} bytes was granted`, memory: memory(), buildMs: null, kernelMs: null }, 0);
+    finish(
+      {
+        outcome: 'ok',
+        mean: buf.byteLength,
+        reference: job.bytes,
+        detail: `an ArrayBuffer of ${job.bytes} bytes was granted`,
+        memory: memory(),
+        buildMs: null,
+        kernelMs: null,
+      },
+      0,
+    );
   } catch (err) {
     const error = err instanceof RangeError ? { code: 'RangeError', message: err.message } : toErrorInfo(err);
     finish({ outcome: 'allocation-failed', error, memory: memory(), buildMs: null, kernelMs: null }, 3);
@@ -153,7 +181,10 @@ async function main(): Promise<void> {
   try {
     job = JSON.parse(raw ?? '') as ProbeJob;
   } catch (err) {
-    return finish({ outcome: 'errored', error: { code: 'SB_ERR_INPUT', message: `bad job: ${errorMessage(err)}` }, memory: memory(), buildMs: null, kernelMs: null }, 4);
+    return finish(
+      { outcome: 'errored', error: { code: 'SB_ERR_INPUT', message: `bad job: ${errorMessage(err)}` }, memory: memory(), buildMs: null, kernelMs: null },
+      4,
+    );
   }
   try {
     if (job.mode === 'verify') verify(job);

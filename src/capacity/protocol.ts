@@ -47,4 +47,5 @@ export function isProbeStage(msg: unknown): msg is ProbeStageMessage {
 }
 
 /** The messages of the RangeErrors a failed allocation throws (V8 11, Node 20). */
-export const ALLOCATION_ERROR_PATTERN = /Array buffer allocation failed|Invalid array length|Invalid typed array length|Invalid array buffer length|Cannot allocate memory/i;
+export const ALLOCATION_ERROR_PATTERN =
+  /Array buffer allocation failed|Invalid array length|Invalid typed array length|Invalid array buffer length|Cannot allocate memory/i;

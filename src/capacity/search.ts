@@ -37,7 +37,10 @@ export function midpoint(lo: number, hi: number, tolerance: number): number {
   return rounded > lo && rounded < hi ? rounded : raw;
 }
 
-export async function searchCapacity(s: SearchSettings, probe: (n: number, step: 'grow' | 'shrink' | 'bisect') => Promise<ProbeVerdict>): Promise<SearchResult> {
+export async function searchCapacity(
+  s: SearchSettings,
+  probe: (n: number, step: 'grow' | 'shrink' | 'bisect') => Promise<ProbeVerdict>,
+): Promise<SearchResult> {
   const factor = s.factor ?? 2;
   let lo: number | null = null;
   let hi: number | null = null;

@@ -46,15 +46,26 @@ export function planServerPoints(r: Completed, concurrency: number): PlannedPoin
   const past = Math.min(API_N_MAX, Math.ceil(1.5 * (r.firstFailN ?? maxN)));
   const points: PlannedPoint[] = [];
   const fits = Math.max(1, Math.floor(0.8 * derivedC));
-  points.push({ label: 'fits-derived', purpose: `0.8 x the derived capacity at ${concurrency} requests: fits even if each request held its own values`, n: fits, nMax: fits });
+  points.push({
+    label: 'fits-derived',
+    purpose: `0.8 x the derived capacity at ${concurrency} requests: fits even if each request held its own values`,
+    n: fits,
+    nMax: fits,
+  });
   if (concurrency > 1) {
     const over = Math.floor(0.8 * maxN);
-    points.push({ label: 'over-derived', purpose: `0.8 x one request's capacity: ${concurrency} separate vectors would not fit; does memory per request grow with concurrency?`, n: over, nMax: over });
+    points.push({
+      label: 'over-derived',
+      purpose: `0.8 x one request's capacity: ${concurrency} separate vectors would not fit; does memory per request grow with concurrency?`,
+      n: over,
+      nMax: over,
+    });
   }
   const first = Math.floor(0.8 * maxN);
   points.push({
     label: 'distinct-n',
-    purpose: 'one request at 0.8 x the capacity, then one at that n + 1: each fits alone, and the model API lets the previous vector go before it builds the next',
+    purpose:
+      'one request at 0.8 x the capacity, then one at that n + 1: each fits alone, and the model API lets the previous vector go before it builds the next',
     n: first + 1,
     nMax: first + 1,
     sequence: [first, first + 1],
@@ -75,23 +86,27 @@ function postJson(url: string, body: { n: number; features: number[] }, timeoutM
       settled = true;
       resolve({ n: body.n, ...r, latencyMs: performance.now() - t0 });
     };
-    const req = request(url, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err: NodeJS.ErrnoException) => finish({ status: res.statusCode ?? null, code: err.code ?? 'response_error', message: err.message }));
-      res.on('end', () => {
-        const status = res.statusCode ?? null;
-        if (status !== null && status < 400) return finish({ status });
-        try {
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
-          const code = typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
-          const message = typeof parsed.error?.message === 'string' ? parsed.error.message : undefined;
-          finish({ status, ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message }) });
-        } catch {
-          finish({ status, message: Buffer.concat(chunks).toString('utf8').slice(0, 200) });
-        }
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err: NodeJS.ErrnoException) => finish({ status: res.statusCode ?? null, code: err.code ?? 'response_error', message: err.message }));
+        res.on('end', () => {
+          const status = res.statusCode ?? null;
+          if (status !== null && status < 400) return finish({ status });
+          try {
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
+            const code = typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
+            const message = typeof parsed.error?.message === 'string' ? parsed.error.message : undefined;
+            finish({ status, ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message }) });
+          } catch {
+            finish({ status, message: Buffer.concat(chunks).toString('utf8').slice(0, 200) });
+          }
+        });
+      },
+    );
     req.on('timeout', () => {
       finish({ status: null, code: 'timeout', message: `no answer within ${timeoutMs} ms` });
       req.destroy();
@@ -134,7 +149,17 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
   const wrap: CommandWrapper = (cmd) => ({ ...limitedNode(ctx.limit, cmd.args, cmd.command), env: cmd.env });
   let api: RunningModelApi | undefined;
   try {
-    api = await startModelApi({ path, topology: 'single', predict: 'cpu', kernel, n: Math.min(1000, p.nMax), nMax: p.nMax, seed: ctx.seed, wrap, readyTimeoutMs: 30_000 });
+    api = await startModelApi({
+      path,
+      topology: 'single',
+      predict: 'cpu',
+      kernel,
+      n: Math.min(1000, p.nMax),
+      nMax: p.nMax,
+      seed: ctx.seed,
+      wrap,
+      readyTimeoutMs: 30_000,
+    });
     const off = api.onNotice((notice) => {
       if (notice.kind === 'process-exited') point.serverExit = notice.message;
     });
@@ -169,7 +194,11 @@ async function runPoint(ctx: ServerCheckContext, kernel: KernelName, p: PlannedP
 }
 
 /** Run the points for each kernel; every point is data, a failing one never loses the others. */
-export async function runServerCheck(ctx: ServerCheckContext, results: readonly CapacityKernelResult[], onPoint?: (p: ServerCheckPoint) => void): Promise<ServerCheck> {
+export async function runServerCheck(
+  ctx: ServerCheckContext,
+  results: readonly CapacityKernelResult[],
+  onPoint?: (p: ServerCheckPoint) => void,
+): Promise<ServerCheck> {
   const points: ServerCheckPoint[] = [];
   const notes = [
     'The model API builds the values of a cpu predict once per (kernel, n) and keeps them for later requests, one large vector at a time, let go before the next large one is built (src/serving/predict.ts, VectorCache): concurrent requests at one n share one vector, unlike seed 003, which built the array in every request.',
@@ -180,12 +209,20 @@ export async function runServerCheck(ctx: ServerCheckContext, results: readonly 
       if (r.state !== 'completed') continue;
       for (const planned of planServerPoints(r, ctx.concurrency)) {
         if (ctx.signal?.aborted === true) return { state: 'completed', concurrency: ctx.concurrency, points, notes };
-        const what = planned.sequence === undefined ? `${ctx.concurrency} x POST /predict n=${formatN(planned.n)}` : `POST /predict n=${planned.sequence.join(', then n=')}`;
+        const what =
+          planned.sequence === undefined
+            ? `${ctx.concurrency} x POST /predict n=${formatN(planned.n)}`
+            : `POST /predict n=${planned.sequence.join(', then n=')}`;
         progress('capacity', `server check ${r.kernel}: ${what} (${planned.label}, --n-max ${formatN(planned.nMax)})`);
         const p = await runPoint(ctx, r.kernel, planned);
         points.push(p);
         onPoint?.(p);
-        const after = p.serverAliveAfter === true ? 'server alive' : p.serverAliveAfter === false ? `server gone${p.serverExit === null ? '' : `: ${p.serverExit}`}` : 'server state unknown';
+        const after =
+          p.serverAliveAfter === true
+            ? 'server alive'
+            : p.serverAliveAfter === false
+              ? `server gone${p.serverExit === null ? '' : `: ${p.serverExit}`}`
+              : 'server state unknown';
         progress('capacity', `  ${p.state === 'errored' ? `errored: ${p.error?.message.split('\n')[0]}` : describeResponses(p)}; ${after}`);
       }
     }

@@ -91,7 +91,10 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
   }
   const budgetBytes = options.budgetBytes ?? (quick ? QUICK_BUDGET_BYTES : DEFAULT_BUDGET_BYTES);
   if (!Number.isInteger(budgetBytes) || budgetBytes < MIN_BUDGET_BYTES || budgetBytes > MAX_BUDGET_BYTES) {
-    throw new OptionError('--memory-budget', `must be between ${formatBytes(MIN_BUDGET_BYTES)} and ${formatBytes(MAX_BUDGET_BYTES)}, got ${budgetBytes} bytes (${formatBytes(budgetBytes)})`);
+    throw new OptionError(
+      '--memory-budget',
+      `must be between ${formatBytes(MIN_BUDGET_BYTES)} and ${formatBytes(MAX_BUDGET_BYTES)}, got ${budgetBytes} bytes (${formatBytes(budgetBytes)})`,
+    );
   }
   const available = options.availableBytes ?? availableMemoryBytes();
   if (available !== undefined && budgetBytes + SAFETY_MARGIN_BYTES > available) {

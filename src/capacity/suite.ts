@@ -11,12 +11,30 @@ import type { KernelName } from '../kernels/types.js';
 import { supervisor, type Supervisor } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import type { Flag } from '../results/common.js';
-import type { CapacityData, CapacityKernelResult, CapacityProbe, DerivedCapacity, MemoryLimitMechanism, ProbeOutcomeKind, ServerCheck, ServerCheckPoint } from '../results/capacity.js';
+import type {
+  CapacityData,
+  CapacityKernelResult,
+  CapacityProbe,
+  DerivedCapacity,
+  MemoryLimitMechanism,
+  ProbeOutcomeKind,
+  ServerCheck,
+  ServerCheckPoint,
+} from '../results/capacity.js';
 import { findMemoryLimit, verifyLimit, type MemoryLimit } from './limit.js';
 import { runProbe } from './probe.js';
 import { searchCapacity, type ProbeVerdict } from './search.js';
 import { runServerCheck } from './server-check.js';
-import { availableMemoryBytes, formatBytes, formatN, MIN_N, resolveCapacitySettings, SAFETY_MARGIN_BYTES, searchCeiling, type CapacityOptions } from './settings.js';
+import {
+  availableMemoryBytes,
+  formatBytes,
+  formatN,
+  MIN_N,
+  resolveCapacitySettings,
+  SAFETY_MARGIN_BYTES,
+  searchCeiling,
+  type CapacityOptions,
+} from './settings.js';
 
 export type { CapacityOptions } from './settings.js';
 
@@ -33,9 +51,15 @@ export interface CapacityHooks {
  * Capacity at C concurrent requests each holding its own values (as seed 003's predict built its array per
  * request), derived from the budget bytes per value: one process, one baseline, C requests' memory.
  */
-export function deriveCapacity(budgetBytes: number, baselineDataBytes: number | null, budgetBytesPerValue: number | null, concurrency: readonly number[]): DerivedCapacity[] {
+export function deriveCapacity(
+  budgetBytes: number,
+  baselineDataBytes: number | null,
+  budgetBytesPerValue: number | null,
+  concurrency: readonly number[],
+): DerivedCapacity[] {
   return concurrency.map((c) => {
-    if (budgetBytesPerValue === null || baselineDataBytes === null || budgetBytesPerValue <= 0) return { concurrency: c, maxN: null, inputBytes: null, derived: true };
+    if (budgetBytesPerValue === null || baselineDataBytes === null || budgetBytesPerValue <= 0)
+      return { concurrency: c, maxN: null, inputBytes: null, derived: true };
     // A tiny epsilon: at C = 1 the formula gives back max n exactly, not one value less by rounding.
     const maxN = Math.max(0, Math.floor((budgetBytes - baselineDataBytes) / (c * budgetBytesPerValue) + 1e-9));
     return { concurrency: c, maxN, inputBytes: 8 * maxN, derived: true };
@@ -104,13 +128,23 @@ export function capacityFlags(kernels: readonly CapacityKernelResult[], serverCh
     else if (k.state === 'errored') flags.push({ subject: `capacity:${k.kernel}`, kind: 'errored', message: k.error.message });
     else {
       if (!k.converged) {
-        const why = k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? `nothing failed up to ${formatN(k.maxN)}` : `known to ${((k.precision ?? 0) * 100).toFixed(1)}% only (probe limit)`;
+        const why =
+          k.maxN === null
+            ? 'nothing fitted'
+            : k.firstFailN === null
+              ? `nothing failed up to ${formatN(k.maxN)}`
+              : `known to ${((k.precision ?? 0) * 100).toFixed(1)}% only (probe limit)`;
         flags.push({ subject: `capacity:${k.kernel}`, kind: 'imprecise', message: why });
       }
       // The search's own probes (one request each); the derived check's probes hold C inputs and differ.
       const single = k.probes.filter((p) => p.concurrency === 1);
       const kinds = new Set(single.filter((p) => p.outcome !== 'ok' && k.maxN !== null && p.n > k.maxN).map((p) => p.outcome));
-      if (kinds.size > 1) flags.push({ subject: `capacity:${k.kernel}`, kind: 'mixed-failures', message: `past its capacity the predict failed in ${kinds.size} ways: ${[...kinds].join(', ')}` });
+      if (kinds.size > 1)
+        flags.push({
+          subject: `capacity:${k.kernel}`,
+          kind: 'mixed-failures',
+          message: `past its capacity the predict failed in ${kinds.size} ways: ${[...kinds].join(', ')}`,
+        });
       const nonMonotonic = k.maxN !== null && single.some((p) => p.outcome !== 'ok' && p.outcome !== 'errored' && p.n < k.maxN!);
       if (k.failure !== null && NOT_MEMORY.includes(k.failure)) {
         flags.push({
@@ -121,10 +155,22 @@ export function capacityFlags(kernels: readonly CapacityKernelResult[], serverCh
       }
       const dc = k.derivedCheck;
       if (dc !== null && !dc.agrees) {
-        const how = dc.below.outcome !== 'ok' ? `failed below it (${dc.below.outcome} at ${formatN(dc.below.n)}): the derived figure is too high` : `still fitted above it (at ${formatN(dc.above.n)}): the derived figure is conservative (e.g. the requests' transient peaks do not coincide)`;
-        flags.push({ subject: `capacity:${k.kernel}`, kind: 'derived-check', message: `at ${dc.concurrency} concurrent requests the derived max n ${formatN(dc.derivedMaxN)} ${how}` });
+        const how =
+          dc.below.outcome !== 'ok'
+            ? `failed below it (${dc.below.outcome} at ${formatN(dc.below.n)}): the derived figure is too high`
+            : `still fitted above it (at ${formatN(dc.above.n)}): the derived figure is conservative (e.g. the requests' transient peaks do not coincide)`;
+        flags.push({
+          subject: `capacity:${k.kernel}`,
+          kind: 'derived-check',
+          message: `at ${dc.concurrency} concurrent requests the derived max n ${formatN(dc.derivedMaxN)} ${how}`,
+        });
       }
-      if (nonMonotonic) flags.push({ subject: `capacity:${k.kernel}`, kind: 'non-monotonic', message: `a probe below the capacity of ${formatN(k.maxN!)} failed: the boundary is not sharp` });
+      if (nonMonotonic)
+        flags.push({
+          subject: `capacity:${k.kernel}`,
+          kind: 'non-monotonic',
+          message: `a probe below the capacity of ${formatN(k.maxN!)} failed: the boundary is not sharp`,
+        });
     }
   }
   if (serverCheck.state === 'errored') flags.push({ subject: 'capacity:server-check', kind: 'errored', message: serverCheck.error.message });
@@ -173,7 +219,10 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     for (const k of settings.kernels) results.push({ kernel: k, description: getKernel(k).description, probes: [], state: 'errored', error });
   };
 
-  progress('capacity', `memory budget ${formatBytes(settings.budgetBytes)} per probe; kernels ${settings.kernels.join(', ')}; tolerance ${(settings.tolerance * 100).toFixed(1)}%`);
+  progress(
+    'capacity',
+    `memory budget ${formatBytes(settings.budgetBytes)} per probe; kernels ${settings.kernels.join(', ')}; tolerance ${(settings.tolerance * 100).toFixed(1)}%`,
+  );
   let limit: MemoryLimit;
   try {
     limit = await findMemoryLimit(settings.budgetBytes);
@@ -183,9 +232,15 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     return snapshot();
   }
   mechanism = await verifyLimit(sup, limit);
-  progress('capacity', `limit: RLIMIT_DATA ${formatBytes(settings.budgetBytes)} via ${limit.tool}, V8 --max-old-space-size=${limit.v8MaxOldSpaceMiB}; ${mechanism.verification}`);
+  progress(
+    'capacity',
+    `limit: RLIMIT_DATA ${formatBytes(settings.budgetBytes)} via ${limit.tool}, V8 --max-old-space-size=${limit.v8MaxOldSpaceMiB}; ${mechanism.verification}`,
+  );
   if (!mechanism.verified) {
-    erroredAll({ code: 'SB_ERR_INTERNAL', message: `the memory limit could not be verified, so no probe runs without a hard budget: ${mechanism.verification}` });
+    erroredAll({
+      code: 'SB_ERR_INTERNAL',
+      message: `the memory limit could not be verified, so no probe runs without a hard budget: ${mechanism.verification}`,
+    });
     serverCheck = { state: 'skipped', reason: 'the memory limit could not be verified' };
     return snapshot();
   }
@@ -208,7 +263,13 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     }
     const probes: CapacityProbe[] = [];
     let error: ErrorInfo | undefined;
-    current = { kernel: name, description: kernel.description, probes, state: 'errored', error: { code: 'SB_ERR_INTERNAL', message: 'its search had not finished (interrupted)' } };
+    current = {
+      kernel: name,
+      description: kernel.description,
+      probes,
+      state: 'errored',
+      error: { code: 'SB_ERR_INTERNAL', message: 'its search had not finished (interrupted)' },
+    };
     progress('capacity', `${name}: searching from n=${formatN(settings.startN)} (ceiling ${formatN(ceiling)} = budget / 8 bytes)`);
     const verdict = async (n: number, step: CapacityProbe['step']): Promise<ProbeVerdict> => {
       if (aborted()) {
@@ -217,7 +278,10 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
       }
       const available = availableMemoryBytes();
       if (available !== undefined && available < settings.budgetBytes + SAFETY_MARGIN_BYTES / 2) {
-        error = { code: 'SB_ERR_INTERNAL', message: `probe at n=${n} not started: only ${formatBytes(available)} of memory is available now, under the budget plus ${formatBytes(SAFETY_MARGIN_BYTES / 2)}` };
+        error = {
+          code: 'SB_ERR_INTERNAL',
+          message: `probe at n=${n} not started: only ${formatBytes(available)} of memory is available now, under the budget plus ${formatBytes(SAFETY_MARGIN_BYTES / 2)}`,
+        };
         return 'stop';
       }
       const timeoutMs = settings.probeTimeout.baseMs + (n * settings.probeTimeout.perValueNs) / 1e6;
@@ -238,13 +302,27 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     );
     current = undefined;
     if (error !== undefined || bracket.reason === 'stopped') {
-      results.push({ kernel: name, description: kernel.description, probes, state: 'errored', error: error ?? { code: 'SB_ERR_INTERNAL', message: 'interrupted during its search' } });
+      results.push({
+        kernel: name,
+        description: kernel.description,
+        probes,
+        state: 'errored',
+        error: error ?? { code: 'SB_ERR_INTERNAL', message: 'interrupted during its search' },
+      });
       if (error !== undefined) warn('capacity', `${name}: ${error.message}`);
     } else {
       const r = summarizeKernel(name, kernel.description, probes, bracket, settings.budgetBytes, settings.concurrency);
       const cMax = Math.max(...settings.concurrency);
       const derivedC = r.state === 'completed' ? r.derived.find((d) => d.concurrency === cMax)?.maxN : undefined;
-      if (r.state === 'completed' && settings.derivedCheckMargin !== null && cMax > 1 && derivedC !== undefined && derivedC !== null && derivedC >= MIN_N && !aborted()) {
+      if (
+        r.state === 'completed' &&
+        settings.derivedCheckMargin !== null &&
+        cMax > 1 &&
+        derivedC !== undefined &&
+        derivedC !== null &&
+        derivedC >= MIN_N &&
+        !aborted()
+      ) {
         // Measure what was derived: C inputs alive at once, just below and just above the derived n.
         const sizes = derivedCheckSizes(derivedC, settings.derivedCheckMargin);
         current = r;
@@ -273,7 +351,10 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
       }
       results.push(r);
       if (r.state === 'completed') {
-        progress('capacity', `${name}: max n ${r.maxN === null ? '-' : formatN(r.maxN)}, fails at ${r.firstFailN === null ? '-' : formatN(r.firstFailN)} (${r.failure ?? '-'}) after ${probes.length} probes`);
+        progress(
+          'capacity',
+          `${name}: max n ${r.maxN === null ? '-' : formatN(r.maxN)}, fails at ${r.firstFailN === null ? '-' : formatN(r.firstFailN)} (${r.failure ?? '-'}) after ${probes.length} probes`,
+        );
       }
     }
     hooks.onUpdate?.(snapshot());
@@ -287,14 +368,10 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Cap
     const checked = results.filter((r) => !quick || r.kernel === 'naive' || r.kernel === 'typed');
     const points: ServerCheckPoint[] = [];
     serverCheck = { state: 'errored', error: { code: 'SB_ERR_INTERNAL', message: 'interrupted during the server check' }, points };
-    serverCheck = await runServerCheck(
-      { limit, concurrency, seed: settings.seed, timeout: settings.probeTimeout, signal: hooks.signal },
-      checked,
-      (p) => {
-        points.push(p);
-        hooks.onUpdate?.(snapshot());
-      },
-    );
+    serverCheck = await runServerCheck({ limit, concurrency, seed: settings.seed, timeout: settings.probeTimeout, signal: hooks.signal }, checked, (p) => {
+      points.push(p);
+      hooks.onUpdate?.(snapshot());
+    });
     if (quick && serverCheck.state === 'completed') serverCheck.notes.push('--quick: the server check covers naive and typed only.');
     if (aborted()) interrupted = true;
   }

@@ -83,7 +83,12 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
     abort.abort();
     if (current !== undefined && current.record === undefined) {
       if (current.partial !== undefined) (data.sections as Record<string, unknown>)[current.suite] = current.partial;
-      current.record = { suite: current.suite, state: 'interrupted', startedAt: current.startedAt.toISOString(), durationMs: Date.now() - current.startedAt.getTime() };
+      current.record = {
+        suite: current.suite,
+        state: 'interrupted',
+        startedAt: current.startedAt.toISOString(),
+        durationMs: Date.now() - current.startedAt.getTime(),
+      };
       data.suites.push(current.record);
     }
     save();
@@ -109,7 +114,12 @@ export async function runBench(options: BenchOptions = {}): Promise<{ results: B
           },
         });
         (data.sections as Record<string, unknown>)[suite] = section;
-        record = { suite, state: abort.signal.aborted ? 'interrupted' : 'completed', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() };
+        record = {
+          suite,
+          state: abort.signal.aborted ? 'interrupted' : 'completed',
+          startedAt: startedAt.toISOString(),
+          durationMs: Date.now() - startedAt.getTime(),
+        };
       } catch (err) {
         record = { suite, state: 'errored', startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), error: toErrorInfo(err) };
         progress('bench', `suite ${suite}: errored: ${record.error?.message ?? ''}`);
@@ -152,7 +162,9 @@ interface BenchCliOptions {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('the main job: hardware, kernels, capacity, load, experiments (queue, autoscale) and profile suites into one results folder (reports/bench-<stamp>/)')
+    .description(
+      'the main job: hardware, kernels, capacity, load, experiments (queue, autoscale) and profile suites into one results folder (reports/bench-<stamp>/)',
+    )
     .option('--quick', 'shorter variants of every suite (a few minutes in all)')
     .option('--suites <list>', `suites to run, comma-separated: ${BENCH_SUITES.join(', ')}`)
     .option('--skip <list>', 'suites to leave out, comma-separated')
@@ -166,7 +178,10 @@ export function register(program: Command): void {
       }
       const { results, outDir } = await runBench({ quick: opts.quick === true, suites, ...(opts.out === undefined ? {} : { outDir: opts.out }) });
       if (opts.json === true) process.stdout.write(toJson(results));
-      else process.stdout.write(`${renderBenchTerminal(results)}\nresults: ${join(outDir, 'results.json')}\n         ${join(outDir, 'results.md')}\n         ${join(outDir, 'results.html')}\n`);
+      else
+        process.stdout.write(
+          `${renderBenchTerminal(results)}\nresults: ${join(outDir, 'results.json')}\n         ${join(outDir, 'results.md')}\n         ${join(outDir, 'results.html')}\n`,
+        );
       if (results.data.suites.some((s) => s.state !== 'completed')) process.exitCode = 1;
     });
 }

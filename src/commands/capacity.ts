@@ -46,8 +46,14 @@ export function register(program: Command): void {
   program
     .command('capacity')
     .description('find, per mean kernel, the largest n a cpu predict fits under a hard memory budget, and how it fails past it (seed 003)')
-    .option('--quick', '1 GiB budget, tolerance 10%, at most 9 probes per kernel, no probes of the derived figures, server check for naive and typed only (under a minute)')
-    .option('--memory-budget <size>', `memory of each probe process and of the checked model API, e.g. 2GiB, 512MiB (128MiB..64GiB; default ${formatBytes(DEFAULT_BUDGET_BYTES)})`)
+    .option(
+      '--quick',
+      '1 GiB budget, tolerance 10%, at most 9 probes per kernel, no probes of the derived figures, server check for naive and typed only (under a minute)',
+    )
+    .option(
+      '--memory-budget <size>',
+      `memory of each probe process and of the checked model API, e.g. 2GiB, 512MiB (128MiB..64GiB; default ${formatBytes(DEFAULT_BUDGET_BYTES)})`,
+    )
     .option('--kernels <list>', `comma-separated kernels among ${KERNEL_NAMES.join(', ')} (default all)`)
     .option('--tolerance <x>', 'stop when the capacity is known within this, e.g. 5% or 0.05 (0.5%..50%; default 5%, 10% with --quick)')
     .option('--max-probes <n>', 'probes per kernel at most, 4..40 (default 16; 9 with --quick)')

@@ -85,13 +85,18 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
   if (o.n !== undefined) s.n = parseInteger('--n', o.n, 1);
   if (o.entities !== undefined) s.entities = parseInteger('--entities', o.entities, 1, 10_000_000);
   if (o.engine !== undefined) s.engine = parseChoice('--engine', o.engine, ['autocannon', 'open'] as const);
-  if (o.connections !== undefined && o.rate !== undefined) throw new OptionError('--connections', 'give either --connections (closed loop) or --rate (open loop), not both');
+  if (o.connections !== undefined && o.rate !== undefined)
+    throw new OptionError('--connections', 'give either --connections (closed loop) or --rate (open loop), not both');
   if (o.connections !== undefined) s.connections = parseInteger('--connections', o.connections, 1, 1_000_000);
   if (o.rate !== undefined) {
     s.rateRps = parseNumber('--rate', o.rate);
-    if (!(s.rateRps > 0) || s.rateRps > 1_000_000) throw new OptionError('--rate', `must be a rate above 0 and at most 1000000 requests per second, got ${o.rate}`);
+    if (!(s.rateRps > 0) || s.rateRps > 1_000_000)
+      throw new OptionError('--rate', `must be a rate above 0 and at most 1000000 requests per second, got ${o.rate}`);
     if (s.engine === 'autocannon') {
-      throw new OptionError('--rate', "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy");
+      throw new OptionError(
+        '--rate',
+        "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy",
+      );
     }
   }
   if (o.arrivals !== undefined) s.arrivals = parseChoice('--arrivals', o.arrivals, ['poisson', 'constant'] as const);
@@ -110,11 +115,23 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
   const targetOnly = { '--method': o.method, '--pid': o.pid, '--body': o.body.length > 0 ? 'x' : undefined, '--header': o.header.length > 0 ? 'x' : undefined };
   if (o.target !== undefined) {
     const url = parseUrl('--target', o.target);
-    const serving = { '--path': o.path, '--topology': o.topology, '--predict': o.predict, '--workers': o.workers, '--store': o.store, '--kernel': o.kernel, '--n': o.n, '--entities': o.entities };
-    for (const [name, v] of Object.entries(serving)) if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing is started');
+    const serving = {
+      '--path': o.path,
+      '--topology': o.topology,
+      '--predict': o.predict,
+      '--workers': o.workers,
+      '--store': o.store,
+      '--kernel': o.kernel,
+      '--n': o.n,
+      '--entities': o.entities,
+    };
+    for (const [name, v] of Object.entries(serving))
+      if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing is started');
     s.target = {
       url: url.toString(),
-      ...(o.method === undefined ? {} : { method: parseChoice('--method', o.method.toUpperCase(), ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const) }),
+      ...(o.method === undefined
+        ? {}
+        : { method: parseChoice('--method', o.method.toUpperCase(), ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const) }),
       headers: Object.fromEntries(o.header.map(parseHeader)),
       bodies: o.body,
       pids: o.pid === undefined ? [] : parseIntegerList('--pid', o.pid, 1),
@@ -155,7 +172,7 @@ export function register(program: Command): void {
     .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
     .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
     .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
-    .option('--amount <n>', 'end every step after n requests instead of its duration (autocannon\'s amount)')
+    .option('--amount <n>', "end every step after n requests instead of its duration (autocannon's amount)")
     .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')
     .option('--timeout <d>', 'request timeout (default: 10s)')
     .option('--repeats <n>', 'rounds over the configurations, interleaved (default: 1; request-paths: 3)')

@@ -35,10 +35,16 @@ interface ProfileCliOptions {
 export function register(program: Command): void {
   program
     .command('profile')
-    .description('profile the request paths under load: flame graphs (0x, --cpu-prof, perf), clinic doctor/flame/bubbleprof/heap-profiler reports, and summaries extracted from the profile data, in profiles/<run>/')
+    .description(
+      'profile the request paths under load: flame graphs (0x, --cpu-prof, perf), clinic doctor/flame/bubbleprof/heap-profiler reports, and summaries extracted from the profile data, in profiles/<run>/',
+    )
     .option('--tool <list>', `profilers, comma-separated: ${PROFILE_TOOLS.join(', ')}`, PROFILE_DEFAULTS.tools.join(','))
     .option('--path <list>', 'request paths, comma-separated: sync, async', PROFILE_DEFAULTS.paths.join(','))
-    .option('--service <name>', 'what runs under the profiler: scoring (the whole system runs) or model (one model API alone, where a cpu predict computes)', PROFILE_DEFAULTS.service)
+    .option(
+      '--service <name>',
+      'what runs under the profiler: scoring (the whole system runs) or model (one model API alone, where a cpu predict computes)',
+      PROFILE_DEFAULTS.service,
+    )
     .option('--predict <kind>', 'io (two 40-50 ms model waits) or cpu (a mean over n values)', PROFILE_DEFAULTS.predict)
     .option('--kernel <name>', `cpu predict only: ${KERNEL_NAMES.join(', ')}`)
     .option('--n <count>', 'cpu predict only: values per predict')

@@ -51,11 +51,19 @@ export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: Fo
     }
     case 'profile': {
       const d = r.data as ProfileData;
-      return format === 'md' ? renderProfileMarkdown(d) : format === 'html' ? wrapHtml('servebench profile', renderProfileMarkdown(d)) : renderProfileTerminal(d);
+      return format === 'md'
+        ? renderProfileMarkdown(d)
+        : format === 'html'
+          ? wrapHtml('servebench profile', renderProfileMarkdown(d))
+          : renderProfileTerminal(d);
     }
     case 'capacity': {
       const d = r.data as CapacityData;
-      return format === 'md' ? renderCapacityMarkdown(d) : format === 'html' ? wrapHtml('servebench capacity', renderCapacityMarkdown(d)) : renderCapacityTable(d);
+      return format === 'md'
+        ? renderCapacityMarkdown(d)
+        : format === 'html'
+          ? wrapHtml('servebench capacity', renderCapacityMarkdown(d))
+          : renderCapacityTable(d);
     }
   }
 }

@@ -45,7 +45,11 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   };
   if (raw.workers !== undefined) o.workers = parseInteger('--workers', raw.workers, 1, 256);
   if (raw.modelWorkers !== undefined) {
-    if (o.path !== 'queue') throw new OptionError('--model-workers', `applies only to --path queue (model worker processes behind a Redis list); the ${o.path} path calls model APIs, sized by --workers`);
+    if (o.path !== 'queue')
+      throw new OptionError(
+        '--model-workers',
+        `applies only to --path queue (model worker processes behind a Redis list); the ${o.path} path calls model APIs, sized by --workers`,
+      );
     o.modelWorkers = parseInteger('--model-workers', raw.modelWorkers, 1, 64);
   }
   if (raw.kernel !== undefined) o.kernel = parseChoice<KernelName>('--kernel', raw.kernel, KERNEL_NAMES);
@@ -75,18 +79,25 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
 /** sync, async or queue (the message keeps the HTTP paths first: queue needs a Redis and its own options). */
 function parsePath(raw: string): SystemOptions['path'] {
   if ((REQUEST_PATHS as readonly string[]).includes(raw)) return raw as SystemOptions['path'];
-  throw new OptionError('--path', `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes)`);
+  throw new OptionError(
+    '--path',
+    `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes)`,
+  );
 }
 
 export function register(program: Command): void {
   program
     .command('serve')
     .description('Start the serving system (Redis feature store, two model APIs, scoring handler) and keep it running until Ctrl-C; prints the scoring URL')
-    .option('--path <path>', `request path: ${REQUEST_PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`, 'async')
+    .option(
+      '--path <path>',
+      `request path: ${REQUEST_PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`,
+      'async',
+    )
     .option('--topology <topology>', `process layout of every service: ${TOPOLOGIES.join(' | ')}`, 'single')
     .option('--workers <W>', 'processes per service for cluster and nginx (default: one per core)')
     .option('--model-workers <W>', 'queue path: model worker processes taking jobs off the Redis list (default 1)')
-    .option('--queue-timeout <duration>', 'queue path: a request\'s wait for its model jobs, queueing included (default 5s); then 504')
+    .option('--queue-timeout <duration>', "queue path: a request's wait for its model jobs, queueing included (default 5s); then 504")
     .option('--predict <kind>', `model predict: io (a 40-50 ms wait) | cpu (a mean over n values)`, 'io')
     .option('--kernel <name>', `cpu predict kernel: ${KERNEL_NAMES.join(' | ')} (default: typed on sync, native-async on async)`)
     .option('--n <N>', 'cpu predict: values averaged when a request does not say (default 1e6)')
@@ -99,7 +110,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'port of the scoring front (default: a free one)')
     .option('--feature-timeout <duration>', 'deadline of a feature read, e.g. 500ms (default 1s); then 504')
     .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
-    .option('--metrics-interval <duration>', 'period of the processes\' metrics messages (default 500ms)')
+    .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
     .option('--pool-threads <N>', 'worker-pool threads for a sync kernel on the async path (default: one per core)')
     .option('--json', 'print the system description as JSON on stdout instead of the bare URL')
     .action(async (raw: RawServeOptions) => {
@@ -113,7 +124,10 @@ export function register(program: Command): void {
       if (d.kernel !== undefined) progress('serve', `cpu predict: kernel ${d.kernel} (${d.placement}), n ${d.n} (cap ${d.nMax})`);
       progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
       if (d.queue !== undefined) {
-        progress('serve', `queue: ${d.modelWorkers} model worker(s) on list ${d.queue.jobsKey} at ${d.queue.redisUrl} (${d.queue.broker}); deadline ${d.queue.timeoutMs} ms`);
+        progress(
+          'serve',
+          `queue: ${d.modelWorkers} model worker(s) on list ${d.queue.jobsKey} at ${d.queue.redisUrl} (${d.queue.broker}); deadline ${d.queue.timeoutMs} ms`,
+        );
         progress('serve', `queue depth: redis-cli -u ${d.queue.redisUrl} LLEN ${d.queue.jobsKey}`);
       } else progress('serve', `model APIs: ${d.modelUrls.a} ${d.modelUrls.b}`);
       progress('serve', `try: curl -s -X POST -H 'content-type: application/json' -d '{"entity":"e1"}' ${system.scoringUrl}`);

@@ -90,9 +90,7 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
   const memory = captureMemory(sources, siLayout);
   const [system, tools] = await Promise.all([
     captureSystem(sources, value(siOs), isUnknown(cpu.flags) ? undefined : cpu.flags.value),
-    options.toolVersions === false
-      ? Promise.resolve(null)
-      : captureTools(sources, realHost),
+    options.toolVersions === false ? Promise.resolve(null) : captureTools(sources, realHost),
   ]);
   const storage = captureStorage(sources, options.workingDir ?? process.cwd(), value(siDisks));
   const network = captureNetwork(sources);
@@ -103,20 +101,21 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
   if (mode === 'always' || (mode === 'auto' && !osReportsFrequency)) {
     measuredMhz = measureFrequency({ repeats: mode === 'always' ? 15 : 7 });
   } else {
-    measuredMhz = unknown(mode === 'never' ? 'not measured (measureFrequency: never)' : 'not measured: the OS reports a frequency (`servebench hw` measures it)');
+    measuredMhz = unknown(
+      mode === 'never' ? 'not measured (measureFrequency: never)' : 'not measured: the OS reports a frequency (`servebench hw` measures it)',
+    );
   }
 
   const quota = cgroup.cpuQuota;
   const usableCores = typeof quota === 'number' ? Math.max(1, Math.min(cpu.availableParallelism, Math.ceil(quota))) : cpu.availableParallelism;
 
   // last, with nothing else running: the noise window must see the host, not this capture
-  const noise = await checkNoise(sources, { windowMs: options.noiseWindowMs ?? 200, ...(options.noiseThresholds === undefined ? {} : { thresholds: options.noiseThresholds }) });
+  const noise = await checkNoise(sources, {
+    windowMs: options.noiseWindowMs ?? 200,
+    ...(options.noiseThresholds === undefined ? {} : { thresholds: options.noiseThresholds }),
+  });
 
-  const toolsBlock =
-    tools ??
-    (Object.fromEntries(
-      TOOL_NAMES.map((t) => [t, unknown('tool versions not queried (toolVersions: false)')]),
-    ) as EnvBlock['tools']);
+  const toolsBlock = tools ?? (Object.fromEntries(TOOL_NAMES.map((t) => [t, unknown('tool versions not queried (toolVersions: false)')])) as EnvBlock['tools']);
 
   const env: EnvBlock = {
     envVersion: ENV_BLOCK_VERSION,

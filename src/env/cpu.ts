@@ -94,24 +94,28 @@ export function captureCpu(sources: HostSources, siCpu: Systeminformation.CpuDat
   if (isUnknown(vendor) && implementer !== undefined) {
     vendor = { value: ARM_IMPLEMENTERS[implementer.toLowerCase()] ?? `implementer ${implementer}`, source: '/proc/cpuinfo CPU implementer' };
   }
-  const family: Fact<string> = get('cpu family') === undefined && get('CPU architecture') !== undefined
-    ? { value: `ARMv${get('CPU architecture')!}`, source: '/proc/cpuinfo CPU architecture' }
-    : fromCpuinfo('cpu family', 'no cpu family in /proc/cpuinfo');
-  const modelId = get('model') !== undefined
-    ? { value: get('model')!, source: '/proc/cpuinfo' }
-    : get('CPU part') !== undefined
-      ? { value: `part ${get('CPU part')!}`, source: '/proc/cpuinfo CPU part' }
-      : unknown('no model number in /proc/cpuinfo');
-  const stepping = get('stepping') !== undefined
-    ? { value: get('stepping')!, source: '/proc/cpuinfo' }
-    : get('CPU revision') !== undefined
-      ? { value: `r${get('CPU revision')!}`, source: '/proc/cpuinfo CPU revision' }
-      : unknown('no stepping in /proc/cpuinfo');
+  const family: Fact<string> =
+    get('cpu family') === undefined && get('CPU architecture') !== undefined
+      ? { value: `ARMv${get('CPU architecture')!}`, source: '/proc/cpuinfo CPU architecture' }
+      : fromCpuinfo('cpu family', 'no cpu family in /proc/cpuinfo');
+  const modelId =
+    get('model') !== undefined
+      ? { value: get('model')!, source: '/proc/cpuinfo' }
+      : get('CPU part') !== undefined
+        ? { value: `part ${get('CPU part')!}`, source: '/proc/cpuinfo CPU part' }
+        : unknown('no model number in /proc/cpuinfo');
+  const stepping =
+    get('stepping') !== undefined
+      ? { value: get('stepping')!, source: '/proc/cpuinfo' }
+      : get('CPU revision') !== undefined
+        ? { value: `r${get('CPU revision')!}`, source: '/proc/cpuinfo CPU revision' }
+        : unknown('no stepping in /proc/cpuinfo');
 
   const flagWords = get('flags') ?? get('Features');
-  const flags: Fact<string[]> = flagWords === undefined
-    ? unknown(cpuinfoText === undefined ? 'no /proc/cpuinfo' : 'no flags or Features line in /proc/cpuinfo')
-    : { value: flagWords.split(/\s+/).filter((w) => w !== ''), source: '/proc/cpuinfo' };
+  const flags: Fact<string[]> =
+    flagWords === undefined
+      ? unknown(cpuinfoText === undefined ? 'no /proc/cpuinfo' : 'no flags or Features line in /proc/cpuinfo')
+      : { value: flagWords.split(/\s+/).filter((w) => w !== ''), source: '/proc/cpuinfo' };
   const flagSet = new Set(isUnknown(flags) ? [] : flags.value);
   const simd = [...new Set(SIMD_NAMES.filter(([flag]) => flagSet.has(flag)).map(([, name]) => name))];
 
@@ -246,7 +250,8 @@ function captureFrequency(
   let baseMhz: Fact<number>;
   const base = khzFile(sources, `${freqDir}/base_frequency`);
   if (base !== undefined) baseMhz = { value: base, source: `${freqDir}/base_frequency` };
-  else if (siCpu !== undefined && siCpu.speed > 0) baseMhz = { value: Math.round(siCpu.speed * 1000), source: 'systeminformation cpu().speed (model name or cpufreq)' };
+  else if (siCpu !== undefined && siCpu.speed > 0)
+    baseMhz = { value: Math.round(siCpu.speed * 1000), source: 'systeminformation cpu().speed (model name or cpufreq)' };
   else baseMhz = unknown(hasCpufreq ? 'cpufreq has no base_frequency and the model name states none' : `${noCpufreq}; the model name states none`);
 
   let maxMhz: Fact<number>;
@@ -268,7 +273,8 @@ function captureFrequency(
     baseMhz,
     maxMhz,
     currentMhz,
-    governor: governor === undefined ? unknown(hasCpufreq ? 'no scaling_governor in cpufreq' : noCpufreq) : { value: governor, source: `${freqDir}/scaling_governor` },
+    governor:
+      governor === undefined ? unknown(hasCpufreq ? 'no scaling_governor in cpufreq' : noCpufreq) : { value: governor, source: `${freqDir}/scaling_governor` },
   };
 }
 

@@ -11,10 +11,11 @@ import { isUnknown } from '../results/env.js';
 import { median, relativeSpread } from '../stats/index.js';
 import { unknown } from './parse.js';
 
-export type BandwidthProbe = (options: { n: number; threads?: number; repeats?: number }) =>
-  | BandwidthResult
-  | (Availability & { available: false })
-  | Promise<BandwidthResult | (Availability & { available: false })>;
+export type BandwidthProbe = (options: {
+  n: number;
+  threads?: number;
+  repeats?: number;
+}) => BandwidthResult | (Availability & { available: false }) | Promise<BandwidthResult | (Availability & { available: false })>;
 
 export interface BandwidthPlanEntry {
   label: string;
@@ -94,7 +95,10 @@ export async function runBandwidth(
           repeats: samples.length,
         },
         isa: result.isa !== undefined && result.isa !== '' ? result.isa : unknown('the probe did not say which read loop it used'),
-        passesPerRepeat: result.passesPerRepeat !== undefined && result.passesPerRepeat > 0 ? result.passesPerRepeat : unknown('the probe did not say how many passes it made'),
+        passesPerRepeat:
+          result.passesPerRepeat !== undefined && result.passesPerRepeat > 0
+            ? result.passesPerRepeat
+            : unknown('the probe did not say how many passes it made'),
       });
     } catch (err) {
       cases.push({ state: 'errored', error: toErrorInfo(err), label: entry.label, bytes: entry.bytes, threads: entry.threads });

@@ -23,9 +23,10 @@ export function captureMemory(sources: HostSources, layout: MaybeKnown<Systeminf
     swapTotalBytes: swap === undefined ? unknown('no SwapTotal in /proc/meminfo') : { value: swap, source: '/proc/meminfo SwapTotal' },
     numaNodes: captureNuma(sources),
     layout: memoryLayout(layout),
-    transparentHugepages: thp === undefined
-      ? unknown('no /sys/kernel/mm/transparent_hugepage/enabled')
-      : ({ value: thp, source: '/sys/kernel/mm/transparent_hugepage/enabled' } satisfies Fact<string>),
+    transparentHugepages:
+      thp === undefined
+        ? unknown('no /sys/kernel/mm/transparent_hugepage/enabled')
+        : ({ value: thp, source: '/sys/kernel/mm/transparent_hugepage/enabled' } satisfies Fact<string>),
   };
 }
 

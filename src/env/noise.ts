@@ -115,7 +115,9 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
 
   const warnings: string[] = [];
   if (loadPerCore > thresholds.loadPerCore) {
-    warnings.push(`load average ${loadAverage[0].toFixed(2)} over ${logical} logical CPUs (${loadPerCore.toFixed(2)} per core, limit ${thresholds.loadPerCore}) in the last minute`);
+    warnings.push(
+      `load average ${loadAverage[0].toFixed(2)} over ${logical} logical CPUs (${loadPerCore.toFixed(2)} per core, limit ${thresholds.loadPerCore}) in the last minute`,
+    );
   }
   if (typeof busyFraction === 'number' && busyFraction > thresholds.busyFraction) {
     const who = Array.isArray(busiestProcesses)
@@ -125,7 +127,9 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
           .map((p) => `${p.name} (pid ${p.pid}, ${p.cpuCores.toFixed(2)} cores)`)
           .join(', ')
       : '';
-    warnings.push(`${pct(busyFraction)} of all CPU time was busy during a ${windowMs} ms window while servebench idled (limit ${pct(thresholds.busyFraction)})${who === '' ? '' : `; busiest: ${who}`}`);
+    warnings.push(
+      `${pct(busyFraction)} of all CPU time was busy during a ${windowMs} ms window while servebench idled (limit ${pct(thresholds.busyFraction)})${who === '' ? '' : `; busiest: ${who}`}`,
+    );
   }
   if (typeof stealFraction === 'number' && stealFraction > thresholds.stealFraction) {
     warnings.push(`the hypervisor stole ${pct(stealFraction)} of CPU time during the window (limit ${pct(thresholds.stealFraction)})`);

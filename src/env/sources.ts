@@ -175,21 +175,16 @@ function runCommand(command: string, args: string[], timeoutMs: number): Promise
   const path = which(command);
   if (path === undefined) return Promise.resolve({ ok: false, reason: `${command} not found on PATH` });
   return new Promise((resolve) => {
-    execFile(
-      path,
-      args,
-      { timeout: timeoutMs, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' }, windowsHide: true },
-      (err, stdout, stderr) => {
-        const output = `${stdout}${stderr}`;
-        if (err !== null) {
-          const killed = (err as { killed?: boolean }).killed === true;
-          // Some tools print their version and still exit non-zero; keep the output when there is some.
-          if (!killed && output.trim() !== '') resolve({ ok: true, output });
-          else resolve({ ok: false, reason: killed ? `${command} timed out after ${timeoutMs} ms` : `${command} failed: ${errorMessage(err)}` });
-          return;
-        }
-        resolve({ ok: true, output });
-      },
-    );
+    execFile(path, args, { timeout: timeoutMs, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' }, windowsHide: true }, (err, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      if (err !== null) {
+        const killed = (err as { killed?: boolean }).killed === true;
+        // Some tools print their version and still exit non-zero; keep the output when there is some.
+        if (!killed && output.trim() !== '') resolve({ ok: true, output });
+        else resolve({ ok: false, reason: killed ? `${command} timed out after ${timeoutMs} ms` : `${command} failed: ${errorMessage(err)}` });
+        return;
+      }
+      resolve({ ok: true, output });
+    });
   });
 }

@@ -59,7 +59,12 @@ function captureDisk(sources: HostSources, majorMinor: string, fsType: string, s
   const driverPath = sources.realpath(`${diskPath}/device/driver`) ?? sources.realpath(`${diskPath}/device/device/driver`);
   return {
     device,
-    model: sysModel !== undefined ? sysModel : siModel !== undefined && siModel.trim() !== '' ? siModel.trim() : unknown(`no ${diskPath}/device/model (virtual disks usually have none)`),
+    model:
+      sysModel !== undefined
+        ? sysModel
+        : siModel !== undefined && siModel.trim() !== ''
+          ? siModel.trim()
+          : unknown(`no ${diskPath}/device/model (virtual disks usually have none)`),
     driver: driverPath === undefined ? unknown(`no driver link under ${diskPath}/device`) : basename(driverPath),
     // sysfs counts 512-byte sectors whatever the device's block size
     sizeBytes: sectors === undefined || sectors === 0 ? unknown(`no ${diskPath}/size`) : sectors * 512,

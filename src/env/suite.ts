@@ -48,14 +48,21 @@ export async function runHardwareSuite(options: HardwareSuiteOptions = {}): Prom
   // the noise window first, while nothing of ours runs
   const noiseWindowMs = options.noiseWindowMs ?? 1000;
   progress('hw', `noise check: watching the host for ${noiseWindowMs} ms`);
-  const noise = await checkNoise(sources, { windowMs: noiseWindowMs, ...(options.noiseThresholds === undefined ? {} : { thresholds: options.noiseThresholds }) });
+  const noise = await checkNoise(sources, {
+    windowMs: noiseWindowMs,
+    ...(options.noiseThresholds === undefined ? {} : { thresholds: options.noiseThresholds }),
+  });
   for (const w of noise.warnings) flags.push({ subject: 'host', kind: 'noisy', message: w });
 
   progress('hw', 'measuring the CPU frequency (calibrated loop)');
   const frequency = measureFrequency({ repeats: options.frequencyRepeats ?? 21 });
   if (isUnknown(frequency)) flags.push({ subject: 'cpu frequency', kind: 'unavailable', message: frequency.reason });
   else if (frequency.relativeSpread > NOISY_SPREAD) {
-    flags.push({ subject: 'cpu frequency', kind: 'noisy', message: `repeats spread ${(frequency.relativeSpread * 100).toFixed(0)}% (limit ${NOISY_SPREAD * 100}%)` });
+    flags.push({
+      subject: 'cpu frequency',
+      kind: 'noisy',
+      message: `repeats spread ${(frequency.relativeSpread * 100).toFixed(0)}% (limit ${NOISY_SPREAD * 100}%)`,
+    });
   }
 
   progress('hw', 'measuring clock resolution and overhead');

@@ -40,10 +40,7 @@ export async function captureSystem(sources: HostSources, siOs: Systeminformatio
   const dmiText = [vendor, product].filter((s) => s !== undefined).join(' ');
   const system: Fact<string> = dmiText !== '' ? { value: dmiText, source: `${DMI}/sys_vendor, product_name` } : unknown(`no firmware (DMI) tables at ${DMI}`);
 
-  const [vmRun, ctRun] = await Promise.all([
-    sources.run('systemd-detect-virt', ['--vm'], 2000),
-    sources.run('systemd-detect-virt', ['--container'], 2000),
-  ]);
+  const [vmRun, ctRun] = await Promise.all([sources.run('systemd-detect-virt', ['--vm'], 2000), sources.run('systemd-detect-virt', ['--container'], 2000)]);
 
   // Hypervisor: firmware tables first, then systemd's detector, then the CPU's hypervisor flag.
   let virtualization: MaybeKnown<string>;

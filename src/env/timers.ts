@@ -10,7 +10,7 @@ type Clock = TimerFigure['clock'];
 /** Successive readings of one clock, in ns, as a tight loop of `calls` readings. */
 function sample(clock: Clock, calls: number): { steps: number[]; totalNs: number; calls: number } {
   const steps: number[] = [];
-  let made = calls;
+  const made = calls;
   const start = process.hrtime.bigint();
   if (clock === 'process.hrtime.bigint') {
     let prev = process.hrtime.bigint();

@@ -100,7 +100,11 @@ function figuresFor(
   }
   if (medianRme > settings.noise.maxRmePercent) {
     noisy = true;
-    flags.push({ subject, kind: 'noisy', message: `margin of error of the median ${medianRme.toFixed(1)}% in the worst process (> ${settings.noise.maxRmePercent}%)` });
+    flags.push({
+      subject,
+      kind: 'noisy',
+      message: `margin of error of the median ${medianRme.toFixed(1)}% in the worst process (> ${settings.noise.maxRmePercent}%)`,
+    });
   }
   if (perProcess.length < 2) {
     noisy = true;
@@ -183,7 +187,8 @@ export function findCrossover(entries: KernelEntry[], sizes: number[]): Crossove
   const both = sizes.filter((n) => completedFigure(entries, 'native', n) !== undefined && completedFigure(entries, 'typed', n) !== undefined);
   if (both.length === 0) return { state: 'not-found', reason: 'native and typed were not both measured at any n' };
   const wins = both.map((n) => completedFigure(entries, 'native', n)!.nsPerCall < completedFigure(entries, 'typed', n)!.nsPerCall);
-  if (!wins[wins.length - 1]) return { state: 'not-found', reason: `native is not faster than typed at the largest measured n (${formatSize(both[both.length - 1]!)})` };
+  if (!wins[wins.length - 1])
+    return { state: 'not-found', reason: `native is not faster than typed at the largest measured n (${formatSize(both[both.length - 1]!)})` };
   let i = wins.length - 1;
   while (i > 0 && wins[i - 1]) i--;
   return { state: 'found', n: both[i]!, below: i > 0 ? both[i - 1]! : null };

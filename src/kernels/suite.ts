@@ -84,7 +84,10 @@ export async function runKernelsSuite(options: KernelsOptions = {}, hooks: Kerne
   const snapshot = (): KernelsData =>
     aggregateKernels(settings, outcomes, native, { startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), interrupted });
 
-  progress('kernels', `${plan.length} processes: sizes ${allSizes.map(formatSize).join(', ')} x ${settings.processesPerCase} repeats, kernels ${settings.kernels.join(', ')}`);
+  progress(
+    'kernels',
+    `${plan.length} processes: sizes ${allSizes.map(formatSize).join(', ')} x ${settings.processesPerCase} repeats, kernels ${settings.kernels.join(', ')}`,
+  );
   for (const p of plan) {
     if (hooks.signal?.aborted === true) {
       interrupted = true;

@@ -14,7 +14,14 @@ export const isCompleted = (r: LoadRun): r is CompletedRun => r.state === 'compl
 export function spreadOf(values: readonly number[], unit: string): Spread {
   const xs = values.filter((v) => Number.isFinite(v));
   if (xs.length === 0) return { unit, median: Number.NaN, min: Number.NaN, max: Number.NaN, relativeSpread: 0, repeats: 0 };
-  return { unit, median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), relativeSpread: round(relativeSpread(xs)), repeats: xs.length };
+  return {
+    unit,
+    median: round(median(xs)),
+    min: round(Math.min(...xs)),
+    max: round(Math.max(...xs)),
+    relativeSpread: round(relativeSpread(xs)),
+    repeats: xs.length,
+  };
 }
 
 function round(x: number): number {
@@ -48,11 +55,23 @@ export function summarise(runs: readonly LoadRun[]): LoadSummary[] {
       repeats: g.length,
       validRepeats: valid.length,
       fromInvalid: valid.length === 0 && completed.length > 0,
-      rps: spreadOf(basis.map((r) => r.rps), 'requests/s'),
-      latencyP50Us: spreadOf(basis.map((r) => r.latencyUs.p50), 'us'),
-      latencyP99Us: spreadOf(basis.map((r) => r.latencyUs.p99), 'us'),
+      rps: spreadOf(
+        basis.map((r) => r.rps),
+        'requests/s',
+      ),
+      latencyP50Us: spreadOf(
+        basis.map((r) => r.latencyUs.p50),
+        'us',
+      ),
+      latencyP99Us: spreadOf(
+        basis.map((r) => r.latencyUs.p99),
+        'us',
+      ),
       failureRate: spreadOf(basis.map(failureRateOf), 'fraction'),
-      generatorCpuCores: spreadOf(basis.map((r) => r.generator.cpuCores), 'cores'),
+      generatorCpuCores: spreadOf(
+        basis.map((r) => r.generator.cpuCores),
+        'cores',
+      ),
     };
     const ll = basis.flatMap((r) => (r.littlesLaw === undefined ? [] : [r.littlesLaw.ratio]));
     if (ll.length > 0) s.littlesLawRatio = spreadOf(ll, 'measured/expected');
@@ -109,7 +128,10 @@ export function compare(
 
 /** The request-paths configurations compared (their ids, the cluster's workers) and the scenario's goals. */
 export interface RequestPathsIds
-  extends Pick<RequestPathsScenario, 'connections' | 'littleConnections' | 'asyncOverSyncMin' | 'clusterTolerance' | 'littleShareMin' | 'syncServiceTolerance'> {
+  extends Pick<
+    RequestPathsScenario,
+    'connections' | 'littleConnections' | 'asyncOverSyncMin' | 'clusterTolerance' | 'littleShareMin' | 'syncServiceTolerance'
+  > {
   syncSingle: string;
   asyncSingle: string;
   syncCluster: string;
@@ -156,8 +178,13 @@ export function requestPathsVerdicts(runs: readonly LoadRun[], ids: RequestPaths
   ];
 
   // Issue 4: async single at littleConnections vs concurrency / (one-connection mean latency).
-  const little = [...byRepeat(runs, ids.asyncSingle, 'request-paths', `c=${ids.littleConnections}`).values()].filter(isCompleted).filter((r) => r.valid && r.littlesLaw !== undefined);
-  const littleSpread = spreadOf(little.map((r) => r.littlesLaw!.ratio), 'measured/expected');
+  const little = [...byRepeat(runs, ids.asyncSingle, 'request-paths', `c=${ids.littleConnections}`).values()]
+    .filter(isCompleted)
+    .filter((r) => r.valid && r.littlesLaw !== undefined);
+  const littleSpread = spreadOf(
+    little.map((r) => r.littlesLaw!.ratio),
+    'measured/expected',
+  );
   goals.push({
     id: 'issue4-async-littles-law',
     description: `io predict, ${ids.littleConnections} connections, one async process: throughput / Little's-law expectation (issue 4: >= ${Math.round(ids.littleShareMin * 100)}%)`,
@@ -212,7 +239,8 @@ export function flagsFor(runs: readonly LoadRun[], summaries: readonly LoadSumma
         message: `rps moved ${Math.round(s.rps.relativeSpread * 100)}% across ${s.rps.repeats} repeats (${s.rps.min}..${s.rps.max})`,
       });
     }
-    if (s.fromInvalid) flags.push({ subject: `load:${s.configId}/${s.scenario}/${s.step}`, kind: 'invalid', message: 'no valid repeat: the summary is over invalid runs' });
+    if (s.fromInvalid)
+      flags.push({ subject: `load:${s.configId}/${s.scenario}/${s.step}`, kind: 'invalid', message: 'no valid repeat: the summary is over invalid runs' });
   }
   return flags;
 }

@@ -8,18 +8,17 @@
 import { performance } from 'node:perf_hooks';
 import { toErrorInfo } from '../errors.js';
 import { progress, warn } from '../progress.js';
+import type { LoadConfiguration, LoadRun } from '../results/load.js';
 import type {
   AutoscaleConfigResult,
   AutoscaleDecisionData,
   AutoscalePhaseSummary,
   AutoscaleResult,
   AutoscaleTimelineRow,
-  LoadConfiguration,
-  LoadRun,
   RatePhase,
   ReplicaCounts,
   ReplicaEventData,
-} from '../results/load.js';
+} from '../results/experiments.js';
 import { startAutoscaledSystemProcess, type AutoscaledSystemView } from '../serving/autoscale/remote.js';
 import { AUTOSCALE_EMULATION_NOTE, autoscaleAvailability } from '../serving/autoscale/system.js';
 import { mean, median } from '../stats/index.js';
@@ -44,13 +43,28 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
   const profile = scaledProfile(s.quick ? def.profile.quick : def.profile.default, s.rateRps);
   const controller = s.quick ? def.controller.quick : def.controller.default;
   const rounds = ctx.repeats ?? 1;
-  const result: AutoscaleResult = { emulation: AUTOSCALE_EMULATION_NOTE, description: def.description, profile, binMs: def.binMs, configurations: [], hold: null };
+  const result: AutoscaleResult = {
+    emulation: AUTOSCALE_EMULATION_NOTE,
+    description: def.description,
+    profile,
+    binMs: def.binMs,
+    configurations: [],
+    hold: null,
+  };
   const plans = [
     { mode: 'autoscaled' as const, id: `autoscale/hpa/${def.predict}`, replicas: controller.minReplicas },
     { mode: 'fixed' as const, id: `autoscale/fixed-${def.fixedReplicas}/${def.predict}`, replicas: def.fixedReplicas },
   ];
   const configs: LoadConfiguration[] = plans.map((p) =>
-    ctx.addConfiguration({ id: p.id, path: 'sync', topology: 'nginx', predict: def.predict, workers: p.replicas, state: 'completed', notes: [AUTOSCALE_EMULATION_NOTE] }),
+    ctx.addConfiguration({
+      id: p.id,
+      path: 'sync',
+      topology: 'nginx',
+      predict: def.predict,
+      workers: p.replicas,
+      state: 'completed',
+      notes: [AUTOSCALE_EMULATION_NOTE],
+    }),
   );
   const avail = await autoscaleAvailability();
   if (!avail.available) {
@@ -60,7 +74,10 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
     return result;
   }
   const peak = Math.max(...profile.map((p) => Math.max(p.fromRps, p.toRps)));
-  progress('load', `autoscale (${AUTOSCALE_EMULATION_NOTE.split(':')[0]}): ${profile.map((p) => `${p.name} ${p.fromRps}->${p.toRps}/s for ${p.durationMs / 1000} s`).join(', ')}; autoscaled vs ${def.fixedReplicas} fixed replica(s)`);
+  progress(
+    'load',
+    `autoscale (${AUTOSCALE_EMULATION_NOTE.split(':')[0]}): ${profile.map((p) => `${p.name} ${p.fromRps}->${p.toRps}/s for ${p.durationMs / 1000} s`).join(', ')}; autoscaled vs ${def.fixedReplicas} fixed replica(s)`,
+  );
   for (let round = 1; round <= rounds; round++) {
     for (let i = 0; i < plans.length; i++) {
       if (isAborted(ctx.signal)) break;
@@ -135,10 +152,25 @@ export async function runAutoscale(def: AutoscaleScenario, ctx: ExperimentContex
       if (run.state === 'completed') {
         run.rateProfile = profile;
         run.notes.push(AUTOSCALE_EMULATION_NOTE);
-        if (run.servers.length > 0) run.notes.push('servers[] holds the processes at the start and, sampled from when they were found, the replicas and nginx workers started later (role control-plane-child or nginx-child); every replica change is in the autoscale timeline');
+        if (run.servers.length > 0)
+          run.notes.push(
+            'servers[] holds the processes at the start and, sampled from when they were found, the replicas and nginx workers started later (role control-plane-child or nginx-child); every replica change is in the autoscale timeline',
+          );
       }
       ctx.onRun(run);
-      result.configurations.push(buildConfigResult(c.id, plan.mode, plan.replicas, run, profile, engine.offeredSeries(), events, decisions, plan.mode === 'autoscaled' ? { ...controller } : null));
+      result.configurations.push(
+        buildConfigResult(
+          c.id,
+          plan.mode,
+          plan.replicas,
+          run,
+          profile,
+          engine.offeredSeries(),
+          events,
+          decisions,
+          plan.mode === 'autoscaled' ? { ...controller } : null,
+        ),
+      );
     }
   }
   result.hold = holdComparison(result.configurations);
@@ -170,7 +202,12 @@ function emptyConfig(
 }
 
 /** Replica counts per service at time `atMs` (from the window start), replaying decisions and replica events. */
-export function replicasAt(atMs: number, start: number, decisions: readonly AutoscaleDecisionData[], events: readonly ReplicaEventData[]): Record<string, ReplicaCounts> {
+export function replicasAt(
+  atMs: number,
+  start: number,
+  decisions: readonly AutoscaleDecisionData[],
+  events: readonly ReplicaEventData[],
+): Record<string, ReplicaCounts> {
   const out: Record<string, ReplicaCounts> = {};
   for (const svc of SERVICES) {
     let desired = start;
@@ -194,7 +231,19 @@ export function buildConfigResult(
   autoscaler: Record<string, unknown> | null,
 ): AutoscaleConfigResult {
   if (run.state !== 'completed') {
-    return { ...emptyConfig(configId, mode, replicas, 'errored', run.state === 'errored' ? run.error.message : run.reason, run.state === 'errored' ? run.error.code : undefined), runId: run.id, replicaEvents: events, decisions };
+    return {
+      ...emptyConfig(
+        configId,
+        mode,
+        replicas,
+        'errored',
+        run.state === 'errored' ? run.error.message : run.reason,
+        run.state === 'errored' ? run.error.code : undefined,
+      ),
+      runId: run.id,
+      replicaEvents: events,
+      decisions,
+    };
   }
   const seconds = Math.max(run.rpsSeries.length, Math.round(run.windowMs / 1000));
   const timeline: AutoscaleTimelineRow[] = [];
@@ -241,7 +290,19 @@ export function buildConfigResult(
   }
   const replicaSeconds: Record<string, number> = {};
   for (const svc of SERVICES) replicaSeconds[svc] = timeline.reduce((a, r) => a + r.replicas[svc]!.ready, 0);
-  return { configId, mode, state: 'completed', runId: run.id, autoscaler, replicasAtStart: replicas, timeline, phases, decisions, replicaEvents: events, replicaSeconds };
+  return {
+    configId,
+    mode,
+    state: 'completed',
+    runId: run.id,
+    autoscaler,
+    replicasAtStart: replicas,
+    timeline,
+    phases,
+    decisions,
+    replicaEvents: events,
+    replicaSeconds,
+  };
 }
 
 /** Autoscaled over fixed in the hold phase (the load both had to carry at its peak). */

@@ -1,7 +1,7 @@
 // The shape of the two experiment scenarios, selectable with --scenario but never part of the default
 // matrix: queue-workers (seed 001) and autoscale (seed 002). The definitions live in benchmarks/scenarios/.
 
-import type { RatePhase } from '../results/load.js';
+import type { RatePhase } from '../results/experiments.js';
 import type { StepTiming, Timings } from './scenario-types.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */

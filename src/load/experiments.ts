@@ -26,7 +26,13 @@ export async function runExperiments(selected: readonly ExperimentName[], defs: 
 }
 
 /** The comparisons the experiments add, from the runs so far (pure: called whenever results are summarised). */
-export function experimentComparisons(selected: readonly ExperimentName[], defs: ExperimentSet, data: LoadData, quick: boolean, connections: number | undefined): LoadComparison[] {
+export function experimentComparisons(
+  selected: readonly ExperimentName[],
+  defs: ExperimentSet,
+  data: LoadData,
+  quick: boolean,
+  connections: number | undefined,
+): LoadComparison[] {
   if (!selected.includes('queue-workers')) return [];
   const { steps, compareAt } = queueSteps(defs['queue-workers'], quick, connections);
   return queueWorkersComparisons(data.runs, defs['queue-workers'], steps, compareAt);

@@ -5,7 +5,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { progress, warn } from '../progress.js';
-import type { LoadComparison, LoadConfiguration, LoadRun, QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../results/load.js';
+import type { LoadComparison, LoadConfiguration, LoadRun } from '../results/load.js';
+import type { QueueDepthSeries, QueueWorkersResult, QueueWorkersView } from '../results/experiments.js';
 import type { QueueDepthSample } from '../results/serving.js';
 import { queueAvailability, startSystem, type RunningSystem } from '../serving/index.js';
 import { mean, median } from '../stats/index.js';
@@ -62,7 +63,10 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
     warn('load', `queue-workers skipped: ${avail.reason}`);
     return result;
   }
-  progress('load', `queue-workers: ${def.modelWorkers.map((w) => `${w} worker(s)`).join(' vs ')}, connections ${steps.join(', ')}, ${rounds} interleaved round(s)`);
+  progress(
+    'load',
+    `queue-workers: ${def.modelWorkers.map((w) => `${w} worker(s)`).join(' vs ')}, connections ${steps.join(', ')}, ${rounds} interleaved round(s)`,
+  );
   const runs: LoadRun[] = [];
   outer: for (let round = 1; round <= rounds; round++) {
     for (let i = 0; i < def.modelWorkers.length; i++) {
@@ -159,14 +163,25 @@ export async function runQueueWorkers(def: QueueWorkersScenario, ctx: Experiment
   // Depth per configuration and step, over the rounds.
   for (const c of configs) {
     for (const conn of steps) {
-      const rs = runs.filter((r): r is Extract<LoadRun, { state: 'completed' }> => r.configId === c.id && r.step.label === `c=${conn}` && r.state === 'completed');
+      const rs = runs.filter(
+        (r): r is Extract<LoadRun, { state: 'completed' }> => r.configId === c.id && r.step.label === `c=${conn}` && r.state === 'completed',
+      );
       if (rs.length === 0) continue;
       result.depth.push({
         configId: c.id,
         step: `c=${conn}`,
-        meanDepth: spreadOf(rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.mean])), 'jobs'),
-        maxDepth: spreadOf(rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.max])), 'jobs'),
-        busyShare: spreadOf(rs.flatMap((r) => (r.queueWorkers?.busyShare == null ? [] : [r.queueWorkers.busyShare])), 'share of time'),
+        meanDepth: spreadOf(
+          rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.mean])),
+          'jobs',
+        ),
+        maxDepth: spreadOf(
+          rs.flatMap((r) => (r.queueDepth === undefined ? [] : [r.queueDepth.max])),
+          'jobs',
+        ),
+        busyShare: spreadOf(
+          rs.flatMap((r) => (r.queueWorkers?.busyShare == null ? [] : [r.queueWorkers.busyShare])),
+          'share of time',
+        ),
       });
     }
   }

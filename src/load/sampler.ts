@@ -139,7 +139,8 @@ export class ServerSampler {
       if (last?.timingSumsMs === undefined || first?.timingSumsMs === undefined || first === last) continue;
       // Each sum over its own count: the answers it holds (timedRequests), and for the queue those whose
       // queueing was known. `requests` (all responses) is only a fallback for processes that send no count.
-      const n = last.timedRequests !== undefined && first.timedRequests !== undefined ? last.timedRequests - first.timedRequests : last.requests - first.requests;
+      const n =
+        last.timedRequests !== undefined && first.timedRequests !== undefined ? last.timedRequests - first.timedRequests : last.requests - first.requests;
       if (n <= 0) continue;
       requests += n;
       queueKnown += last.queueKnownRequests !== undefined && first.queueKnownRequests !== undefined ? last.queueKnownRequests - first.queueKnownRequests : n;
@@ -147,7 +148,14 @@ export class ServerSampler {
     }
     if (requests === 0) return undefined;
     const us = (ms: number, n = requests) => (n > 0 ? Math.round((ms * 1000) / n) : 0);
-    return { requests, featureRead: us(sum.featureRead), modelA: us(sum.modelA), modelB: us(sum.modelB), total: us(sum.total), queue: us(sum.queue, queueKnown) };
+    return {
+      requests,
+      featureRead: us(sum.featureRead),
+      modelA: us(sum.modelA),
+      modelB: us(sum.modelB),
+      total: us(sum.total),
+      queue: us(sum.queue, queueKnown),
+    };
   }
 
   private summarise(s: ProcSeries): ProcessSampleSummary {
@@ -193,7 +201,18 @@ export class ServerSampler {
       requests = first !== undefined ? last.requests - first.requests : s.joined ? last.requests : null;
       if (first === undefined && !s.joined) notes.push('no metrics before the window: request count unknown');
     }
-    return { role: s.proc.role, pid: s.proc.pid, name: s.proc.name, samples: pts.length, cpuPercent, rssBytes, eventLoopUtilization: elu, eventLoopDelayP99Us: delay, requests, notes };
+    return {
+      role: s.proc.role,
+      pid: s.proc.pid,
+      name: s.proc.name,
+      samples: pts.length,
+      cpuPercent,
+      rssBytes,
+      eventLoopUtilization: elu,
+      eventLoopDelayP99Us: delay,
+      requests,
+      notes,
+    };
   }
 
   /** Stop listening to metrics. */

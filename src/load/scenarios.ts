@@ -92,7 +92,6 @@ export function roundRate(x: number): number {
   return Math.max(1, Number(x.toPrecision(2)));
 }
 
-
 /** The matrix chain: the selected scenarios among response-time, ramp, sustained, stress, in that order. */
 export async function runScenarioChain(scenarios: readonly ScenarioName[], s: ChainSettings, input: ChainInput): Promise<ChainOutput> {
   const runs: LoadRun[] = [];
@@ -181,7 +180,7 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
         stoppedBecause = `error budget broken at ${run.step.label}: ${(fr * 100).toFixed(1)}% failed > ${(s.errorBudget * 100).toFixed(1)}%`;
         break;
       }
-      if (cpu !== undefined && cpu.applies && !cpu.passed) {
+      if (cpu?.applies && !cpu.passed) {
         stoppedBecause = `the load generator saturated at ${run.step.label} (${cpu.message}); higher steps would measure the generator`;
         break;
       }
@@ -209,7 +208,12 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
   // 3. sustained: that load held.
   let sustainedP99: number | undefined;
   if (scenarios.includes('sustained') && !aborted()) {
-    const run = await step('sustained', stepInfo(0, unit, held, `held ${unit === 'connections' ? `c=${held}` : `${held}/s`}`), shapeFor(s, unit, held), pick(s.defs.sustained.timing, s));
+    const run = await step(
+      'sustained',
+      stepInfo(0, unit, held, `held ${unit === 'connections' ? `c=${held}` : `${held}/s`}`),
+      shapeFor(s, unit, held),
+      pick(s.defs.sustained.timing, s),
+    );
     if (isCompleted(run) && run.requests.successes > 0) sustainedP99 = run.latencyUs.p99;
   }
 
@@ -221,11 +225,17 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
     let recovery: LoadRun | undefined;
     if (!aborted()) {
       const recoveryMs = s.quick ? def.recoveryMs.quick : def.recoveryMs.default;
-      recovery = await step('stress', stepInfo(1, unit, held, 'recovery'), shapeFor(s, unit, held), { warmupMs: 0, durationMs: Math.max(recoveryMs, s.durationMs ?? 0) }, {
-        binMs: def.binMs,
-        // Recovery is what is measured: no warm-up, and failures are part of the answer.
-        skipRules: ['error-budget', 'warm-up-excluded'],
-      });
+      recovery = await step(
+        'stress',
+        stepInfo(1, unit, held, 'recovery'),
+        shapeFor(s, unit, held),
+        { warmupMs: 0, durationMs: Math.max(recoveryMs, s.durationMs ?? 0) },
+        {
+          binMs: def.binMs,
+          // Recovery is what is measured: no warm-up, and failures are part of the answer.
+          skipRules: ['error-budget', 'warm-up-excluded'],
+        },
+      );
     }
     const baselineP99 = sustainedP99 ?? breaking?.p99Us ?? null;
     const threshold = baselineP99 === null ? null : Math.round(baselineP99 * def.recoveredAtP99Ratio);
@@ -262,7 +272,10 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
  * The start of the recovered stretch: the first bin from which every bin answered something with a p99 at
  * most `thresholdUs`. Not recovered when even the last bin fails that.
  */
-export function recoveryTime(series: readonly { startMs: number; completed: number; p99Us: number }[], thresholdUs: number): { recovered: boolean; recoveryMs: number | null } {
+export function recoveryTime(
+  series: readonly { startMs: number; completed: number; p99Us: number }[],
+  thresholdUs: number,
+): { recovered: boolean; recoveryMs: number | null } {
   let start: number | null = null;
   for (const b of series) {
     const ok = b.completed > 0 && b.p99Us <= thresholdUs;
@@ -308,7 +321,6 @@ export async function runRequestPathsChain(steps: RequestPathsSteps, s: ChainSet
   }
   return { runs };
 }
-
 
 function fmtMs(us: number): string {
   return `${(us / 1000).toFixed(us < 10_000 ? 2 : 0)} ms`;

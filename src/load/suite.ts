@@ -135,9 +135,13 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   const quick = options.quick ?? false;
   const engine: LoadEngineName = options.engine ?? (options.rateRps !== undefined ? 'open' : 'autocannon');
   if (options.rateRps !== undefined && engine !== 'open') {
-    throw new OptionError('--rate', "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy");
+    throw new OptionError(
+      '--rate',
+      "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy",
+    );
   }
-  if (options.connections !== undefined && engine === 'open') throw new OptionError('--connections', 'applies to the closed-loop engine (autocannon); the open engine takes --rate');
+  if (options.connections !== undefined && engine === 'open')
+    throw new OptionError('--connections', 'applies to the closed-loop engine (autocannon); the open engine takes --rate');
   const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
   // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
   // leaves stress (and the cpu predict, below) to the full run, to stay well under two minutes.
@@ -147,18 +151,24 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   const requested = options.scenarios ?? defaultSelection;
   const scenarios = resolveScenarios(requested, engine, explicitLoad);
   if (options.target !== undefined && scenarios.includes('request-paths')) {
-    throw new OptionError('--scenario', 'request-paths compares servebench\'s own serving configurations; it cannot run against --target');
+    throw new OptionError('--scenario', "request-paths compares servebench's own serving configurations; it cannot run against --target");
   }
   const experimentsSelected = scenarios.filter(isExperiment) as ExperimentName[];
   if (options.target !== undefined && experimentsSelected.length > 0) {
-    throw new OptionError('--scenario', `${experimentsSelected.join(', ')} start${experimentsSelected.length === 1 ? 's' : ''} servebench's own systems; it cannot run against --target`);
+    throw new OptionError(
+      '--scenario',
+      `${experimentsSelected.join(', ')} start${experimentsSelected.length === 1 ? 's' : ''} servebench's own systems; it cannot run against --target`,
+    );
   }
   const experimentDefs = options.experimentDefinitions ?? defaultExperiments;
   if (experimentsSelected.includes('queue-workers') && engine === 'open') {
-    throw new OptionError(options.rateRps !== undefined ? '--rate' : '--engine', "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead");
+    throw new OptionError(
+      options.rateRps !== undefined ? '--rate' : '--engine',
+      "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead",
+    );
   }
   if (experimentsSelected.includes('autoscale') && options.connections !== undefined && !experimentsSelected.includes('queue-workers')) {
-    throw new OptionError('--connections', 'autoscale follows its arrival-rate profile (an open loop); --rate R sets the profile\'s peak');
+    throw new OptionError('--connections', "autoscale follows its arrival-rate profile (an open loop); --rate R sets the profile's peak");
   }
   const errorBudget = options.errorBudget ?? defs.ramp.errorBudget;
   const limits: ValidityLimits = { ...DEFAULT_VALIDITY_LIMITS, errorBudget, ...options.limits };
@@ -207,7 +217,13 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       const t = options.target;
       const bodies = t.bodies ?? [];
       entries.push({
-        config: targetConfiguration({ url: t.url, method: t.method ?? (bodies.length > 0 ? 'POST' : 'GET'), headers: t.headers ?? {}, bodies, pids: t.pids ?? [] }),
+        config: targetConfiguration({
+          url: t.url,
+          method: t.method ?? (bodies.length > 0 ? 'POST' : 'GET'),
+          headers: t.headers ?? {},
+          bodies,
+          pids: t.pids ?? [],
+        }),
         matrixRounds: matrixRepeats,
         rpSteps: [],
         rpRounds: 0,
@@ -263,7 +279,9 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       repeats: Math.max(
         0,
         ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)),
-        ...(experimentsSelected.includes('queue-workers') ? [options.repeats ?? (quick ? experimentDefs['queue-workers'].repeats.quick : experimentDefs['queue-workers'].repeats.default)] : []),
+        ...(experimentsSelected.includes('queue-workers')
+          ? [options.repeats ?? (quick ? experimentDefs['queue-workers'].repeats.quick : experimentDefs['queue-workers'].repeats.default)]
+          : []),
         ...(experimentsSelected.includes('autoscale') ? [options.repeats ?? 1] : []),
       ),
       quick,
@@ -341,7 +359,11 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
   options.onUpdate?.(finish());
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
   const active = entries.filter((e) => configs.get(e.config.id)!.state === 'completed');
-  if (active.length > 0) progress('load', `${active.length} configuration(s), ${rounds} round(s) interleaving them; scenarios: ${scenarios.filter((x) => !isExperiment(x)).join(', ')}; engine: ${engine}`);
+  if (active.length > 0)
+    progress(
+      'load',
+      `${active.length} configuration(s), ${rounds} round(s) interleaving them; scenarios: ${scenarios.filter((x) => !isExperiment(x)).join(', ')}; engine: ${engine}`,
+    );
   outer: for (let round = 1; round <= rounds; round++) {
     for (const e of entries) {
       if (isAborted(options.signal)) break outer;
@@ -351,7 +373,7 @@ export async function runLoadSuite(options: LoadSuiteOptions = {}): Promise<Load
       if ((!matrixDue && !rpDue) || c.state !== 'completed') continue;
       progress('load', `round ${round}/${rounds}: starting ${c.id}`);
       const startT = performance.now();
-      let sut;
+      let sut: Awaited<ReturnType<typeof e.config.start>>;
       try {
         sut = await e.config.start();
       } catch (err) {
@@ -440,7 +462,14 @@ export function describeRun(r: LoadRun): string {
   if (r.state === 'skipped') return `${head}: skipped: ${r.reason}`;
   const f = r.failures.total > 0 ? `, ${r.failures.total} failed` : '';
   const ll = r.littlesLaw !== undefined ? `, ${Math.round(r.littlesLaw.ratio * 100)}% of Little's law` : '';
-  return `${head}: ${r.rps.toFixed(1)} rps, p50 ${fmtUs(r.latencyUs.p50)}, p99 ${fmtUs(r.latencyUs.p99)}${f}${ll}${r.valid ? '' : ` [invalid: ${r.validity.rules.filter((x) => x.applies && !x.passed).map((x) => x.rule).join(', ')}]`}`;
+  return `${head}: ${r.rps.toFixed(1)} rps, p50 ${fmtUs(r.latencyUs.p50)}, p99 ${fmtUs(r.latencyUs.p99)}${f}${ll}${
+    r.valid
+      ? ''
+      : ` [invalid: ${r.validity.rules
+          .filter((x) => x.applies && !x.passed)
+          .map((x) => x.rule)
+          .join(', ')}]`
+  }`;
 }
 
 function fmtUs(us: number): string {

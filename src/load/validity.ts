@@ -77,9 +77,30 @@ export function checkValidity(facts: ValidityFacts, limits: ValidityLimits = DEF
     const skipped = skip.includes(rule);
     rules.push({ rule, applies: applies && !skipped, passed: !applies || skipped || passed, measured, limit, message });
   };
-  add('min-duration', true, facts.windowMs >= limits.minDurationMs, round(facts.windowMs), limits.minDurationMs, `window ${Math.round(facts.windowMs)} ms < ${limits.minDurationMs} ms`);
-  add('min-requests', true, facts.completed >= limits.minRequests, facts.completed, limits.minRequests, `${facts.completed} requests completed < ${limits.minRequests}`);
-  add('warm-up-excluded', true, facts.warmupMs >= limits.minWarmupMs, facts.warmupMs, limits.minWarmupMs, `warm-up ${facts.warmupMs} ms < ${limits.minWarmupMs} ms`);
+  add(
+    'min-duration',
+    true,
+    facts.windowMs >= limits.minDurationMs,
+    round(facts.windowMs),
+    limits.minDurationMs,
+    `window ${Math.round(facts.windowMs)} ms < ${limits.minDurationMs} ms`,
+  );
+  add(
+    'min-requests',
+    true,
+    facts.completed >= limits.minRequests,
+    facts.completed,
+    limits.minRequests,
+    `${facts.completed} requests completed < ${limits.minRequests}`,
+  );
+  add(
+    'warm-up-excluded',
+    true,
+    facts.warmupMs >= limits.minWarmupMs,
+    facts.warmupMs,
+    limits.minWarmupMs,
+    `warm-up ${facts.warmupMs} ms < ${limits.minWarmupMs} ms`,
+  );
   const threads = Math.max(1, facts.generatorThreads);
   const cpuFraction = facts.generatorCpuCores / threads;
   const elu = facts.generatorEventLoopUtilization ?? 0;
@@ -104,7 +125,14 @@ export function checkValidity(facts: ValidityFacts, limits: ValidityLimits = DEF
   );
   const attempted = facts.successes + facts.failures;
   const failureRate = attempted === 0 ? 0 : facts.failures / attempted;
-  add('error-budget', true, failureRate <= limits.errorBudget, round(failureRate), limits.errorBudget, `${pct(failureRate)} of requests failed (> ${pct(limits.errorBudget)})`);
+  add(
+    'error-budget',
+    true,
+    failureRate <= limits.errorBudget,
+    round(failureRate),
+    limits.errorBudget,
+    `${pct(failureRate)} of requests failed (> ${pct(limits.errorBudget)})`,
+  );
   const failed = rules.filter((r) => r.applies && !r.passed);
   return { valid: failed.length === 0, reasons: failed.map((r) => `${r.rule}: ${r.message}`), rules };
 }

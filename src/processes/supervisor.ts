@@ -71,16 +71,26 @@ export class Supervisor {
         case 'none':
           return;
         case 'http':
-          return waitUntil(async () => {
-            const s = await httpStatus(probe.url);
-            return s !== undefined && s >= 200 && s < 300;
-          }, timeoutMs, `${proc.name} to answer ${probe.url}`);
+          return waitUntil(
+            async () => {
+              const s = await httpStatus(probe.url);
+              return s !== undefined && s >= 200 && s < 300;
+            },
+            timeoutMs,
+            `${proc.name} to answer ${probe.url}`,
+          );
         case 'tcp':
           return waitUntil(() => tcpOpen(probe.host, probe.port), timeoutMs, `${proc.name} to accept ${probe.host}:${probe.port}`);
         case 'line':
           return withTimeout(
             new Promise<void>((resolve) => {
-              if (proc.output().split('\n').some((l) => probe.pattern.test(l))) return resolve();
+              if (
+                proc
+                  .output()
+                  .split('\n')
+                  .some((l) => probe.pattern.test(l))
+              )
+                return resolve();
               const off = proc.onLine((l) => {
                 if (probe.pattern.test(l)) {
                   off();

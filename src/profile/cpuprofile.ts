@@ -63,7 +63,8 @@ function wrapperFile(file: string, options: CpuProfileReadOptions): boolean {
 
 /** The synthetic leaf for samples on one source line, or undefined when the line is ordinary code. */
 function lineLeaf(text: string, where: string, inWrapper: boolean, addon: ReadonlySet<string>, wait: 'blocked' | 'idle'): Frame | undefined {
-  if (ATOMICS_WAIT.test(text)) return wait === 'idle' ? { name: '(waiting for work) Atomics.wait', location: where, group: 'idle' } : blockedFrame('Atomics.wait', where);
+  if (ATOMICS_WAIT.test(text))
+    return wait === 'idle' ? { name: '(waiting for work) Atomics.wait', location: where, group: 'idle' } : blockedFrame('Atomics.wait', where);
   if (inWrapper) {
     for (const m of text.matchAll(/\.(\w+)\s*\(/g)) {
       if (addon.has(m[1]!)) return { name: `(native) ${m[1]!}`, location: 'native addon', group: 'native-addon' };

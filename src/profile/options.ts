@@ -70,21 +70,26 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
   const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => checkChoice('--path', p, PROFILE_PATHS));
   if (paths.length === 0) throw new OptionError('--path', 'name at least one of sync, async');
   const service = checkChoice('--service', o.service ?? PROFILE_DEFAULTS.service, ['scoring', 'model'] as const);
-  if (service === 'model' && o.store !== undefined && o.store !== 'memory') throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
+  if (service === 'model' && o.store !== undefined && o.store !== 'memory')
+    throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
   const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, ['io', 'cpu'] as const);
   const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, ['single', 'cluster', 'nginx'] as const);
   const store = checkChoice('--store', o.store ?? PROFILE_DEFAULTS.store, ['memory', 'redis'] as const);
   if (topology === 'cluster') {
     const refuse = tools.filter((t) => t !== 'cpuprof' && t !== 'perf');
     if (refuse.length > 0) {
-      throw new OptionError('--tool', `${refuse.join(', ')} cannot profile cluster workers (they refuse node:cluster); use --tool cpuprof or perf with --topology cluster, or --topology nginx`);
+      throw new OptionError(
+        '--tool',
+        `${refuse.join(', ')} cannot profile cluster workers (they refuse node:cluster); use --tool cpuprof or perf with --topology cluster, or --topology nginx`,
+      );
     }
   }
   if (o.workers !== undefined) {
     if (topology === 'single') throw new OptionError('--workers', 'applies to --topology cluster or nginx');
     checkInteger('--workers', o.workers, 1, 64);
   }
-  if (predict === 'io' && o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
+  if (predict === 'io' && o.kernel !== undefined)
+    throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
   if (predict === 'io' && o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
   if (o.kernel !== undefined) checkChoice('--kernel', o.kernel, KERNEL_NAMES);
   if (o.n !== undefined) checkInteger('--n', o.n, 1, 1_000_000_000);

@@ -25,7 +25,9 @@ export const PROFILE_FILE = 'profile.json';
 
 /** The case id, e.g. 'sync-io-0x', 'async-cpu-naive-cluster-cpuprof', 'sync-cpu-naive-model-cpuprof'. */
 export function caseId(k: Omit<ProfileCaseKey, 'id'>): string {
-  return [k.path, k.predict, k.kernel, k.service === 'model' ? 'model' : undefined, k.topology === 'single' ? undefined : k.topology, k.tool].filter((x) => x !== undefined).join('-');
+  return [k.path, k.predict, k.kernel, k.service === 'model' ? 'model' : undefined, k.topology === 'single' ? undefined : k.topology, k.tool]
+    .filter((x) => x !== undefined)
+    .join('-');
 }
 
 function nowUs(): number {
@@ -85,10 +87,16 @@ export async function runProfileSuite(options: ProfileOptions = {}): Promise<Pro
           ...(o.workers === undefined ? {} : { workers: o.workers }),
         };
         key.id = caseId(key);
-        progress('profile', `${key.id}: ${tool} on the ${o.service === 'model' ? 'model API alone, ' : ''}${path} path (${o.predict} predict), ${o.durationMs / 1000} s of load at ${o.connections} connections`);
+        progress(
+          'profile',
+          `${key.id}: ${tool} on the ${o.service === 'model' ? 'model API alone, ' : ''}${path} path (${o.predict} predict), ${o.durationMs / 1000} s of load at ${o.connections} connections`,
+        );
         const c = await runCase(key, o, { runDir, paths, startTarget, addonFunctions, tools });
         data.cases.push(c);
-        progress('profile', `${key.id}: ${c.state === 'completed' ? `done (${c.artefacts.length} files, ${c.summaries.length} summaries)` : c.state === 'errored' ? `failed: ${c.error.message.split('\n')[0]}` : `skipped: ${c.reason}`}`);
+        progress(
+          'profile',
+          `${key.id}: ${c.state === 'completed' ? `done (${c.artefacts.length} files, ${c.summaries.length} summaries)` : c.state === 'errored' ? `failed: ${c.error.message.split('\n')[0]}` : `skipped: ${c.reason}`}`,
+        );
         save();
         options.onCase?.(c);
       }
@@ -141,7 +149,19 @@ async function runCase(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: Cas
   let target: StartedTarget | undefined;
   try {
     const t0 = performance.now();
-    target = await deps.startTarget({ service: key.service, path: key.path, topology: key.topology, predict: key.predict, store: o.store, ...(o.kernel === undefined ? {} : { kernel: o.kernel }), ...(o.n === undefined ? {} : { n: o.n }), ...(o.workers === undefined ? {} : { workers: o.workers }) }, wrap);
+    target = await deps.startTarget(
+      {
+        service: key.service,
+        path: key.path,
+        topology: key.topology,
+        predict: key.predict,
+        store: o.store,
+        ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
+        ...(o.n === undefined ? {} : { n: o.n }),
+        ...(o.workers === undefined ? {} : { workers: o.workers }),
+      },
+      wrap,
+    );
     ctx.roles = target.roles;
     const startMs = performance.now() - t0;
 
@@ -161,7 +181,12 @@ async function runCase(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: Cas
       durationMs: Math.round(result.windowMs),
       requests: result.requests.completed,
       successes: result.requests.successes,
-      failures: { errors: result.failures.byKind.errors, timeouts: result.failures.byKind.timeouts, non2xx: result.failures.byKind.non2xx, resets: result.failures.byKind.resets },
+      failures: {
+        errors: result.failures.byKind.errors,
+        timeouts: result.failures.byKind.timeouts,
+        non2xx: result.failures.byKind.non2xx,
+        resets: result.failures.byKind.resets,
+      },
       requestsPerSec: Math.round(result.rps * 10) / 10,
       latencyP50Us: Math.round(result.latencyUs.p50),
       latencyP99Us: Math.round(result.latencyUs.p99),
@@ -173,7 +198,8 @@ async function runCase(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: Cas
     await target.stop();
     const collected = await adapter.collect(ctx);
     const warnings = [...collected.warnings];
-    if (stopped.killed) warnings.push(`${key.tool} had not finished ${o.finishTimeoutMs / 1000} s after the stop signal and was killed: its output may be incomplete`);
+    if (stopped.killed)
+      warnings.push(`${key.tool} had not finished ${o.finishTimeoutMs / 1000} s after the stop signal and was killed: its output may be incomplete`);
     if (load.successes === 0) warnings.push('no request succeeded during the load: the profile shows a failing service');
     return {
       ...key,

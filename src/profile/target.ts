@@ -61,7 +61,9 @@ export const startServingTarget: StartTarget = async (options, wrap) => {
     const profiled = api.processes.filter((p) => p.role !== 'nginx' && p.role !== 'nginx-worker');
     // Model API requests: {"features": [...]} with the vector length the service expects, a few in turn.
     const rng = createRng(SERVING_DEFAULTS.seed);
-    const bodies = Array.from({ length: 8 }, () => JSON.stringify({ features: Array.from(randomVector(SERVING_DEFAULTS.featureCount, Math.floor(rng() * 2 ** 31))) }));
+    const bodies = Array.from({ length: 8 }, () =>
+      JSON.stringify({ features: Array.from(randomVector(SERVING_DEFAULTS.featureCount, Math.floor(rng() * 2 ** 31))) }),
+    );
     return {
       request: { url: api.predictUrl, method: 'POST', headers: { 'content-type': 'application/json' }, bodies },
       roles: new Map(profiled.map((p) => [p.pid, p.role])),
@@ -136,11 +138,21 @@ export interface StopOutcome {
 export async function stopProfiled(pids: readonly number[], timeoutMs: number, request?: () => void): Promise<StopOutcome> {
   const t0 = Date.now();
   // Negative numbers: a process group; a pid whose group cannot be read is watched alone.
-  const groups = [...new Set(pids.map((pid) => { const g = processGroupOf(pid); return g === undefined ? pid : -g; }))];
+  const groups = [
+    ...new Set(
+      pids.map((pid) => {
+        const g = processGroupOf(pid);
+        return g === undefined ? pid : -g;
+      }),
+    ),
+  ];
   const gone = () => groups.every((t) => !exists(t));
   if (request !== undefined) {
     request();
-    const asked = await waitUntil(gone, Math.min(30_000, timeoutMs / 2), 'the profiled processes to exit', 100).then(() => true, () => false);
+    const asked = await waitUntil(gone, Math.min(30_000, timeoutMs / 2), 'the profiled processes to exit', 100).then(
+      () => true,
+      () => false,
+    );
     if (asked) return { finishMs: Date.now() - t0, killed: false };
   }
   for (const pid of pids) signal(pid, 'SIGINT');

@@ -141,7 +141,14 @@ export function filesUnder(dir: string): string[] {
 export function toolOutputTail(dir: string, lines = 15): string {
   const logs = filesUnder(dir).filter((f) => basename(f) === TOOL_LOG);
   return logs
-    .map((f) => readFileSync(f, 'utf8').replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim().split('\n').slice(-lines).join('\n'))
+    .map((f) =>
+      readFileSync(f, 'utf8')
+        .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+        .trim()
+        .split('\n')
+        .slice(-lines)
+        .join('\n'),
+    )
     .filter((t) => t !== '')
     .join('\n---\n');
 }
@@ -173,7 +180,8 @@ export function listArtefacts(ctx: CaseContext): ProfileArtefact[] {
     const bytes = statSync(file).size;
     const a = (kind: ProfileArtefact['kind'], description: string): ProfileArtefact => ({ kind, path: rel, bytes, description });
     if (name === 'flamegraph.html' && file.includes(`${join('0x', 'flamegraph.html')}`)) return a('flamegraph', '0x flame graph (interactive HTML)');
-    if (name.startsWith('flamegraph') && name.endsWith('.html')) return a('flamegraph', 'flame graph drawn by servebench from the profile data (self-contained HTML/SVG)');
+    if (name.startsWith('flamegraph') && name.endsWith('.html'))
+      return a('flamegraph', 'flame graph drawn by servebench from the profile data (self-contained HTML/SVG)');
     if (/\.clinic-flame\.html$/.test(name)) return a('flamegraph', 'clinic flame report (flame graph)');
     if (/\.clinic-doctor\.html$/.test(name)) return a('report', 'clinic doctor report');
     if (/\.clinic-bubbleprof\.html$/.test(name)) return a('report', 'clinic bubbleprof report');
@@ -225,7 +233,13 @@ const zeroX: ProfilerAdapter = {
     for (const log of files.filter((f) => /^isolate-.*\.log\.json$/.test(basename(f)))) {
       const pid = /-(\d+)-v8\.log\.json$/.exec(basename(log))?.[1];
       try {
-        summaries.push(summarize(tickLogToStacks(log), { source: 'v8-tick-log', process: processLabel(ctx, pid === undefined ? undefined : Number(pid)), pids: pid === undefined ? [] : [Number(pid)] }));
+        summaries.push(
+          summarize(tickLogToStacks(log), {
+            source: 'v8-tick-log',
+            process: processLabel(ctx, pid === undefined ? undefined : Number(pid)),
+            pids: pid === undefined ? [] : [Number(pid)],
+          }),
+        );
       } catch (err) {
         warnings.push(`could not summarise ${relTo(ctx, log)}: ${(err as Error).message}`);
       }
@@ -262,7 +276,10 @@ function clinicAdapter(name: 'doctor' | 'flame' | 'bubbleprof' | 'heap'): Profil
           ? ['--on-port', [ctx.paths.node, compiledEntry('src/profile/wait-file'), join(dir, STOP_FILE), String(STOP_FILE_LIMIT_MS)].map(shellQuote).join(' ')]
           : [];
       // NO_INSIGHT: clinic otherwise waits on a prompt for permission to send usage statistics.
-      return launched(ctx, dir, [ctx.paths.node, ctx.paths.clinic, sub, '--open=false', '--dest', dir, ...onPort, '--', cmd.command, ...cmd.args], { ...cmd.env, NO_INSIGHT: '1' });
+      return launched(ctx, dir, [ctx.paths.node, ctx.paths.clinic, sub, '--open=false', '--dest', dir, ...onPort, '--', cmd.command, ...cmd.args], {
+        ...cmd.env,
+        NO_INSIGHT: '1',
+      });
     },
     async collect(ctx) {
       const files = filesUnder(ctx.dir);
@@ -278,18 +295,29 @@ function clinicAdapter(name: 'doctor' | 'flame' | 'bubbleprof' | 'heap'): Profil
           if (name === 'flame') {
             const samples = files.find((f) => f.endsWith(`${pid}.clinic-flame-samples`));
             if (samples === undefined) warnings.push(`clinic flame left no samples file beside ${relTo(ctx, report)}`);
-            else summaries.push(summarize(flameSamplesToStacks(samples), { source: 'clinic-flame-samples', process: processLabel(ctx, pid), pids: pid === undefined ? [] : [pid] }));
+            else
+              summaries.push(
+                summarize(flameSamplesToStacks(samples), {
+                  source: 'clinic-flame-samples',
+                  process: processLabel(ctx, pid),
+                  pids: pid === undefined ? [] : [pid],
+                }),
+              );
           }
           if (name === 'heap') {
             const data = files.find((f) => basename(f) === `${pid}.clinic-heapprofiler`);
             if (data === undefined) warnings.push(`clinic heapprofiler left no heap profile beside ${relTo(ctx, report)}`);
-            else summaries.push(summarize(heapProfileToStacks(data), { source: 'v8-heap-profile', process: processLabel(ctx, pid), pids: pid === undefined ? [] : [pid] }));
+            else
+              summaries.push(
+                summarize(heapProfileToStacks(data), { source: 'v8-heap-profile', process: processLabel(ctx, pid), pids: pid === undefined ? [] : [pid] }),
+              );
           }
         } catch (err) {
           warnings.push(`could not read ${relTo(ctx, report)}: ${(err as Error).message}`);
         }
       }
-      if (reports.length > 1 && name === 'doctor') warnings.push(`doctor ran on ${reports.length} processes; the verdict kept is the last one's (each report has its own)`);
+      if (reports.length > 1 && name === 'doctor')
+        warnings.push(`doctor ran on ${reports.length} processes; the verdict kept is the last one's (each report has its own)`);
       return { artefacts: listArtefacts(ctx), summaries, ...(doctor === undefined ? {} : { doctor }), warnings };
     },
   };
@@ -313,7 +341,11 @@ const cpuprof: ProfilerAdapter = {
   wrap(cmd, _ctx, dir) {
     requireNode(cmd, '--cpu-prof');
     // Cluster workers and worker threads inherit these flags (execArgv), so each writes its own profile.
-    return { command: cmd.command, args: ['--cpu-prof', '--cpu-prof-dir', join(dir, CPUPROF_DIR), ...softExitImport(), ...cmd.args], env: { ...cmd.env, [PROFILED_ENV]: 'cpuprof' } };
+    return {
+      command: cmd.command,
+      args: ['--cpu-prof', '--cpu-prof-dir', join(dir, CPUPROF_DIR), ...softExitImport(), ...cmd.args],
+      env: { ...cmd.env, [PROFILED_ENV]: 'cpuprof' },
+    };
   },
   async collect(ctx) {
     const files = filesUnder(ctx.dir).filter((f) => f.endsWith('.cpuprofile'));
@@ -529,7 +561,12 @@ export async function perfInfo(perfPath: string): Promise<ProfileToolInfo> {
   const version = v.out.replace(/^perf version\s*/, '');
   if (!stat.ok) return { tool: 'perf', available: false, version, note: `perf stat is not permitted here: ${stat.out.split('\n').slice(0, 3).join(' ')}` };
   if (/not supported|<not counted>/.test(stat.out)) {
-    return { tool: 'perf', available: true, version, note: 'no hardware counters here (perf stat -e instructions: not supported); perf record samples the cpu-clock software event' };
+    return {
+      tool: 'perf',
+      available: true,
+      version,
+      note: 'no hardware counters here (perf stat -e instructions: not supported); perf record samples the cpu-clock software event',
+    };
   }
   return { tool: 'perf', available: true, version, note: 'hardware counters available' };
 }

@@ -54,12 +54,38 @@ interface Cells {
 
 function cellsOf(k: CapacityKernelResult, concurrency: readonly number[]): Cells {
   const empty = concurrency.map(() => '-');
-  if (k.state === 'unavailable') return { kernel: k.kernel, maxN: '-', maxMiB: '-', failN: '-', failure: '-', bpv: '-', budgetBpv: '-', peak: '-', derived: empty, probes: '0', note: k.reason };
+  if (k.state === 'unavailable')
+    return {
+      kernel: k.kernel,
+      maxN: '-',
+      maxMiB: '-',
+      failN: '-',
+      failure: '-',
+      bpv: '-',
+      budgetBpv: '-',
+      peak: '-',
+      derived: empty,
+      probes: '0',
+      note: k.reason,
+    };
   if (k.state === 'errored') {
-    return { kernel: k.kernel, maxN: '-', maxMiB: '-', failN: '-', failure: '-', bpv: '-', budgetBpv: '-', peak: '-', derived: empty, probes: String(k.probes.length), note: `errored: ${k.error.message.split('\n')[0]}` };
+    return {
+      kernel: k.kernel,
+      maxN: '-',
+      maxMiB: '-',
+      failN: '-',
+      failure: '-',
+      bpv: '-',
+      budgetBpv: '-',
+      peak: '-',
+      derived: empty,
+      probes: String(k.probes.length),
+      note: `errored: ${k.error.message.split('\n')[0]}`,
+    };
   }
   const notes: string[] = [];
-  if (!k.converged) notes.push(k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? 'nothing failed' : `±${((k.precision ?? 0) * 100).toFixed(0)}% only`);
+  if (!k.converged)
+    notes.push(k.maxN === null ? 'nothing fitted' : k.firstFailN === null ? 'nothing failed' : `±${((k.precision ?? 0) * 100).toFixed(0)}% only`);
   return {
     kernel: k.kernel,
     maxN: count(k.maxN),
@@ -89,7 +115,19 @@ function alignTable(header: string[], rows: string[][], left: ReadonlySet<number
 }
 
 function mainHeader(concurrency: readonly number[]): string[] {
-  return ['kernel', 'max n (values)', '8n', 'first failing n', 'failure past it', 'B/value RSS', 'B/value budget', 'peak RSS', ...concurrency.map((c) => `C=${c}*`), 'probes', 'note'];
+  return [
+    'kernel',
+    'max n (values)',
+    '8n',
+    'first failing n',
+    'failure past it',
+    'B/value RSS',
+    'B/value budget',
+    'peak RSS',
+    ...concurrency.map((c) => `C=${c}*`),
+    'probes',
+    'note',
+  ];
 }
 
 function mainRow(c: Cells): string[] {
@@ -109,7 +147,8 @@ function mechanismLine(d: CapacityData): string {
 function failureLines(d: CapacityData): string[] {
   const out: string[] = [];
   for (const k of d.kernels) {
-    if (k.state === 'completed' && k.failureDetail !== null && k.firstFailN !== null) out.push(`  ${k.kernel} at n = ${count(k.firstFailN)}: ${k.failureDetail}`);
+    if (k.state === 'completed' && k.failureDetail !== null && k.firstFailN !== null)
+      out.push(`  ${k.kernel} at n = ${count(k.firstFailN)}: ${k.failureDetail}`);
   }
   return out;
 }
@@ -119,10 +158,14 @@ function derivedCheckLines(d: CapacityData): string[] {
   if (checks.length === 0) return [];
   const first = checks[0]!.c;
   const pct = ((d.settings.derivedCheckMargin ?? 0) * 100).toFixed(1);
-  const out = [`derived max n at ${first.concurrency} concurrent requests, checked by two probes (${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`];
+  const out = [
+    `derived max n at ${first.concurrency} concurrent requests, checked by two probes (${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`,
+  ];
   for (const { kernel, c } of checks) {
     const verdict = c.agrees ? 'holds' : c.below.outcome !== 'ok' ? 'TOO HIGH (failed below it)' : 'conservative (fitted above it)';
-    out.push(`  ${kernel}: derived ${shortN(c.derivedMaxN)}; ${shortN(c.below.n)} ${SHORT_OUTCOME[c.below.outcome]}, ${shortN(c.above.n)} ${SHORT_OUTCOME[c.above.outcome]} -> ${verdict}`);
+    out.push(
+      `  ${kernel}: derived ${shortN(c.derivedMaxN)}; ${shortN(c.below.n)} ${SHORT_OUTCOME[c.below.outcome]}, ${shortN(c.above.n)} ${SHORT_OUTCOME[c.above.outcome]} -> ${verdict}`,
+    );
   }
   return out;
 }
@@ -185,7 +228,9 @@ export function renderCapacityTable(d: CapacityData): string {
   if (sc.state === 'skipped') lines.push(`server check: skipped (${sc.reason})`);
   else {
     const c = sc.state === 'completed' ? sc.concurrency : Math.max(...d.settings.concurrency);
-    lines.push(`server check: ${c} concurrent POST /predict (distinct-n: single requests in turn) to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`);
+    lines.push(
+      `server check: ${c} concurrent POST /predict (distinct-n: single requests in turn) to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`,
+    );
     if (sc.points.length > 0) lines.push(...alignTable(SERVER_HEADER, serverRows(sc.points), new Set([0, 1, 2, 5, 6])));
     const msgs = serverMessages(sc.points);
     if (msgs.length > 0) lines.push('error answers:', ...msgs);

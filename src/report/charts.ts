@@ -15,7 +15,8 @@ import type { BenchData, SuiteName } from '../results/bench.js';
 import type { CapacityData } from '../results/capacity.js';
 import type { ErrorInfo } from '../results/common.js';
 import type { KernelsData } from '../results/kernels.js';
-import type { AutoscaleConfigResult, LoadData } from '../results/load.js';
+import type { LoadData } from '../results/load.js';
+import type { AutoscaleConfigResult } from '../results/experiments.js';
 import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData } from '../results/profile.js';
 import { writeFileAtomic } from '../results/write.js';
 
@@ -60,7 +61,16 @@ const CONFIG: VegaLiteSpec = {
   background: 'white',
   padding: 8,
   view: { stroke: '#d0d7de' },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#1b1f24', labelColor: '#1b1f24', gridColor: '#eaeef2', domainColor: '#8c959f', tickColor: '#8c959f' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    titleColor: '#1b1f24',
+    labelColor: '#1b1f24',
+    gridColor: '#eaeef2',
+    domainColor: '#8c959f',
+    tickColor: '#8c959f',
+  },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'bold', labelLimit: 320 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start', subtitleColor: '#424a53', offset: 10, subtitlePadding: 4 },
   header: { labelFontSize: 12, titleFontSize: 12 },
@@ -138,7 +148,8 @@ export function logAxis(min: number, max: number): { domain: [number, number]; t
     return { domain: [ticks[0]!, ticks[ticks.length - 1]!], ticks };
   }
   const steps: number[] = [];
-  for (let e = Math.floor(Math.log10(min)) - 1; e <= Math.ceil(Math.log10(max)) + 1; e++) for (const m of [1, 2, 5]) steps.push(Number((m * 10 ** e).toPrecision(1)));
+  for (let e = Math.floor(Math.log10(min)) - 1; e <= Math.ceil(Math.log10(max)) + 1; e++)
+    for (const m of [1, 2, 5]) steps.push(Number((m * 10 ** e).toPrecision(1)));
   const lo = [...steps].reverse().find((v) => v <= min * (1 + 1e-9)) ?? steps[0]!;
   const hi = steps.find((v) => v >= max * (1 - 1e-9)) ?? steps[steps.length - 1]!;
   return { domain: [lo, hi], ticks: steps.filter((v) => v >= lo && v <= hi) };
@@ -179,9 +190,27 @@ export function kernelsChart(d: KernelsData): ChartSpec | null {
   const range = [...kernels.map((k) => KERNEL_COLORS[k]), ...probes.map((t) => (t === 1 ? '#1b1f24' : '#8c959f'))];
   const ns = rows.map((r) => r.n as number);
   const gbs = rows.map((r) => r.gbPerSec as number);
-  const x = { field: 'n', type: 'quantitative', title: 'n (values per call, log scale)', scale: { type: 'log', domain: [Math.min(...ns), Math.max(...ns)] }, axis: { values: decadeTicks(Math.min(...ns), Math.max(...ns)), format: '~s' } };
-  const y = { field: 'gbPerSec', type: 'quantitative', title: 'throughput (GB/s = 8n bytes / time per call, log scale)', scale: { type: 'log' }, axis: { values: decadeTicks(Math.min(...gbs), Math.max(...gbs)), format: '~g' } };
-  const color = { field: 'series', type: 'nominal', title: 'kernel', scale: { domain, range }, legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300, symbolOpacity: 1 } };
+  const x = {
+    field: 'n',
+    type: 'quantitative',
+    title: 'n (values per call, log scale)',
+    scale: { type: 'log', domain: [Math.min(...ns), Math.max(...ns)] },
+    axis: { values: decadeTicks(Math.min(...ns), Math.max(...ns)), format: '~s' },
+  };
+  const y = {
+    field: 'gbPerSec',
+    type: 'quantitative',
+    title: 'throughput (GB/s = 8n bytes / time per call, log scale)',
+    scale: { type: 'log' },
+    axis: { values: decadeTicks(Math.min(...gbs), Math.max(...gbs)), format: '~g' },
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: 'kernel',
+    scale: { domain, range },
+    legend: { orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300, symbolOpacity: 1 },
+  };
   const noise = d.settings.noise;
   return {
     name: 'kernels',
@@ -247,7 +276,16 @@ export function loadRampChart(d: LoadData): ChartSpec | null {
     const load = stepLoad(d, s.configId, 'ramp', s.step);
     if (load === null || !(load.load > 0) || !(s.rps.median > 0)) continue;
     units.add(load.unit);
-    rows.push({ kind: 'step', config: s.configId, ...seriesKey(d, s.configId), unit: load.unit, load: load.load, rps: round(s.rps.median), p99Ms: round(s.latencyP99Us.median / 1000), figure: s.fromInvalid || s.validRepeats === 0 ? 'step, no valid repeat (ring)' : 'step' });
+    rows.push({
+      kind: 'step',
+      config: s.configId,
+      ...seriesKey(d, s.configId),
+      unit: load.unit,
+      load: load.load,
+      rps: round(s.rps.median),
+      p99Ms: round(s.latencyP99Us.median / 1000),
+      figure: s.fromInvalid || s.validRepeats === 0 ? 'step, no valid repeat (ring)' : 'step',
+    });
   }
   if (rows.length === 0) return null;
   // A ramp in rates beside one in connections would share an axis with two units: draw the majority's.
@@ -256,17 +294,39 @@ export function loadRampChart(d: LoadData): ChartSpec | null {
   for (const r of d.ramps) {
     const b = r.breakingPoint;
     if (b === null || b.loadUnit !== unit || !(b.rps > 0)) continue;
-    rows.push({ kind: 'break', config: r.configId, ...seriesKey(d, r.configId), load: b.load, rps: round(b.rps), p99Ms: round(b.p99Us / 1000), figure: 'breaking point (last step that held)' });
+    rows.push({
+      kind: 'break',
+      config: r.configId,
+      ...seriesKey(d, r.configId),
+      load: b.load,
+      rps: round(b.rps),
+      p99Ms: round(b.p99Us / 1000),
+      figure: 'breaking point (last step that held)',
+    });
   }
   const groups = distinct(steps.map((r) => r.group as string)).sort((a, b) => ['io', 'cpu', 'target'].indexOf(a) - ['io', 'cpu', 'target'].indexOf(b));
-  const series = distinct(steps.map((r) => r.series as string)).sort((a, b) => Object.keys(TOPOLOGY_COLORS).indexOf(a) - Object.keys(TOPOLOGY_COLORS).indexOf(b));
+  const series = distinct(steps.map((r) => r.series as string)).sort(
+    (a, b) => Object.keys(TOPOLOGY_COLORS).indexOf(a) - Object.keys(TOPOLOGY_COLORS).indexOf(b),
+  );
   const paths = distinct(steps.map((r) => r.path as string)).sort();
   const loads = distinct(steps.map((r) => r.load as number)).sort((a, b) => a - b);
   const goalMs = d.options.latencyGoalP99Us / 1000;
   const xTitle = unit === 'connections' ? 'connections (log scale)' : 'offered rate (requests/s, log scale)';
-  const x = { field: 'load', type: 'quantitative', title: xTitle, scale: { type: 'log', domain: [loads[0]!, loads[loads.length - 1]!], nice: false }, axis: { values: loads, format: ',d' } };
+  const x = {
+    field: 'load',
+    type: 'quantitative',
+    title: xTitle,
+    scale: { type: 'log', domain: [loads[0]!, loads[loads.length - 1]!], nice: false },
+    axis: { values: loads, format: ',d' },
+  };
   const color = { field: 'series', type: 'nominal', title: 'topology', scale: { domain: series, range: colorsFor(series, TOPOLOGY_COLORS) } };
-  const strokeDash = { field: 'path', type: 'nominal', title: 'request path', scale: { domain: paths, range: paths.map((p) => PATH_DASH[p] ?? [1, 0]) }, legend: paths.length === 1 && paths[0] === '-' ? null : { symbolStrokeColor: '#1b1f24', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } };
+  const strokeDash = {
+    field: 'path',
+    type: 'nominal',
+    title: 'request path',
+    scale: { domain: paths, range: paths.map((p) => PATH_DASH[p] ?? [1, 0]) },
+    legend: paths.length === 1 && paths[0] === '-' ? null : { symbolStrokeColor: '#1b1f24', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 },
+  };
   const detail = { field: 'config', type: 'nominal' };
   const rampShape = figureShape('marks', 'step', 'step, no valid repeat (ring)', [{ label: 'breaking point (last step that held)', path: DIAMOND_RING }]);
   const panel = (group: string, metric: 'rps' | 'p99Ms'): VegaLiteSpec => {
@@ -281,7 +341,11 @@ export function loadRampChart(d: LoadData): ChartSpec | null {
       axis: { values: axis.ticks, format: '~s' },
     };
     const layers: JsonValue[] = [
-      { transform: [{ filter: `datum.kind === 'step' && datum.group === '${group}'` }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash, detail } },
+      {
+        transform: [{ filter: `datum.kind === 'step' && datum.group === '${group}'` }],
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: { x, y, color, strokeDash, detail },
+      },
       {
         transform: [{ filter: `datum.kind === 'step' && datum.group === '${group}'` }],
         mark: { type: 'point', filled: true, size: 45, opacity: 1 },
@@ -295,16 +359,35 @@ export function loadRampChart(d: LoadData): ChartSpec | null {
     ];
     if (goalVisible) {
       layers.push(
-        { data: { values: [{ goal: goalMs }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#cf222e', strokeWidth: 1.2 }, encoding: { y: { field: 'goal', type: 'quantitative' } } },
-        // The label twice: a white outline first, so it reads over the lines it crosses.
-        ...([{ stroke: 'white', strokeWidth: 3 }, {}] as VegaLiteSpec[]).map((outline): VegaLiteSpec => ({
+        {
           data: { values: [{ goal: goalMs }] },
-          mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#cf222e', fontSize: 11, ...outline },
-          encoding: { y: { field: 'goal', type: 'quantitative' }, x: { value: 0 }, text: { value: `p99 goal ${goalMs >= 1000 ? `${goalMs / 1000} s` : `${goalMs} ms`}` } },
-        })),
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#cf222e', strokeWidth: 1.2 },
+          encoding: { y: { field: 'goal', type: 'quantitative' } },
+        },
+        // The label twice: a white outline first, so it reads over the lines it crosses.
+        ...([{ stroke: 'white', strokeWidth: 3 }, {}] as VegaLiteSpec[]).map(
+          (outline): VegaLiteSpec => ({
+            data: { values: [{ goal: goalMs }] },
+            mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#cf222e', fontSize: 11, ...outline },
+            encoding: {
+              y: { field: 'goal', type: 'quantitative' },
+              x: { value: 0 },
+              text: { value: `p99 goal ${goalMs >= 1000 ? `${goalMs / 1000} s` : `${goalMs} ms`}` },
+            },
+          }),
+        ),
       );
     }
-    return { title: { text: `${group === 'target' ? 'target' : `${group} predict`}: ${metric === 'rps' ? 'throughput' : 'p99 latency'}`, fontSize: 12, fontWeight: 'normal' }, width: 340, height: 210, layer: layers };
+    return {
+      title: {
+        text: `${group === 'target' ? 'target' : `${group} predict`}: ${metric === 'rps' ? 'throughput' : 'p99 latency'}`,
+        fontSize: 12,
+        fontWeight: 'normal',
+      },
+      width: 340,
+      height: 210,
+      layer: layers,
+    };
   };
   return {
     name: 'load-ramp',
@@ -313,7 +396,10 @@ export function loadRampChart(d: LoadData): ChartSpec | null {
     title: `Load ramp: throughput and p99 latency vs ${unit === 'connections' ? 'connections' : 'offered rate'}, per configuration`,
     caption: `Each step is the median over its repeats; the ramp stops where the p99 goal (${goalMs} ms) or the error budget broke. The diamond marks each ramp's breaking point (the last step that held); rings had no valid repeat (their figures are from invalid runs, see Doubtful figures).`,
     spec: {
-      title: { text: `Load ramp: throughput and p99 latency vs ${unit === 'connections' ? 'connections' : 'offered rate'}`, subtitle: 'colour: topology · dash: request path · diamond: breaking point · ring: no valid repeat' },
+      title: {
+        text: `Load ramp: throughput and p99 latency vs ${unit === 'connections' ? 'connections' : 'offered rate'}`,
+        subtitle: 'colour: topology · dash: request path · diamond: breaking point · ring: no valid repeat',
+      },
       data: { values: [...steps, ...rows.filter((r) => r.kind === 'break')] },
       vconcat: groups.map((g) => ({ hconcat: [panel(g, 'rps'), panel(g, 'p99Ms')] })),
       resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
@@ -346,7 +432,13 @@ export function requestPathsChart(d: LoadData, step = 'c=50'): ChartSpec | null 
   const hi = Math.max(...rows.map((r) => r.max as number));
   // Room on the right for the labels: a decade past the largest figure.
   const domain = [logAxis(lo / 1.5, lo).domain[0], 10 ** (Math.ceil(Math.log10(hi)) + 1)];
-  const x = { field: 'rps', type: 'quantitative', title: 'throughput (successful responses/s, log scale)', scale: { type: 'log', domain, nice: false }, axis: { values: decadeTicks(domain[0]!, domain[1]!), format: '~s' } };
+  const x = {
+    field: 'rps',
+    type: 'quantitative',
+    title: 'throughput (successful responses/s, log scale)',
+    scale: { type: 'log', domain, nice: false },
+    axis: { values: decadeTicks(domain[0]!, domain[1]!), format: '~s' },
+  };
   const y = { field: 'config', type: 'nominal', title: null, sort: rows.map((r) => r.config as string), axis: { labelLimit: 220, labelFontSize: 12 } };
   const connections = step.replace(/^c=/, '');
   return {
@@ -356,19 +448,28 @@ export function requestPathsChart(d: LoadData, step = 'c=50'): ChartSpec | null 
     title: `Request paths: throughput per configuration at ${connections} connections`,
     caption: `The request-paths scenario at ${step}: the point is the median over the interleaved rounds, the bar their min..max. Rings (hollow points) had no valid repeat.`,
     spec: {
-      title: { text: `Request paths: throughput at ${connections} connections`, subtitle: 'configuration = path/topology/predict · point: median over rounds · bar: min..max · ring: no valid repeat' },
+      title: {
+        text: `Request paths: throughput at ${connections} connections`,
+        subtitle: 'configuration = path/topology/predict · point: median over rounds · bar: min..max · ring: no valid repeat',
+      },
       width: 620,
       height: { step: 34 },
       data: { values: rows },
       layer: [
-        { mark: { type: 'rule', strokeWidth: 2, color: '#57606a' }, encoding: { y, x: { field: 'min', type: 'quantitative', scale: { type: 'log', domain, nice: false } }, x2: { field: 'max' } } },
+        {
+          mark: { type: 'rule', strokeWidth: 2, color: '#57606a' },
+          encoding: { y, x: { field: 'min', type: 'quantitative', scale: { type: 'log', domain, nice: false } }, x2: { field: 'max' } },
+        },
         { mark: { type: 'tick', orient: 'vertical', thickness: 2, size: 12, color: '#57606a' }, encoding: { y, x: { field: 'min', type: 'quantitative' } } },
         { mark: { type: 'tick', orient: 'vertical', thickness: 2, size: 12, color: '#57606a' }, encoding: { y, x: { field: 'max', type: 'quantitative' } } },
         {
           mark: { type: 'point', filled: true, size: 100, opacity: 1, color: '#4e79a7' },
           encoding: { y, x, shape: figureShape('figure', 'valid', 'no valid repeat (ring)') },
         },
-        { mark: { type: 'text', align: 'left', dx: 10, fontSize: 11, color: '#1b1f24' }, encoding: { y, x: { field: 'max', type: 'quantitative' }, text: { field: 'label' } } },
+        {
+          mark: { type: 'text', align: 'left', dx: 10, fontSize: 11, color: '#1b1f24' },
+          encoding: { y, x: { field: 'max', type: 'quantitative' }, text: { field: 'label' } },
+        },
       ],
       config: CONFIG,
     },
@@ -414,7 +515,11 @@ export function autoscaleChart(d: LoadData): ChartSpec | null {
   const failed = systems.map((s) => `failed: ${s}`).filter((s) => rpsRows.some((r) => r.series === s));
   const rpsDomain = ['offered (arrivals scheduled)', ...served, ...failed];
   const SYSTEM_COLORS = ['#4e79a7', '#e15759', '#59a14f', '#b07aa1'];
-  const rpsRange = ['#57606a', ...served.map((_, i) => SYSTEM_COLORS[i % SYSTEM_COLORS.length]!), ...failed.map((f) => SYSTEM_COLORS[served.indexOf(f.replace(/^failed/, 'served')) % SYSTEM_COLORS.length]!)];
+  const rpsRange = [
+    '#57606a',
+    ...served.map((_, i) => SYSTEM_COLORS[i % SYSTEM_COLORS.length]!),
+    ...failed.map((f) => SYSTEM_COLORS[served.indexOf(f.replace(/^failed/, 'served')) % SYSTEM_COLORS.length]!),
+  ];
   const seconds = configs.flatMap((c) => c.timeline.map((t) => t.second));
   const xDomain = [Math.min(...seconds), Math.max(...seconds) + 1];
   const x = { field: 'second', type: 'quantitative', title: 'time since the measured window started (s)', scale: { domain: xDomain, nice: false } };
@@ -429,9 +534,21 @@ export function autoscaleChart(d: LoadData): ChartSpec | null {
     {
       data: { values: phases },
       mark: { type: 'rect', color: '#57606a' },
-      encoding: { x: { field: 'start', type: 'quantitative', scale: { domain: xDomain, nice: false } }, x2: { field: 'end' }, opacity: { field: 'shade', type: 'quantitative', scale: { domain: [0, 1], range: [0.04, 0.1] }, legend: null } },
+      encoding: {
+        x: { field: 'start', type: 'quantitative', scale: { domain: xDomain, nice: false } },
+        x2: { field: 'end' },
+        opacity: { field: 'shade', type: 'quantitative', scale: { domain: [0, 1], range: [0.04, 0.1] }, legend: null },
+      },
     },
-    ...(withLabels ? [{ data: { values: phases }, mark: { type: 'text', baseline: 'top', dy: 4, fontSize: 11, color: '#424a53' }, encoding: { x: { field: 'mid', type: 'quantitative' }, y: { value: 0 }, text: { field: 'phase' } } }] : []),
+    ...(withLabels
+      ? [
+          {
+            data: { values: phases },
+            mark: { type: 'text', baseline: 'top', dy: 4, fontSize: 11, color: '#424a53' },
+            encoding: { x: { field: 'mid', type: 'quantitative' }, y: { value: 0 }, text: { field: 'phase' } },
+          },
+        ]
+      : []),
   ];
   const services = distinct(replicaRows.map((r) => r.service as string)).sort();
   const maxReplicas = Math.max(1, ...replicaRows.map((r) => r.ready as number));
@@ -446,9 +563,20 @@ export function autoscaleChart(d: LoadData): ChartSpec | null {
         encoding: {
           x: { ...x, title: null },
           y: { field: 'value', type: 'quantitative', title: 'requests per second' },
-          color: { field: 'series', type: 'nominal', title: 'requests/s', scale: { domain: rpsDomain, range: rpsRange }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300 } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: 'requests/s',
+            scale: { domain: rpsDomain, range: rpsRange },
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300 },
+          },
           // The same field and title as the colour, so the legend shows each line's dash too.
-          strokeDash: { field: 'series', type: 'nominal', title: 'requests/s', scale: { domain: rpsDomain, range: rpsDomain.map((s) => (s.startsWith('offered') ? [6, 3] : s.startsWith('failed') ? [2, 2] : [1, 0])) } },
+          strokeDash: {
+            field: 'series',
+            type: 'nominal',
+            title: 'requests/s',
+            scale: { domain: rpsDomain, range: rpsDomain.map((s) => (s.startsWith('offered') ? [6, 3] : s.startsWith('failed') ? [2, 2] : [1, 0])) },
+          },
         },
       },
     ],
@@ -464,15 +592,30 @@ export function autoscaleChart(d: LoadData): ChartSpec | null {
         encoding: {
           x,
           y: { field: 'ready', type: 'quantitative', title: 'replicas ready', scale: { domain: [0, maxReplicas + 1] }, axis: { tickMinStep: 1, format: 'd' } },
-          color: { field: 'service', type: 'nominal', title: 'model service', scale: { domain: services, range: colorsFor(services, { 'model-a': '#f28e2b', 'model-b': '#76b7b2' }) }, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300 } },
-          strokeDash: { field: 'system', type: 'nominal', title: 'system', scale: { domain: systems, range: systems.map((_, i) => (i === 0 ? [1, 0] : [5, 3])) }, legend: { symbolType: 'stroke', symbolStrokeColor: '#1b1f24', symbolStrokeWidth: 2, symbolSize: 300 } },
+          color: {
+            field: 'service',
+            type: 'nominal',
+            title: 'model service',
+            scale: { domain: services, range: colorsFor(services, { 'model-a': '#f28e2b', 'model-b': '#76b7b2' }) },
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolSize: 300 },
+          },
+          strokeDash: {
+            field: 'system',
+            type: 'nominal',
+            title: 'system',
+            scale: { domain: systems, range: systems.map((_, i) => (i === 0 ? [1, 0] : [5, 3])) },
+            legend: { symbolType: 'stroke', symbolStrokeColor: '#1b1f24', symbolStrokeWidth: 2, symbolSize: 300 },
+          },
           detail: { field: 'system', type: 'nominal' },
         },
       },
     ],
   };
   const hold = a.hold;
-  const holdLine = hold === null || hold.rpsRatio === null ? '' : ` In the ${hold.phase} phase the autoscaled system served ${hold.rpsRatio.toFixed(2)}x the rps of the fixed one.`;
+  const holdLine =
+    hold === null || hold.rpsRatio === null
+      ? ''
+      : ` In the ${hold.phase} phase the autoscaled system served ${hold.rpsRatio.toFixed(2)}x the rps of the fixed one.`;
   return {
     name: 'autoscale',
     chart: 'autoscale',
@@ -480,10 +623,16 @@ export function autoscaleChart(d: LoadData): ChartSpec | null {
     title: 'Autoscaling: offered and served requests per second, and model replicas ready, over time',
     caption: `${a.emulation.charAt(0).toUpperCase()}${a.emulation.slice(1)}. Shaded bands are the rate profile's phases (${a.profile.map((p) => `${p.name} ${p.fromRps}->${p.toRps}/s`).join(', ')}); failed: requests scheduled in that second that failed.${holdLine}`,
     spec: {
-      title: { text: 'Autoscaling: requests/s and replicas over time', subtitle: 'an emulation of the Kubernetes HPA algorithm (not Kubernetes) vs a fixed replica count' },
+      title: {
+        text: 'Autoscaling: requests/s and replicas over time',
+        subtitle: 'an emulation of the Kubernetes HPA algorithm (not Kubernetes) vs a fixed replica count',
+      },
       vconcat: [rpsPanel, replicaPanel],
       spacing: 14,
-      resolve: { scale: { color: 'independent', strokeDash: 'independent', opacity: 'independent' }, legend: { color: 'independent', strokeDash: 'independent' } },
+      resolve: {
+        scale: { color: 'independent', strokeDash: 'independent', opacity: 'independent' },
+        legend: { color: 'independent', strokeDash: 'independent' },
+      },
       config: CONFIG,
     },
   };
@@ -516,7 +665,16 @@ export function profileChart(d: ProfileData): ChartSpec | null {
     for (const g of PROFILE_ORDER) {
       const share = s.groups.find((x) => x.group === g)?.fraction ?? 0;
       if (share <= 0) continue;
-      rows.push({ row: label, group: FRAME_GROUP_LABELS[g], x0: round(x0), x1: round(x0 + share), mid: round(x0 + share / 2), share: round(share), text: share >= 0.06 ? `${Math.round(share * 100)}%` : '', light: LIGHT_GROUPS.includes(g) });
+      rows.push({
+        row: label,
+        group: FRAME_GROUP_LABELS[g],
+        x0: round(x0),
+        x1: round(x0 + share),
+        mid: round(x0 + share / 2),
+        share: round(share),
+        text: share >= 0.06 ? `${Math.round(share * 100)}%` : '',
+        light: LIGHT_GROUPS.includes(g),
+      });
       x0 += share;
     }
   }
@@ -535,7 +693,10 @@ export function profileChart(d: ProfileData): ChartSpec | null {
     title: 'Profiles: share of samples by frame group, per request path and tool',
     caption: `Extracted from the profile data of each case (its busiest process, or all workers merged): where the samples landed. Blocked waiting: a synchronous wait with work queued behind it; idle: the event loop waiting for work.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
     spec: {
-      title: { text: 'Profiles: where the samples land', subtitle: `${d.settings.predict} predict, ${d.settings.connections} connections for ${d.settings.durationMs / 1000} s per case${notes.length > 0 ? ` · ${notes.join(' · ')}` : ''}` },
+      title: {
+        text: 'Profiles: where the samples land',
+        subtitle: `${d.settings.predict} predict, ${d.settings.connections} connections for ${d.settings.durationMs / 1000} s per case${notes.length > 0 ? ` · ${notes.join(' · ')}` : ''}`,
+      },
       width: 560,
       height: { step: 46 },
       data: { values: rows },
@@ -544,14 +705,31 @@ export function profileChart(d: ProfileData): ChartSpec | null {
           mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
           encoding: {
             y,
-            x: { field: 'x0', type: 'quantitative', title: 'share of samples (%)', scale: { domain: [0, 1], nice: false }, axis: { format: '.0%', values: [0, 0.2, 0.4, 0.6, 0.8, 1] } },
+            x: {
+              field: 'x0',
+              type: 'quantitative',
+              title: 'share of samples (%)',
+              scale: { domain: [0, 1], nice: false },
+              axis: { format: '.0%', values: [0, 0.2, 0.4, 0.6, 0.8, 1] },
+            },
             x2: { field: 'x1' },
-            color: { field: 'group', type: 'nominal', title: 'frame group', scale: { domain: present.map((g) => FRAME_GROUP_LABELS[g]), range: present.map((g) => GROUP_COLORS[g]) }, legend: { orient: 'bottom', columns: 5, symbolType: 'square' } },
+            color: {
+              field: 'group',
+              type: 'nominal',
+              title: 'frame group',
+              scale: { domain: present.map((g) => FRAME_GROUP_LABELS[g]), range: present.map((g) => GROUP_COLORS[g]) },
+              legend: { orient: 'bottom', columns: 5, symbolType: 'square' },
+            },
           },
         },
         {
           mark: { type: 'text', fontSize: 11, fontWeight: 'bold' },
-          encoding: { y, x: { field: 'mid', type: 'quantitative' }, text: { field: 'text' }, color: { condition: { test: 'datum.light', value: '#1b1f24' }, value: 'white' } },
+          encoding: {
+            y,
+            x: { field: 'mid', type: 'quantitative' },
+            text: { field: 'text' },
+            color: { condition: { test: 'datum.light', value: '#1b1f24' }, value: 'white' },
+          },
         },
       ],
       config: CONFIG,
@@ -602,14 +780,39 @@ export function capacityChart(d: CapacityData): ChartSpec | null {
     title: `Capacity: the largest n each kernel's predict fits under a ${budget} budget, and how it fails past it`,
     caption: `One predict per fresh process under RLIMIT_DATA ${budget}; the point is the largest n that fitted, the bar reaches the first n that failed, the colour says how it failed. Dashed: the budget as doubles (${budget} / 8 B). Rings (hollow points): the search did not converge to its tolerance.${missing.length > 0 ? ` Not drawn: ${missing.join(', ')}.` : ''}`,
     spec: {
-      title: { text: `Capacity: max n under a ${budget} memory budget`, subtitle: `point: largest n that fitted · bar: up to the first n that failed · colour: how it failed${missing.length > 0 ? ` · not drawn: ${missing.join(', ')}` : ''}` },
+      title: {
+        text: `Capacity: max n under a ${budget} memory budget`,
+        subtitle: `point: largest n that fitted · bar: up to the first n that failed · colour: how it failed${missing.length > 0 ? ` · not drawn: ${missing.join(', ')}` : ''}`,
+      },
       width: 620,
       height: { step: 40 },
       data: { values: rows },
       layer: [
-        { data: { values: [{ v: budgetValues }] }, mark: { type: 'rule', strokeDash: [5, 4], color: '#57606a' }, encoding: { x: { field: 'v', type: 'quantitative', scale: xScale } } },
-        { data: { values: [{ v: budgetValues }] }, mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, dy: 2, color: '#57606a', fontSize: 11 }, encoding: { x: { field: 'v', type: 'quantitative' }, y: { value: 0 }, text: { value: `${budget} / 8 B = ${count(budgetValues)} doubles` } } },
-        { mark: { type: 'rule', strokeWidth: 6, opacity: 0.45 }, encoding: { y, x: { field: 'maxN', type: 'quantitative', scale: xScale }, x2: { field: 'failN' }, color: { field: 'failure', type: 'nominal', title: 'failure past the max', scale: { domain: failures, range: colorsFor(failures, FAILURE_COLORS) }, legend: { symbolOpacity: 1 } } } },
+        {
+          data: { values: [{ v: budgetValues }] },
+          mark: { type: 'rule', strokeDash: [5, 4], color: '#57606a' },
+          encoding: { x: { field: 'v', type: 'quantitative', scale: xScale } },
+        },
+        {
+          data: { values: [{ v: budgetValues }] },
+          mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, dy: 2, color: '#57606a', fontSize: 11 },
+          encoding: { x: { field: 'v', type: 'quantitative' }, y: { value: 0 }, text: { value: `${budget} / 8 B = ${count(budgetValues)} doubles` } },
+        },
+        {
+          mark: { type: 'rule', strokeWidth: 6, opacity: 0.45 },
+          encoding: {
+            y,
+            x: { field: 'maxN', type: 'quantitative', scale: xScale },
+            x2: { field: 'failN' },
+            color: {
+              field: 'failure',
+              type: 'nominal',
+              title: 'failure past the max',
+              scale: { domain: failures, range: colorsFor(failures, FAILURE_COLORS) },
+              legend: { symbolOpacity: 1 },
+            },
+          },
+        },
         {
           mark: { type: 'point', filled: true, size: 120, opacity: 1 },
           encoding: {
@@ -621,12 +824,20 @@ export function capacityChart(d: CapacityData): ChartSpec | null {
               scale: xScale,
               axis: { values: decadeTicks(domain[0]!, domain[1]!), format: '~s' },
             },
-            color: { field: 'failure', type: 'nominal', title: 'failure past the max', scale: { domain: failures, range: colorsFor(failures, FAILURE_COLORS) } },
+            color: {
+              field: 'failure',
+              type: 'nominal',
+              title: 'failure past the max',
+              scale: { domain: failures, range: colorsFor(failures, FAILURE_COLORS) },
+            },
             shape: figureShape('search', 'converged', 'not converged (ring)'),
           },
         },
         // Labels left of the points: the budget line and the bars sit to their right.
-        { mark: { type: 'text', align: 'right', dx: -12, fontSize: 11, color: '#1b1f24' }, encoding: { y, x: { field: 'maxN', type: 'quantitative' }, text: { field: 'label' } } },
+        {
+          mark: { type: 'text', align: 'right', dx: -12, fontSize: 11, color: '#1b1f24' },
+          encoding: { y, x: { field: 'maxN', type: 'quantitative' }, text: { field: 'label' } },
+        },
       ],
       config: CONFIG,
     },
@@ -716,9 +927,10 @@ export interface RenderChartsOptions {
 // character at 0.8 em, which overstates label widths by half and pads charts with empty space; widths from a
 // real font (widened to DejaVu Sans, the widest common sans-serif) keep the layout tight without overlaps.
 const CHAR_WIDTHS = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667,
-  667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500,
-  556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584,
+  556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278,
+  469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260,
+  334, 584,
 ];
 const WIDEN = 1.13;
 

@@ -16,11 +16,19 @@ export function envSummaryLines(env: EnvBlock): string[] {
     `memory: ${gib(env.memory.totalBytes)} total, ${gib(env.memory.availableBytes)} available at capture`,
     `limits: cgroup cpu quota ${known(c.cgroupCpuQuota, (q) => (q === 'max' ? 'none' : `${q} cores`))}, memory ${known(env.memory.cgroupLimitBytes, (q) => (q === 'max' ? 'none' : gib(q)))}`,
     `runtime: node ${env.runtime.node}, V8 ${env.runtime.v8}, libuv ${env.runtime.uv}, UV_THREADPOOL_SIZE ${env.runtime.uvThreadpoolSize}`,
-    `native: ${env.native.available ? `available (${Object.entries(env.native.build).map(([k, v]) => `${k} ${v}`).join(', ')})` : `unavailable (${env.native.reason})`}`,
+    `native: ${
+      env.native.available
+        ? `available (${Object.entries(env.native.build)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`
+        : `unavailable (${env.native.reason})`
+    }`,
   ];
   if (env.noise !== undefined) {
     const n = env.noise;
-    lines.push(`noise at capture: ${n.quiet ? 'quiet' : 'BUSY'}, load ${n.loadPerCore.toFixed(2)} per core${n.warnings.length > 0 ? `; ${n.warnings.join('; ')}` : ''}`);
+    lines.push(
+      `noise at capture: ${n.quiet ? 'quiet' : 'BUSY'}, load ${n.loadPerCore.toFixed(2)} per core${n.warnings.length > 0 ? `; ${n.warnings.join('; ')}` : ''}`,
+    );
   }
   return lines;
 }

@@ -109,13 +109,21 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
         columns: ['Item', 'Value'],
         rows: [
           [t('CPU'), t(`${c.model} (${c.logicalCores} logical CPUs)`)],
-          [t('Cores a benchmark can use'), t(`${c.usableCores} (availableParallelism ${c.availableParallelism}, cgroup quota ${isUnknown(c.cgroupCpuQuota) ? 'unknown' : c.cgroupCpuQuota === 'max' ? 'none' : c.cgroupCpuQuota})`)],
+          [
+            t('Cores a benchmark can use'),
+            t(
+              `${c.usableCores} (availableParallelism ${c.availableParallelism}, cgroup quota ${isUnknown(c.cgroupCpuQuota) ? 'unknown' : c.cgroupCpuQuota === 'max' ? 'none' : c.cgroupCpuQuota})`,
+            ),
+          ],
           [t('Memory'), t(`${fmtBytes(m.totalBytes)} total, ${fmtBytes(m.availableBytes)} available`)],
           [t('OS'), isUnknown(env.host.os) ? u(env.host.os.reason) : t(`${env.host.os}, kernel ${env.host.kernel} (${env.host.arch})`)],
           [t('Virtualization / container'), t(`${cellText(maybe(env.host.virtualization))} / ${cellText(maybe(env.host.container))}`)],
           [t('Node.js'), t(`${env.runtime.node} (V8 ${env.runtime.v8})`)],
           [t('Native addon'), env.native.available ? t(`loaded from ${env.native.file}`) : u(env.native.reason)],
-          [t('Noise check'), t(data.noise.quiet ? `quiet (${pct(num(data.noise.busyFraction))} busy over ${data.noise.windowMs} ms)` : 'BUSY (see Noise check)')],
+          [
+            t('Noise check'),
+            t(data.noise.quiet ? `quiet (${pct(num(data.noise.busyFraction))} busy over ${data.noise.windowMs} ms)` : 'BUSY (see Noise check)'),
+          ],
         ],
       },
     ],
@@ -138,7 +146,11 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
     freqLine('Current frequency (OS)', c.frequency.currentMhz),
     [t('Measured frequency'), ...measuredCell(isUnknown(data.frequency) && !isUnknown(c.frequency.measuredMhz) ? c.frequency.measuredMhz : data.frequency)],
     [t('Governor'), ...fact(c.frequency.governor)],
-    [t('SIMD'), c.simd.length === 0 ? u(isUnknown(c.flags) ? c.flags.reason : 'no SIMD extension among the CPU flags') : t(c.simd.join(' ')), isUnknown(c.flags) ? t('') : t(c.flags.source)],
+    [
+      t('SIMD'),
+      c.simd.length === 0 ? u(isUnknown(c.flags) ? c.flags.reason : 'no SIMD extension among the CPU flags') : t(c.simd.join(' ')),
+      isUnknown(c.flags) ? t('') : t(c.flags.source),
+    ],
   ];
   sections.push({
     id: 'cpu',
@@ -150,13 +162,22 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
   sections.push({
     id: 'caches',
     title: 'Caches',
-    paragraphs: isUnknown(c.caches) ? [`Cache sizes unknown: ${c.caches.reason}.`] : ['Size is one instance; instances are counted over the online CPUs (source: sysfs cpu*/cache).'],
+    paragraphs: isUnknown(c.caches)
+      ? [`Cache sizes unknown: ${c.caches.reason}.`]
+      : ['Size is one instance; instances are counted over the online CPUs (source: sysfs cpu*/cache).'],
     tables: isUnknown(c.caches)
       ? []
       : [
           {
             columns: ['Level', 'Type', 'Size (one)', 'Instances', 'Shared by CPUs', 'Line'],
-            rows: c.caches.map((k) => [t(`L${k.level}`), t(k.type), t(fmtBytes(k.sizeBytes)), t(k.instances), maybe(k.sharedByCpus), maybe(k.lineBytes, (b) => `${b} B`)]),
+            rows: c.caches.map((k) => [
+              t(`L${k.level}`),
+              t(k.type),
+              t(fmtBytes(k.sizeBytes)),
+              t(k.instances),
+              maybe(k.sharedByCpus),
+              maybe(k.lineBytes, (b) => `${b} B`),
+            ]),
           },
         ],
   });
@@ -179,14 +200,22 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
   if (!isUnknown(m.layout)) {
     memTables.push({
       columns: ['Module', 'Size', 'Type', 'Clock', 'Form factor'],
-      rows: m.layout.map((mod) => [maybe(mod.bank), t(fmtBytes(mod.sizeBytes)), maybe(mod.type), maybe(mod.clockMhz, (v) => `${v} MHz`), maybe(mod.formFactor)]),
+      rows: m.layout.map((mod) => [
+        maybe(mod.bank),
+        t(fmtBytes(mod.sizeBytes)),
+        maybe(mod.type),
+        maybe(mod.clockMhz, (v) => `${v} MHz`),
+        maybe(mod.formFactor),
+      ]),
     });
   }
   sections.push({
     id: 'memory',
     title: 'Memory',
     paragraphs: [
-      ...(isUnknown(m.numaNodes) ? [`NUMA nodes unknown: ${m.numaNodes.reason}.`] : [`${m.numaNodes.length} NUMA node${m.numaNodes.length === 1 ? '' : 's'}.${numaNote(m.numaNodes, m.totalBytes)}`]),
+      ...(isUnknown(m.numaNodes)
+        ? [`NUMA nodes unknown: ${m.numaNodes.reason}.`]
+        : [`${m.numaNodes.length} NUMA node${m.numaNodes.length === 1 ? '' : 's'}.${numaNote(m.numaNodes, m.totalBytes)}`]),
       ...(isUnknown(m.layout) ? [`Memory layout unknown: ${m.layout.reason}.`] : []),
     ],
     tables: memTables,
@@ -301,7 +330,11 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
   sections.push({
     id: 'native',
     title: 'Native addon',
-    paragraphs: [env.native.available ? `Loaded from ${env.native.file}.` : `Not loaded: ${env.native.reason}. Native kernels and the bandwidth probe are unavailable; nothing falls back silently.`],
+    paragraphs: [
+      env.native.available
+        ? `Loaded from ${env.native.file}.`
+        : `Not loaded: ${env.native.reason}. Native kernels and the bandwidth probe are unavailable; nothing falls back silently.`,
+    ],
     tables: env.native.available ? [{ columns: ['Build fact', 'Value'], rows: Object.entries(env.native.build).map(([k, v]) => [t(k), t(v)]) }] : [],
   });
 
@@ -323,7 +356,9 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
   sections.push({
     id: 'clocks',
     title: 'Measured: clocks',
-    paragraphs: ['Resolution is the smallest step seen between successive readings; a timing shorter than a few steps, or not far above the overhead, cannot be trusted.'],
+    paragraphs: [
+      'Resolution is the smallest step seen between successive readings; a timing shorter than a few steps, or not far above the overhead, cannot be trusted.',
+    ],
     tables: [
       {
         columns: ['Clock', 'Resolution', 'Median step', 'Overhead per call', 'Readings'],
@@ -359,7 +394,16 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
                     maybe(k.isa),
                     maybe(k.passesPerRepeat),
                   ]
-                : [t(fmtBytes(k.bytes)), t(k.label), t(k.threads), u(k.state === 'errored' ? `errored: ${k.error.message}` : `skipped: ${k.reason}`), t('-'), t('-'), t('-'), t('-')],
+                : [
+                    t(fmtBytes(k.bytes)),
+                    t(k.label),
+                    t(k.threads),
+                    u(k.state === 'errored' ? `errored: ${k.error.message}` : `skipped: ${k.reason}`),
+                    t('-'),
+                    t('-'),
+                    t('-'),
+                    t('-'),
+                  ],
             ),
           },
         ],
@@ -390,7 +434,11 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
     title: 'Noise check',
     paragraphs: [
       `servebench idled for ${n.windowMs} ms while it read /proc/stat and /proc/<pid>/stat; the environment block's own check at capture time used ${env.noise.windowMs} ms (${env.noise.quiet ? 'quiet' : 'busy'}).`,
-      ...(isUnknown(n.busiestProcesses) ? [`Busiest processes unknown: ${n.busiestProcesses.reason}.`] : n.busiestProcesses.length === 0 ? ['No process used measurable CPU time during the window.'] : []),
+      ...(isUnknown(n.busiestProcesses)
+        ? [`Busiest processes unknown: ${n.busiestProcesses.reason}.`]
+        : n.busiestProcesses.length === 0
+          ? ['No process used measurable CPU time during the window.']
+          : []),
     ],
     tables: noiseTables,
     ...(n.warnings.length > 0 ? { items: n.warnings } : {}),
@@ -408,7 +456,11 @@ export function hardwareSections(input: HardwareReportInput): Section[] {
   sections.push({
     id: 'unknown',
     title: 'Unknown facts',
-    paragraphs: [unknowns.length === 0 ? 'Every fact of the environment block is known.' : `${unknowns.length} facts of the environment block could not be known on this host:`],
+    paragraphs: [
+      unknowns.length === 0
+        ? 'Every fact of the environment block is known.'
+        : `${unknowns.length} facts of the environment block could not be known on this host:`,
+    ],
     tables: unknowns.length === 0 ? [] : [{ columns: ['Field', 'Reason'], rows: unknowns.map((x) => [t(x.path), t(x.reason)]) }],
   });
   return sections;
@@ -508,7 +560,9 @@ export function renderHardwareHtmlBody(input: HardwareReportInput): string {
     }
     body.push('</section>');
   }
-  body.push(`<footer>servebench${input.servebench === undefined ? '' : ` ${esc(input.servebench.version)}`} · environment block v${input.env.envVersion} · ${esc(input.createdAt ?? input.env.capturedAt)}</footer>`);
+  body.push(
+    `<footer>servebench${input.servebench === undefined ? '' : ` ${esc(input.servebench.version)}`} · environment block v${input.env.envVersion} · ${esc(input.createdAt ?? input.env.capturedAt)}</footer>`,
+  );
   return body.join('\n');
 }
 
@@ -548,27 +602,40 @@ export function renderHardwareSummary(input: HardwareReportInput): string {
   const measured = isUnknown(data.frequency) ? `measured unknown (${data.frequency.reason})` : `${data.frequency.mhz} MHz measured`;
   const bw = isUnknown(data.bandwidth)
     ? `unknown: ${data.bandwidth.reason}`
-    : data.bandwidth
-        .map((k) => `${fmtBytes(k.bytes)} x${k.threads}: ${k.state === 'completed' ? `${k.gbPerSec.toFixed(1)} GB/s` : k.state}`)
-        .join(' · ');
+    : data.bandwidth.map((k) => `${fmtBytes(k.bytes)} x${k.threads}: ${k.state === 'completed' ? `${k.gbPerSec.toFixed(1)} GB/s` : k.state}`).join(' · ');
   const tools = TOOL_NAMES.map((n) => `${n} ${val(env.tools[n], (v) => v.version)}`).join(' · ');
   const timers = data.timers.map((k) => `${k.clock} ${val(k.resolutionNs, fmtNs)} step, ${fmtNs(k.overheadNsPerCall)}/call`).join(' · ');
   const fs = env.storage.filesystem;
   const disk = env.storage.disk;
   const lines: Array<[string, string]> = [
-    ['host', `${env.host.hostname} · ${val(env.host.os)} · kernel ${env.host.kernel} · virt ${val(env.host.virtualization)} · container ${val(env.host.container)}`],
+    [
+      'host',
+      `${env.host.hostname} · ${val(env.host.os)} · kernel ${env.host.kernel} · virt ${val(env.host.virtualization)} · container ${val(env.host.container)}`,
+    ],
     ['cpu', `${c.model} · ${c.logicalCores} logical / ${fv(c.physicalCores)} physical · OS ${fv(c.frequency.currentMhz, (v) => `${v} MHz`)} · ${measured}`],
     ['simd', c.simd.length > 0 ? c.simd.join(' ') : 'none found'],
     ['caches', caches],
-    ['memory', `${fmtBytes(env.memory.totalBytes)} total · ${fmtBytes(env.memory.availableBytes)} available · NUMA ${val(env.memory.numaNodes, (n) => `${n.length} node${n.length === 1 ? '' : 's'}`)}`],
-    ['limits', `cgroup ${val(env.cgroup.version)} · cpu quota ${val(c.cgroupCpuQuota, (q) => (q === 'max' ? 'none' : `${q} cores`))} · memory ${val(env.memory.cgroupLimitBytes, (q) => (q === 'max' ? 'none' : fmtBytes(q)))} · usable cores ${c.usableCores}`],
+    [
+      'memory',
+      `${fmtBytes(env.memory.totalBytes)} total · ${fmtBytes(env.memory.availableBytes)} available · NUMA ${val(env.memory.numaNodes, (n) => `${n.length} node${n.length === 1 ? '' : 's'}`)}`,
+    ],
+    [
+      'limits',
+      `cgroup ${val(env.cgroup.version)} · cpu quota ${val(c.cgroupCpuQuota, (q) => (q === 'max' ? 'none' : `${q} cores`))} · memory ${val(env.memory.cgroupLimitBytes, (q) => (q === 'max' ? 'none' : fmtBytes(q)))} · usable cores ${c.usableCores}`,
+    ],
     ['disk', `${val(fs, (f) => `${f.type} on ${f.device}, ${fmtBytes(f.availableBytes)} free`)} · ${val(disk, (d) => `${d.device} ${val(d.driver)}`)}`],
-    ['runtime', `node ${env.runtime.node} · v8 ${env.runtime.v8} · uv ${env.runtime.uv} · openssl ${env.runtime.openssl} · threadpool ${env.runtime.uvThreadpoolSize}`],
+    [
+      'runtime',
+      `node ${env.runtime.node} · v8 ${env.runtime.v8} · uv ${env.runtime.uv} · openssl ${env.runtime.openssl} · threadpool ${env.runtime.uvThreadpoolSize}`,
+    ],
     ['native', env.native.available ? `loaded (${env.native.file})` : `unavailable: ${env.native.reason}`],
     ['tools', tools],
     ['clocks', timers],
     ['bandwidth', bw],
-    ['noise', `${data.noise.quiet ? 'quiet' : 'BUSY'} · load ${data.noise.loadPerCore.toFixed(2)}/core · busy ${val(data.noise.busyFraction, pct)} · steal ${val(data.noise.stealFraction, pct)} over ${data.noise.windowMs} ms`],
+    [
+      'noise',
+      `${data.noise.quiet ? 'quiet' : 'BUSY'} · load ${data.noise.loadPerCore.toFixed(2)}/core · busy ${val(data.noise.busyFraction, pct)} · steal ${val(data.noise.stealFraction, pct)} over ${data.noise.windowMs} ms`,
+    ],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   return `${lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;

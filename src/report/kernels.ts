@@ -72,7 +72,7 @@ function mainRows(data: KernelsData): Row[] {
   const rows: Row[] = [];
   for (const n of data.settings.sizes) {
     const atN = data.entries.filter((e) => e.n === n);
-    atN.forEach((e, i) => rows.push(rowOf(e, i === 0)));
+    for (const [i, e] of atN.entries()) rows.push(rowOf(e, i === 0));
   }
   return rows;
 }
@@ -214,6 +214,7 @@ export function renderKernelsMarkdown(data: KernelsData): string {
     '',
     ...goalLines(data).map((l) => `- ${l.trim()}`),
   ];
-  if (data.flags.length > 0) out.push('', `**Flags (${data.flags.length})**`, '', ...data.flags.map((f) => `- \`${f.subject}\` ${f.kind}: ${mdEscape(f.message)}`));
+  if (data.flags.length > 0)
+    out.push('', `**Flags (${data.flags.length})**`, '', ...data.flags.map((f) => `- \`${f.subject}\` ${f.kind}: ${mdEscape(f.message)}`));
   return `${out.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
 
 import { mean } from '../stats/index.js';
 import type { Spread } from '../results/common.js';
-import type { AutoscaleConfigResult, AutoscaleResult, LoadData, LoadRun, LoadSummary, QueueWorkersResult } from '../results/load.js';
+import type { LoadData, LoadRun, LoadSummary } from '../results/load.js';
+import type { AutoscaleConfigResult, AutoscaleResult, QueueWorkersResult } from '../results/experiments.js';
 
 type Row = string[];
 
@@ -51,7 +52,11 @@ const SUMMARY_HEAD: Row = ['configuration', 'scenario', 'step', 'rps', 'p50', 'p
 
 function table(head: Row, rows: Row[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: Row) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: Row) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -91,7 +96,10 @@ function serverRows(d: LoadData): Row[] {
     const roles = new Map<string, typeof r.servers>();
     for (const s of r.servers) roles.set(s.role, [...(roles.get(s.role) ?? []), s]);
     const t = r.serverTimingUs;
-    const timing = t === undefined ? '' : `per request: feature ${fmtUs(t.featureRead)}, model A ${fmtUs(t.modelA)}, model B ${fmtUs(t.modelB)}, total ${fmtUs(t.total)}${t.queue > 0 ? `, queued ${fmtUs(t.queue)}` : ''}`;
+    const timing =
+      t === undefined
+        ? ''
+        : `per request: feature ${fmtUs(t.featureRead)}, model A ${fmtUs(t.modelA)}, model B ${fmtUs(t.modelB)}, total ${fmtUs(t.total)}${t.queue > 0 ? `, queued ${fmtUs(t.queue)}` : ''}`;
     const timingRole = roles.has('scoring') ? 'scoring' : [...roles.keys()].find((k) => k.startsWith('scoring'));
     let first = true;
     for (const [role, procs] of roles) {
@@ -118,12 +126,18 @@ function sections(d: LoadData): Sections {
   const configRows = d.configurations.map((c) => [
     c.id,
     c.state,
-    c.state === 'skipped' ? (c.reason ?? '') : c.state === 'errored' ? (c.error?.message ?? '') : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
+    c.state === 'skipped'
+      ? (c.reason ?? '')
+      : c.state === 'errored'
+        ? (c.error?.message ?? '')
+        : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
   ]);
   const rampRows = d.ramps.map((r) => [
     r.configId,
     `r${r.repeat}`,
-    r.breakingPoint === null ? 'none' : `${r.breakingPoint.loadUnit === 'connections' ? 'c=' : ''}${r.breakingPoint.load}${r.breakingPoint.loadUnit === 'rps' ? '/s' : ''}`,
+    r.breakingPoint === null
+      ? 'none'
+      : `${r.breakingPoint.loadUnit === 'connections' ? 'c=' : ''}${r.breakingPoint.load}${r.breakingPoint.loadUnit === 'rps' ? '/s' : ''}`,
     r.breakingPoint === null ? '-' : fmtNum(r.breakingPoint.rps),
     r.breakingPoint === null ? '-' : fmtUs(r.breakingPoint.p99Us),
     r.stoppedBecause,
@@ -138,18 +152,30 @@ function sections(d: LoadData): Sections {
     s.recovered === null ? 'unknown' : s.recovered ? `${s.recoveryMs} ms` : 'not within the recovery phase',
     s.thresholdP99Us === null ? '-' : `p99 <= ${fmtUs(s.thresholdP99Us)}`,
   ]);
-  const goalRows = d.goals.map((g) => [g.id, g.measured === null ? '-' : spread(g.measured, fmtNum), g.target, g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met', g.detail]);
+  const goalRows = d.goals.map((g) => [
+    g.id,
+    g.measured === null ? '-' : spread(g.measured, fmtNum),
+    g.target,
+    g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
+    g.detail,
+  ]);
   const comparisonRows = d.comparisons.map((c) => [
     c.id,
     `${c.numerator} / ${c.denominator}`,
     c.perRepeat.length === 0 ? '-' : spread(c.ratio, fmtNum),
     c.perRepeat.map((x) => fmtNum(x)).join(', ') || '-',
-    c.target.min !== undefined ? `>= ${c.target.min}` : c.target.approx !== undefined ? `${c.target.approx} +- ${Math.round((c.target.tolerance ?? 0.1) * 100)}%` : '-',
+    c.target.min !== undefined
+      ? `>= ${c.target.min}`
+      : c.target.approx !== undefined
+        ? `${c.target.approx} +- ${Math.round((c.target.tolerance ?? 0.1) * 100)}%`
+        : '-',
     c.met === null ? 'unknown' : c.met ? 'met' : 'NOT met',
   ]);
   const notes: string[] = [];
   const res = new Set<string>();
-  for (const r of d.runs) if (r.state === 'completed') res.add(r.latencyResolution.resolutionUs === 1 ? 'microseconds' : `${r.latencyResolution.resolutionUs} us (whole milliseconds, autocannon workers)`);
+  for (const r of d.runs)
+    if (r.state === 'completed')
+      res.add(r.latencyResolution.resolutionUs === 1 ? 'microseconds' : `${r.latencyResolution.resolutionUs} us (whole milliseconds, autocannon workers)`);
   if (res.size > 0) notes.push(`latency resolution: ${[...res].join(', ')}`);
   notes.push(`open-file limit: ${d.fdLimit.soft} soft / ${d.fdLimit.hard} hard (${d.fdLimit.note})`);
   for (const f of d.flags) notes.push(`${f.kind}: ${f.subject}: ${f.message}`);
@@ -253,7 +279,9 @@ function autoscaleEvents(a: AutoscaleResult): string[] {
     for (const dcs of c.decisions) {
       const prev = last[dcs.service] ?? dcs.currentReplicas;
       if (dcs.desired !== dcs.currentReplicas && dcs.desired !== prev) {
-        out.push(`${(dcs.atMs / 1000).toFixed(1)} s  ${dcs.service}: ${dcs.currentReplicas} -> ${dcs.desired} replicas (utilization ${dcs.utilization === null ? '-' : dcs.utilization.toFixed(2)}; ${dcs.reason})`);
+        out.push(
+          `${(dcs.atMs / 1000).toFixed(1)} s  ${dcs.service}: ${dcs.currentReplicas} -> ${dcs.desired} replicas (utilization ${dcs.utilization === null ? '-' : dcs.utilization.toFixed(2)}; ${dcs.reason})`,
+        );
       }
       last = { ...last, [dcs.service]: dcs.desired };
     }
@@ -266,12 +294,16 @@ function autoscaleSummaryLines(a: AutoscaleResult): string[] {
   const lines = [`NOTE: ${a.emulation}.`, `profile: ${a.profile.map((p) => `${p.name} ${p.fromRps}->${p.toRps}/s over ${p.durationMs / 1000} s`).join(', ')}`];
   for (const c of a.configurations) {
     if (c.state !== 'completed') continue;
-    const rs = Object.entries(c.replicaSeconds).map(([svc, v]) => `${svc} ${v}`).join(', ');
+    const rs = Object.entries(c.replicaSeconds)
+      .map(([svc, v]) => `${svc} ${v}`)
+      .join(', ');
     lines.push(`${c.configId}: replica-seconds ${rs}${c.autoscaler === null ? '' : `; controller ${JSON.stringify(c.autoscaler)}`}`);
   }
   if (a.hold !== null) {
     lines.push(
-      `hold phase, autoscaled / fixed: rps x${a.hold.rpsRatio ?? '-'}, worst-second p99 x${a.hold.p99Ratio ?? '-'}; failures ${Object.entries(a.hold.failures).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `hold phase, autoscaled / fixed: rps x${a.hold.rpsRatio ?? '-'}, worst-second p99 x${a.hold.p99Ratio ?? '-'}; failures ${Object.entries(a.hold.failures)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
     );
   }
   if (a.skipped !== undefined) lines.push(`skipped: ${a.skipped}`);
@@ -282,10 +314,13 @@ function autoscaleSummaryLines(a: AutoscaleResult): string[] {
 export function renderLoadTerminal(d: LoadData): string {
   const s = sections(d);
   const out: string[] = [];
-  out.push(`load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ${(d.durationMs / 1000).toFixed(0)} s`);
+  out.push(
+    `load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ${(d.durationMs / 1000).toFixed(0)} s`,
+  );
   out.push('');
   out.push(table(s.configurations.head, s.configurations.rows));
-  if (s.summary.rows.length > 0) out.push('', 'medians over valid repeats (min..max); latency p50/p99; failed = share of requests', table(s.summary.head, s.summary.rows));
+  if (s.summary.rows.length > 0)
+    out.push('', 'medians over valid repeats (min..max); latency p50/p99; failed = share of requests', table(s.summary.head, s.summary.rows));
   if (s.servers.rows.length > 0) out.push('', 'inside the servers (CPU summed over processes of a role, % of one core)', table(s.servers.head, s.servers.rows));
   if (s.ramps.rows.length > 0) out.push('', 'ramp', table(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
@@ -293,7 +328,10 @@ export function renderLoadTerminal(d: LoadData): string {
   if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
   if (d.queueWorkers !== undefined) {
     const q = d.queueWorkers;
-    out.push('', `queue-workers: ${q.description} (deadline ${q.queueTimeoutMs} ms; jobs waiting = LLEN of the jobs list; busy = share of time a worker held a job)`);
+    out.push(
+      '',
+      `queue-workers: ${q.description} (deadline ${q.queueTimeoutMs} ms; jobs waiting = LLEN of the jobs list; busy = share of time a worker held a job)`,
+    );
     if (q.skipped !== undefined) out.push(`skipped: ${q.skipped}`);
     else out.push(table(QUEUE_HEAD, queueRows(d, q)));
   }
@@ -303,7 +341,12 @@ export function renderLoadTerminal(d: LoadData): string {
     const ph = autoscalePhaseRows(a);
     if (ph.length > 0) out.push('', table(AUTOSCALE_PHASE_HEAD, ph));
     const tl = autoscaleTimelineRows(a);
-    if (tl.rows.length > 0) out.push('', 'per second (replicas serving, ->asked for when they differ; util = mean event-loop utilization the controller saw; latency by scheduled second)', table(tl.head, tl.rows));
+    if (tl.rows.length > 0)
+      out.push(
+        '',
+        'per second (replicas serving, ->asked for when they differ; util = mean event-loop utilization the controller saw; latency by scheduled second)',
+        table(tl.head, tl.rows),
+      );
     const ev = autoscaleEvents(a);
     if (ev.length > 0) out.push('', 'scaling decisions', ...ev);
   }
@@ -317,17 +360,32 @@ export function renderLoadMarkdown(d: LoadData): string {
   const out: string[] = [];
   out.push(`### Load: ${d.options.scenarios.join(', ')}`);
   out.push('');
-  out.push(`Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`);
+  out.push(
+    `Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
+  );
   out.push('', mdTable(s.configurations.head, s.configurations.rows));
   if (s.summary.rows.length > 0) out.push('', mdTable(s.summary.head, s.summary.rows));
-  if (s.servers.rows.length > 0) out.push('', '#### Inside the servers', '', 'CPU summed over the processes of a role (% of one core); event-loop utilization and delay from the processes themselves.', '', mdTable(s.servers.head, s.servers.rows));
+  if (s.servers.rows.length > 0)
+    out.push(
+      '',
+      '#### Inside the servers',
+      '',
+      'CPU summed over the processes of a role (% of one core); event-loop utilization and delay from the processes themselves.',
+      '',
+      mdTable(s.servers.head, s.servers.rows),
+    );
   if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
   if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) out.push('', '#### Goals', '', mdTable(s.goals.head, s.goals.rows));
   if (d.queueWorkers !== undefined) {
     const q = d.queueWorkers;
-    out.push('', '#### Queue workers (seed 001)', '', `${q.description}. Deadline ${q.queueTimeoutMs} ms per request; jobs waiting = LLEN of the jobs list sampled during each window; busy = share of time a worker held a job.`);
+    out.push(
+      '',
+      '#### Queue workers (seed 001)',
+      '',
+      `${q.description}. Deadline ${q.queueTimeoutMs} ms per request; jobs waiting = LLEN of the jobs list sampled during each window; busy = share of time a worker held a job.`,
+    );
     if (q.skipped !== undefined) out.push('', `Skipped: ${q.skipped}`);
     else out.push('', mdTable(QUEUE_HEAD, queueRows(d, q)));
   }
@@ -337,7 +395,13 @@ export function renderLoadMarkdown(d: LoadData): string {
     const ph = autoscalePhaseRows(a);
     if (ph.length > 0) out.push('', mdTable(AUTOSCALE_PHASE_HEAD, ph));
     const tl = autoscaleTimelineRows(a);
-    if (tl.rows.length > 0) out.push('', 'Per second (replicas serving, `->` asked for when they differ; util = mean event-loop utilization the controller saw):', '', mdTable(tl.head, tl.rows));
+    if (tl.rows.length > 0)
+      out.push(
+        '',
+        'Per second (replicas serving, `->` asked for when they differ; util = mean event-loop utilization the controller saw):',
+        '',
+        mdTable(tl.head, tl.rows),
+      );
     const ev = autoscaleEvents(a);
     if (ev.length > 0) out.push('', 'Scaling decisions:', '', ...ev.map((e) => `- ${e}`));
   }

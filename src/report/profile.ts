@@ -135,9 +135,13 @@ function mainArtefacts(c: CompletedCase): string[] {
 export function renderProfileTerminal(data: ProfileData): string {
   const s = data.settings;
   const lines: string[] = [];
-  lines.push(`servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`);
+  lines.push(
+    `servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`,
+  );
   lines.push(`run folder: ${data.outDir}`);
-  lines.push(`tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`);
+  lines.push(
+    `tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`,
+  );
   if (data.interrupted === true) lines.push('INTERRUPTED: the cases below are those finished before the interrupt');
   for (const c of data.cases) {
     lines.push('');
@@ -153,7 +157,9 @@ export function renderProfileTerminal(data: ProfileData): string {
     }
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
-      lines.push(`  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, memory ${memoryWord(i.memory)}, handles ${i.handles}, loop utilization ${i.loopUtilization})`);
+      lines.push(
+        `  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, memory ${memoryWord(i.memory)}, handles ${i.handles}, loop utilization ${i.loopUtilization})`,
+      );
     }
     for (const a of mainArtefacts(c)) lines.push(`  → ${a}`);
     for (const w of c.warnings) lines.push(`  warning: ${w}`);
@@ -172,8 +178,14 @@ const mdEsc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 export function renderProfileMarkdown(data: ProfileData): string {
   const s = data.settings;
   const out: string[] = [];
-  out.push(`## Profiles: where the time goes (${s.service === 'model' ? 'model API alone, ' : ''}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`, '');
-  out.push(`Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). Summaries are extracted from the profile data; shares are of ${'samples'} (bytes for the heap profile).`, '');
+  out.push(
+    `## Profiles: where the time goes (${s.service === 'model' ? 'model API alone, ' : ''}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`,
+    '',
+  );
+  out.push(
+    `Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). Summaries are extracted from the profile data; shares are of ${'samples'} (bytes for the heap profile).`,
+    '',
+  );
   const findings = profileFindings(data);
   if (findings.length > 0) {
     out.push(...findings.map((f) => `- ${f}`), '');
@@ -187,16 +199,24 @@ export function renderProfileMarkdown(data: ProfileData): string {
     out.push(`Load: ${loadLine(c)}.`, '');
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
-      out.push(`clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, memory: ${memoryWord(i.memory)}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`, '');
+      out.push(
+        `clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, memory: ${memoryWord(i.memory)}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`,
+        '',
+      );
     }
     for (const sm of c.summaries) {
-      out.push(`**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`, '');
+      out.push(
+        `**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`,
+        '',
+      );
       out.push('| group | share |', '|---|---:|');
       for (const g of sm.groups.filter((x) => x.weight > 0)) out.push(`| ${FRAME_GROUP_LABELS[g.group]} | ${pct(g.fraction)} |`);
       out.push('');
       out.push('| top functions by self | where | group | self | inclusive |', '|---|---|---|---:|---:|');
       for (const f of sm.topFunctions.slice(0, 8)) {
-        out.push(`| ${mdEsc(f.name)} | ${mdEsc(shortLocation(f.location))} | ${FRAME_GROUP_LABELS[f.group]} | ${pct(f.selfFraction)} | ${pct(f.inclusiveFraction)} |`);
+        out.push(
+          `| ${mdEsc(f.name)} | ${mdEsc(shortLocation(f.location))} | ${FRAME_GROUP_LABELS[f.group]} | ${pct(f.selfFraction)} | ${pct(f.inclusiveFraction)} |`,
+        );
       }
       out.push('');
     }

@@ -60,7 +60,10 @@ export function findings(data: BenchData): string[] {
       out.push(`capacity: ${kr.kernel} fits n = ${kr.maxN.toLocaleString('en-US')} values under ${budget}${per}; past it: ${kr.failure ?? 'no failure seen'}.`);
     }
   }
-  for (const [name, l] of [['load', data.sections.load], ['experiments', data.sections.experiments]] as const) {
+  for (const [name, l] of [
+    ['load', data.sections.load],
+    ['experiments', data.sections.experiments],
+  ] as const) {
     if (l === undefined) continue;
     for (const c of l.comparisons) {
       if (c.met === null) {
@@ -76,13 +79,18 @@ export function findings(data: BenchData): string[] {
     for (const g of l.goals) {
       if (compared.has(g.description)) continue;
       const m = g.measured;
-      const figure = m === null ? 'not measured' : `${m.median.toFixed(2)} (range ${m.min.toFixed(2)}..${m.max.toFixed(2)} over ${m.repeats} repeat${m.repeats === 1 ? '' : 's'})`;
+      const figure =
+        m === null
+          ? 'not measured'
+          : `${m.median.toFixed(2)} (range ${m.min.toFixed(2)}..${m.max.toFixed(2)} over ${m.repeats} repeat${m.repeats === 1 ? '' : 's'})`;
       out.push(`${name}: ${g.description}: ${figure}; target ${g.target}: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}. ${g.detail}.`);
     }
   }
   const hold = data.sections.experiments?.autoscale?.hold;
   if (hold !== undefined && hold !== null && hold.rpsRatio !== null) {
-    const fails = Object.entries(hold.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+    const fails = Object.entries(hold.failures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     out.push(
       `experiments: autoscale (an emulation of the Kubernetes HPA's algorithm, not Kubernetes), ${hold.phase} phase: autoscaled / one fixed replica: ${ratio(hold.rpsRatio)} the rps${hold.p99Ratio === null ? '' : `, ${ratio(hold.p99Ratio)} the worst-second p99`}; failed requests ${fails}.`,
     );
@@ -130,7 +138,9 @@ export function renderBenchMarkdown(r: BenchResults, charts?: ReportCharts): str
   parts.push('');
   const sec = d.sections;
   if (sec.hardware !== undefined) {
-    parts.push(renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }));
+    parts.push(
+      renderHardwareMarkdown({ env: r.env, data: sec.hardware, createdAt: r.createdAt, servebench: { version: r.servebench.version } }, { headingOffset: 1 }),
+    );
   }
   const c = charts?.bySection ?? {};
   if (sec.kernels !== undefined) parts.push(section('Kernels: the mean over n values', renderKernelsMarkdown(sec.kernels), c.kernels));

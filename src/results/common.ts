@@ -5,10 +5,7 @@ import type { ErrorInfo } from '../errors.js';
 export type { ErrorInfo } from '../errors.js';
 
 /** The outcome of one case of a run: errors and skips are data, so one failing case never loses the others. */
-export type Outcome<T> =
-  | ({ state: 'completed' } & T)
-  | { state: 'errored'; error: ErrorInfo }
-  | { state: 'skipped'; reason: string };
+export type Outcome<T> = ({ state: 'completed' } & T) | { state: 'errored'; error: ErrorInfo } | { state: 'skipped'; reason: string };
 
 /** Whether the native addon loaded, and if not, why. Every output that could use it says which. */
 export type NativeStatus =

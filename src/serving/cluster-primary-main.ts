@@ -69,7 +69,13 @@ function main(): void {
     const quick = Date.now() - entry.startedAt < CRASH_WINDOW_MS ? (quickDeaths.get(entry.index) ?? 0) + 1 : 0;
     quickDeaths.set(entry.index, quick);
     if (quick >= CRASH_LIMIT) {
-      sendToParent({ type: 'worker-lost', service, pid, name: entry.name, reason: `it died ${quick} times within ${CRASH_WINDOW_MS} ms of starting; not replacing it again` });
+      sendToParent({
+        type: 'worker-lost',
+        service,
+        pid,
+        name: entry.name,
+        reason: `it died ${quick} times within ${CRASH_WINDOW_MS} ms of starting; not replacing it again`,
+      });
       return;
     }
     process.stderr.write(`${entry.name} (pid ${pid}) exited (code ${code}, signal ${signal}); starting a replacement\n`);

@@ -72,9 +72,7 @@ export interface ModelServiceConfig extends ServiceBase {
   poolThreads?: number;
 }
 
-export type StoreConfig =
-  | { kind: 'memory'; entities: number }
-  | { kind: 'redis'; url: string; keyPrefix: string; entities: number };
+export type StoreConfig = { kind: 'memory'; entities: number } | { kind: 'redis'; url: string; keyPrefix: string; entities: number };
 
 export interface ScoringServiceConfig extends ServiceBase {
   service: 'scoring';

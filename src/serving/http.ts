@@ -100,7 +100,9 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 export function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}` : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`
+    : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /** An optional integer field in [min, max]. */
@@ -136,7 +138,11 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     const route = routes[pathname];
     if (route === undefined) {
       req.resume();
-      return sendError(res, new HttpError(404, 'not_found', `no route ${pathname}; this ${service} service answers POST ${Object.keys(routes).join(', ')} and GET /health`), service);
+      return sendError(
+        res,
+        new HttpError(404, 'not_found', `no route ${pathname}; this ${service} service answers POST ${Object.keys(routes).join(', ')} and GET /health`),
+        service,
+      );
     }
     if (req.method !== 'POST') {
       req.resume();
@@ -165,7 +171,13 @@ export function createServiceServer(options: ServiceServerOptions): Server {
     req.on('end', () => {
       if (refused) return;
       const startMs = performance.now();
-      const ctx: RequestContext = { req, res, startMs, startEpochMs: performance.timeOrigin + startMs, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+      const ctx: RequestContext = {
+        req,
+        res,
+        startMs,
+        startEpochMs: performance.timeOrigin + startMs,
+        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      };
       try {
         const r = route(ctx);
         if (r !== undefined) r.catch((err: unknown) => answerFailure(res, err, service));
@@ -198,7 +210,10 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, service: ServiceN
 }
 
 function answerFailure(res: ServerResponse, err: unknown, service: ServiceName): void {
-  if (err instanceof HttpError) return sendError(res, err, service);
+  if (err instanceof HttpError) {
+    sendError(res, err, service);
+    return;
+  }
   const message = errorMessage(err);
   sendError(res, new HttpError(500, 'internal', `internal error: ${message}`), service);
 }

@@ -75,7 +75,8 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     if (config.predict === 'io') {
       blockFor(uniform(rng, min, max));
       const predictMs = performance.now() - t0;
-      return answer(ctx, sigmoid(linear(features)), timing(predictMs, ctx.startMs, queueMs), {});
+      answer(ctx, sigmoid(linear(features)), timing(predictMs, ctx.startMs, queueMs), {});
+      return;
     }
     const k = kernel!;
     if (k.mode !== 'sync') throw new HttpError(500, 'internal', `kernel ${k.name} is not a sync kernel`);
@@ -113,7 +114,11 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     service: role,
     bodyLimitBytes: config.bodyLimitBytes,
     routes: { '/predict': config.path === 'sync' ? predictSync : predictAsync },
-    health: () => ({ path: config.path, predict: config.predict, ...(kernel === undefined ? {} : { kernel: kernel.name, placement: config.placement ?? 'inline', n: config.n, nMax: config.nMax }) }),
+    health: () => ({
+      path: config.path,
+      predict: config.predict,
+      ...(kernel === undefined ? {} : { kernel: kernel.name, placement: config.placement ?? 'inline', n: config.n, nMax: config.nMax }),
+    }),
     onResponse: (status) => meter.response(status),
   });
 
@@ -135,4 +140,3 @@ function timing(predictMs: number, startMs: number, queueMs: number | undefined)
   if (queueMs !== undefined) t.queueMs = queueMs;
   return t;
 }
-

@@ -64,7 +64,8 @@ export class ModelClient {
       throw new UpstreamError('model', 'bad_answer', `model API ${this.name} at ${this.origin} answered with malformed JSON`);
     }
     const p = parsed as Partial<PredictResponse>;
-    if (typeof p.prediction !== 'number') throw new UpstreamError('model', 'bad_answer', `model API ${this.name} at ${this.origin} answered without a prediction`);
+    if (typeof p.prediction !== 'number')
+      throw new UpstreamError('model', 'bad_answer', `model API ${this.name} at ${this.origin} answered without a prediction`);
     return { status: statusCode, response: parsed as PredictResponse };
   }
 

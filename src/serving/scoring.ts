@@ -29,7 +29,8 @@ export function parseScoreRequest(body: Buffer, config: ScoringServiceConfig): {
   if (e === undefined) throw new HttpError(400, 'bad_field', 'entity: required, a string such as "e1"');
   if (typeof e !== 'string') throw new HttpError(400, 'bad_field', `entity: expected a string such as "e1", got ${describeJson(e)}`);
   if (e.length === 0 || e.length > 256) throw new HttpError(400, 'bad_field', `entity: expected 1 to 256 characters, got ${e.length}`);
-  if (config.predict === 'io' && obj.n !== undefined) throw new HttpError(400, 'bad_field', 'n: applies only to a cpu predict; this system runs the io predict');
+  if (config.predict === 'io' && obj.n !== undefined)
+    throw new HttpError(400, 'bad_field', 'n: applies only to a cpu predict; this system runs the io predict');
   const n = optionalInteger(obj, 'n', 1, config.nMax);
   return { entity: e, n };
 }
@@ -42,13 +43,18 @@ export function parseStoredFeatures(raw: string, featureCount: number): number[]
   } catch {
     throw new UpstreamError('feature_store', 'bad_answer', 'feature store returned malformed features (not JSON)');
   }
-  if (!Array.isArray(v) || v.length !== featureCount) throw new UpstreamError('feature_store', 'bad_answer', `feature store returned ${describeJson(v)}, expected ${featureCount} numbers`);
+  if (!Array.isArray(v) || v.length !== featureCount)
+    throw new UpstreamError('feature_store', 'bad_answer', `feature store returned ${describeJson(v)}, expected ${featureCount} numbers`);
   return v as number[];
 }
 
 /** The 404 for an entity the store does not hold. */
 export function unknownEntity(entity: string, entities: number): HttpError {
-  return new HttpError(404, 'unknown_entity', `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${entities - 1}`);
+  return new HttpError(
+    404,
+    'unknown_entity',
+    `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${entities - 1}`,
+  );
 }
 
 /** The timing of a /score answer: feature read from t0 to tF, the two model calls, and the queueing when known. */
@@ -194,7 +200,14 @@ export function scoringServer(
     service: 'scoring',
     bodyLimitBytes: config.bodyLimitBytes,
     routes: { '/score': score },
-    health: () => ({ path: config.path, topology: config.topology, store: config.store.kind, entities: config.store.entities, predict: config.predict, ...moreHealth() }),
+    health: () => ({
+      path: config.path,
+      topology: config.topology,
+      store: config.store.kind,
+      entities: config.store.entities,
+      predict: config.predict,
+      ...moreHealth(),
+    }),
     onResponse: (status) => meter.response(status),
   });
 }

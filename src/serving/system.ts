@@ -14,7 +14,6 @@ import { provisionStore, storeServerProcesses } from './feature-store/provision.
 import { nginxAvailability, startService, SystemEvents, type CommandWrapper, type ServiceHandle, type SystemNotice } from './topology/index.js';
 import { startQueueSystem, type RunningQueue } from './queue/system.js';
 
-
 /** Per-step deadlines, ms. */
 export interface SystemTimeouts {
   /** A feature read. @default 1000 */
@@ -124,19 +123,30 @@ export interface RunningSystem {
 }
 
 /** Where a cpu predict runs on each path, and with which kernel; an unavailable kernel asked for is an error. */
-export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | undefined, poolThreads: number): { kernel: KernelName; placement: CpuPlacement; notes: string[] } {
+export function resolveCpuPredict(
+  path: RequestPath,
+  kernelName: KernelName | undefined,
+  poolThreads: number,
+): { kernel: KernelName; placement: CpuPlacement; notes: string[] } {
   if (kernelName !== undefined) {
     const k = getKernel(kernelName);
     const avail = k.availability();
     if (!avail.available) throw new ServebenchError('SB_ERR_NATIVE', `--kernel ${kernelName} is unavailable here: ${avail.reason}`);
     if (path === 'sync') {
       if (k.mode === 'async') {
-        throw new OptionError('--kernel', `${kernelName} runs off the event loop, which the sync path never does; use naive, typed, native or native-parallel, or --path async`);
+        throw new OptionError(
+          '--kernel',
+          `${kernelName} runs off the event loop, which the sync path never does; use naive, typed, native or native-parallel, or --path async`,
+        );
       }
       return { kernel: kernelName, placement: 'inline', notes: [] };
     }
     if (k.mode === 'async') return { kernel: kernelName, placement: 'native-async', notes: [] };
-    return { kernel: kernelName, placement: 'worker-pool', notes: [`cpu predict: the ${kernelName} kernel is synchronous, so the async path runs it on a worker-thread pool (piscina, ${poolThreads} threads)`] };
+    return {
+      kernel: kernelName,
+      placement: 'worker-pool',
+      notes: [`cpu predict: the ${kernelName} kernel is synchronous, so the async path runs it on a worker-thread pool (piscina, ${poolThreads} threads)`],
+    };
   }
   if (path === 'sync') return { kernel: 'typed', placement: 'inline', notes: [] };
   const nativeAsync = kernels.find((k) => k.name === 'native-async');
@@ -146,7 +156,9 @@ export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | un
   return {
     kernel: 'typed',
     placement: 'worker-pool',
-    notes: [`cpu predict: native-async is unavailable (${why}); the async path runs the typed kernel on a worker-thread pool (piscina, ${poolThreads} threads) instead`],
+    notes: [
+      `cpu predict: native-async is unavailable (${why}); the async path runs the typed kernel on a worker-thread pool (piscina, ${poolThreads} threads) instead`,
+    ],
   };
 }
 
@@ -162,7 +174,10 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   }
   const workers = topology === 'single' ? 1 : checkInteger('--workers', o.workers ?? cores, 1, 256);
   if (path !== 'queue' && o.modelWorkers !== undefined) {
-    throw new OptionError('--model-workers', `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`);
+    throw new OptionError(
+      '--model-workers',
+      `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`,
+    );
   }
   const modelWorkers = path === 'queue' ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
   const nMax = checkInteger('--n-max', o.nMax ?? DEFAULTS.nMax, 1, 1_000_000_000);
@@ -280,15 +295,32 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await supervisor.stopAll();
   };
   try {
-    const store = await provisionStore({ store: o.store, redisUrl: o.redisUrl, entities: o.entities, seed: o.seed, featureCount: DEFAULTS.featureCount, supervisor, readyTimeoutMs: o.timeoutsMs.ready });
+    const store = await provisionStore({
+      store: o.store,
+      redisUrl: o.redisUrl,
+      entities: o.entities,
+      seed: o.seed,
+      featureCount: DEFAULTS.featureCount,
+      supervisor,
+      readyTimeoutMs: o.timeoutsMs.ready,
+    });
     storeStop = () => store.stop();
     notes.push(...store.notes);
     const [a, b] = await Promise.all(
-      (['model-a', 'model-b'] as const).map((service) => startService(ctx, { config: modelServiceConfig(o, service), topology: o.topology, workers: o.workers, host: '127.0.0.1', port: 0 })),
+      (['model-a', 'model-b'] as const).map((service) =>
+        startService(ctx, { config: modelServiceConfig(o, service), topology: o.topology, workers: o.workers, host: '127.0.0.1', port: 0 }),
+      ),
     );
     services.push(a!, b!);
     const scoringConfig = scoringServiceConfig(o, store.config, { a: a!.baseUrl, b: b!.baseUrl }, o.timeoutsMs.model);
-    const scoring = await startService(ctx, { config: scoringConfig, topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: options.wrapScoring });
+    const scoring = await startService(ctx, {
+      config: scoringConfig,
+      topology: o.topology,
+      workers: o.workers,
+      host: o.host,
+      port: o.port,
+      wrap: options.wrapScoring,
+    });
     services.push(scoring);
     const versions: Record<string, string> = { ...store.versions, ...a!.versions };
     let stopped: Promise<void> | undefined;
@@ -361,11 +393,25 @@ export interface RunningModelApi {
 /** Start one model API service alone (for profiling or benchmarking the predict by itself). */
 export async function startModelApi(options: ModelApiOptions): Promise<RunningModelApi> {
   const base: SystemOptions = { path: options.path, topology: options.topology, predict: options.predict, store: 'memory' };
-  for (const k of ['workers', 'kernel', 'n', 'nMax', 'seed', 'host', 'port', 'metricsIntervalMs', 'ioWaitMs', 'bodyLimitBytes', 'poolThreads', 'nginxWorkerProcesses'] as const) {
+  for (const k of [
+    'workers',
+    'kernel',
+    'n',
+    'nMax',
+    'seed',
+    'host',
+    'port',
+    'metricsIntervalMs',
+    'ioWaitMs',
+    'bodyLimitBytes',
+    'poolThreads',
+    'nginxWorkerProcesses',
+  ] as const) {
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];
   }
   if (options.readyTimeoutMs !== undefined) base.timeoutsMs = { ready: options.readyTimeoutMs };
-  if (options.path === 'queue') throw new OptionError('--path', 'the queue path has no model API: its model workers take jobs off a Redis list (start the whole system with startSystem)');
+  if (options.path === 'queue')
+    throw new OptionError('--path', 'the queue path has no model API: its model workers take jobs off a Redis list (start the whole system with startSystem)');
   const o = resolveSystemOptions(base);
   const versionNginx = await checkTopology(o.topology);
   const supervisor = new Supervisor();
@@ -374,7 +420,14 @@ export async function startModelApi(options: ModelApiOptions): Promise<RunningMo
   const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
   let handle: ServiceHandle;
   try {
-    handle = await startService(ctx, { config: modelServiceConfig(o, model), topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: options.wrap });
+    handle = await startService(ctx, {
+      config: modelServiceConfig(o, model),
+      topology: o.topology,
+      workers: o.workers,
+      host: o.host,
+      port: o.port,
+      wrap: options.wrap,
+    });
   } catch (err) {
     await supervisor.stopAll();
     throw err;

@@ -21,7 +21,8 @@ export const autocannonEngine: LoadEngine = {
   name: 'autocannon',
   run(options: EngineRunOptions): Promise<EngineResult> {
     const load = options.load;
-    if (load.kind !== 'closed') throw new ServebenchError('SB_ERR_OPTION', 'the autocannon engine applies a closed-loop load (connections); use the open engine for a rate');
+    if (load.kind !== 'closed')
+      throw new ServebenchError('SB_ERR_OPTION', 'the autocannon engine applies a closed-loop load (connections); use the open engine for a rate');
     return load.workers > 0 ? runInWorkers(options, load.connections, load.pipelining, load.workers) : runInProcess(options, load.connections, load.pipelining);
   },
 };
@@ -291,7 +292,11 @@ async function runInWorkers(options: EngineRunOptions, connections: number, pipe
     windowMs: round1(windowMs),
     requests: { completed: successes + non2xx, successes },
     failures: { total: errors + timeouts + non2xx, byKind: { errors, timeouts, non2xx, resets: 0 } },
-    failureCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, v]) => [code, (v as { count: number }).count])),
+    failureCodes: Object.fromEntries(
+      Object.entries(r.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, v]) => [code, (v as { count: number }).count]),
+    ),
     rps: windowMs > 0 ? round1((successes * 1000) / windowMs) : 0,
     rpsSeries: [],
     latencyUs: { min: ms('min'), mean: ms('mean'), stdev: ms('stddev'), p50: ms('p50'), p90: ms('p90'), p99: ms('p99'), p999: ms('p99_9'), max: ms('max') },

@@ -23,7 +23,8 @@ const DRAIN_EXTRA_MS = 500;
 export const openLoopEngine: LoadEngine = {
   name: 'open',
   run(options: EngineRunOptions): Promise<EngineResult> {
-    if (options.load.kind !== 'open') throw new ServebenchError('SB_ERR_OPTION', 'the open engine applies an arrival rate; use autocannon for a fixed number of connections');
+    if (options.load.kind !== 'open')
+      throw new ServebenchError('SB_ERR_OPTION', 'the open engine applies an arrival rate; use autocannon for a fixed number of connections');
     return runAtRate(options, options.load);
   },
 };
@@ -33,7 +34,13 @@ async function runAtRate(options: EngineRunOptions, load: Extract<LoadShape, { k
   // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum
   // (with a margin: a Poisson window holds a random number of arrivals).
   const wanted = (options.minRequests ?? 0) * 1.5;
-  const durationMs = options.amount !== undefined ? Math.ceil((options.amount / rateRps) * 1000) : Math.min(Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)), Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4));
+  const durationMs =
+    options.amount !== undefined
+      ? Math.ceil((options.amount / rateRps) * 1000)
+      : Math.min(
+          Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)),
+          Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4),
+        );
   return runOpenLoop(options, {
     schedule: createArrivals(rateRps, arrivals, seed),
     durationMs,

@@ -7,7 +7,7 @@
 // went through.
 
 import { ServebenchError } from '../../errors.js';
-import type { RatePhase } from '../../results/load.js';
+import type { RatePhase } from '../../results/experiments.js';
 import { createRng, exponential } from '../../stats/index.js';
 import { runOpenLoop } from './open-loop.js';
 import type { EngineResult, EngineRunOptions, LoadEngine } from './types.js';

@@ -59,7 +59,19 @@ export interface EngineRunOptions {
 /** The engine's own figures of a run: the part of a LoadMeasurement it measures (see there). */
 export type EngineResult = Pick<
   LoadMeasurement,
-  'windowMs' | 'requests' | 'failures' | 'failureCodes' | 'rps' | 'rpsSeries' | 'latencyUs' | 'latencyHistogramUs' | 'latencyResolution' | 'latencySeries' | 'bytesReceived' | 'open' | 'generator'
+  | 'windowMs'
+  | 'requests'
+  | 'failures'
+  | 'failureCodes'
+  | 'rps'
+  | 'rpsSeries'
+  | 'latencyUs'
+  | 'latencyHistogramUs'
+  | 'latencyResolution'
+  | 'latencySeries'
+  | 'bytesReceived'
+  | 'open'
+  | 'generator'
 >;
 
 export interface LoadEngine {

@@ -72,10 +72,15 @@ export function recommendReplicas(m: HpaMetrics, targetUtilization: number, tole
   if (rebalanceUnready) for (let i = 0; i < m.unready; i++) values.push(0);
   const newRatio = mean(values) / targetUtilization;
   if (within(newRatio) || (usageRatio < 1 && newRatio > 1) || (usageRatio > 1 && newRatio < 1)) {
-    return { replicas: current, usageRatio, reason: `with replicas lacking a metric counted conservatively the change is too small or reverses (${fmt(newRatio)} of target)` };
+    return {
+      replicas: current,
+      usageRatio,
+      reason: `with replicas lacking a metric counted conservatively the change is too small or reverses (${fmt(newRatio)} of target)`,
+    };
   }
   const replicas = Math.ceil(newRatio * values.length);
-  if ((newRatio < 1 && replicas > current) || (newRatio > 1 && replicas < current)) return { replicas: current, usageRatio, reason: 'the conservative estimate points the other way: replica count kept' };
+  if ((newRatio < 1 && replicas > current) || (newRatio > 1 && replicas < current))
+    return { replicas: current, usageRatio, reason: 'the conservative estimate points the other way: replica count kept' };
   return { replicas, usageRatio, reason: `ceil(${values.length} x ${fmt(newRatio)}) = ${replicas} (replicas lacking a metric counted conservatively)` };
 }
 
@@ -139,7 +144,12 @@ export function remember(history: PastRecommendation[], rec: PastRecommendation,
 }
 
 /** One sync: calculator, then normalisation. */
-export function hpaSync(m: HpaMetrics, nowMs: number, history: readonly PastRecommendation[], spec: HpaSpec): Decision & { usageRatio: number | null; calculator: string } {
+export function hpaSync(
+  m: HpaMetrics,
+  nowMs: number,
+  history: readonly PastRecommendation[],
+  spec: HpaSpec,
+): Decision & { usageRatio: number | null; calculator: string } {
   const rec = recommendReplicas(m, spec.targetUtilization, spec.tolerance);
   const d = normalize(rec.replicas, m.currentReplicas, nowMs, history, spec);
   return { ...d, usageRatio: rec.usageRatio, calculator: rec.reason };
@@ -152,10 +162,12 @@ function fmt(x: number): string {
 /** Checks the spec once, at the edge: messages name the field and the allowed range. */
 export function validateHpaSpec(spec: HpaSpec): string[] {
   const errs: string[] = [];
-  if (!(spec.targetUtilization > 0 && spec.targetUtilization <= 10)) errs.push(`targetUtilization: must be above 0 and at most 10 (a fraction of the request), got ${spec.targetUtilization}`);
+  if (!(spec.targetUtilization > 0 && spec.targetUtilization <= 10))
+    errs.push(`targetUtilization: must be above 0 and at most 10 (a fraction of the request), got ${spec.targetUtilization}`);
   if (!(spec.tolerance >= 0 && spec.tolerance < 1)) errs.push(`tolerance: must be in [0, 1), got ${spec.tolerance}`);
   if (!Number.isInteger(spec.minReplicas) || spec.minReplicas < 1) errs.push(`minReplicas: must be an integer >= 1, got ${spec.minReplicas}`);
-  if (!Number.isInteger(spec.maxReplicas) || spec.maxReplicas < spec.minReplicas || spec.maxReplicas > 64) errs.push(`maxReplicas: must be an integer between minReplicas and 64, got ${spec.maxReplicas}`);
+  if (!Number.isInteger(spec.maxReplicas) || spec.maxReplicas < spec.minReplicas || spec.maxReplicas > 64)
+    errs.push(`maxReplicas: must be an integer between minReplicas and 64, got ${spec.maxReplicas}`);
   if (!(spec.scaleDownStabilizationMs >= 0) || !(spec.scaleUpStabilizationMs >= 0)) errs.push('stabilization windows: must be >= 0 ms');
   return errs;
 }

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServebenchError } from '../../errors.js';
 import { sleep, waitUntil, type ManagedProcess } from '../../processes/index.js';
-import type { ReplicaEventData } from '../../results/load.js';
+import type { ReplicaEventData } from '../../results/experiments.js';
 import type { SystemProcess } from '../../results/serving.js';
 import { SERVICE_CONFIG_ENV, type ModelServiceConfig } from '../config.js';
 import type { StartContext } from '../topology/index.js';
@@ -64,13 +64,18 @@ export class NginxReplicaSet {
     const first: Replica[] = [];
     const set = { seq: 0 };
     try {
-      for (const r of await Promise.all(Array.from({ length: replicas }, () => startReplica(ctx, config, set.seq++)))) first.push({ ...r, state: 'ready', readyAtMs: epochMs() });
+      for (const r of await Promise.all(Array.from({ length: replicas }, () => startReplica(ctx, config, set.seq++))))
+        first.push({ ...r, state: 'ready', readyAtMs: epochMs() });
       const front = { name: config.service, host: '127.0.0.1', port: 0 };
-      const nginx = await startNginx(ctx.supervisor, { ...front, backends: first.map((r) => ({ host: '127.0.0.1', port: r.port })) }, {
-        readyTimeoutMs: ctx.readyTimeoutMs,
-        workerProcesses: ctx.nginxWorkerProcesses,
-        name: `${config.service}-nginx`,
-      });
+      const nginx = await startNginx(
+        ctx.supervisor,
+        { ...front, backends: first.map((r) => ({ host: '127.0.0.1', port: r.port })) },
+        {
+          readyTimeoutMs: ctx.readyTimeoutMs,
+          workerProcesses: ctx.nginxWorkerProcesses,
+          name: `${config.service}-nginx`,
+        },
+      );
       const rs = new NginxReplicaSet(ctx, config, nginx, { ...front, port: nginx.port }, first);
       rs.seq = set.seq;
       return rs;
@@ -136,7 +141,9 @@ export class NginxReplicaSet {
     if (want > live.length) {
       const started = await Promise.allSettled(Array.from({ length: want - live.length }, () => this.addStarting()));
       const fresh = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      for (const s of started) if (s.status === 'rejected') this.emit({ kind: 'failed', replica: '-', pid: 0, message: `a new ${this.config.service} replica failed to start: ${String(s.reason)}` });
+      for (const s of started)
+        if (s.status === 'rejected')
+          this.emit({ kind: 'failed', replica: '-', pid: 0, message: `a new ${this.config.service} replica failed to start: ${String(s.reason)}` });
       if (fresh.length === 0 || this.stopped) return;
       try {
         await this.reload();
@@ -166,7 +173,9 @@ export class NginxReplicaSet {
         return;
       }
       // Old nginx workers hold the requests already sent to the victims: stop them only once those are done.
-      await waitUntil(() => this.nginx.workerPids().every((p) => !oldWorkers.includes(p)), DRAIN_TIMEOUT_MS, 'old nginx workers to finish').catch(() => undefined);
+      await waitUntil(() => this.nginx.workerPids().every((p) => !oldWorkers.includes(p)), DRAIN_TIMEOUT_MS, 'old nginx workers to finish').catch(
+        () => undefined,
+      );
       await Promise.all(victims.map((v) => v.proc.stop()));
       for (const v of victims) {
         this.replicas.splice(this.replicas.indexOf(v), 1);
@@ -197,7 +206,12 @@ export class NginxReplicaSet {
     );
     process.kill(this.nginx.masterPid, 'SIGHUP');
     try {
-      await waitUntil(() => this.nginx.workerPids().some((p) => !before.includes(p)), 5000, `${this.config.service}-nginx to start workers with the new upstream list`, 20);
+      await waitUntil(
+        () => this.nginx.workerPids().some((p) => !before.includes(p)),
+        5000,
+        `${this.config.service}-nginx to start workers with the new upstream list`,
+        20,
+      );
     } catch (err) {
       throw new ServebenchError('SB_ERR_NOT_READY', `nginx did not take the new upstream list: ${String(err)} (see ${join(this.nginx.dir, 'error.log')})`);
     }

@@ -88,7 +88,8 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
   const errs = validateHpaSpec(as);
   if (!(as.syncPeriodMs >= 50)) errs.push(`syncPeriodMs: must be at least 50, got ${as.syncPeriodMs}`);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) errs.push(`replicas: must be an integer between 1 and 64, got ${replicas}`);
-  if (options.autoscale && (replicas < as.minReplicas || replicas > as.maxReplicas)) errs.push(`replicas: must be within minReplicas..maxReplicas (${as.minReplicas}..${as.maxReplicas}), got ${replicas}`);
+  if (options.autoscale && (replicas < as.minReplicas || replicas > as.maxReplicas))
+    errs.push(`replicas: must be within minReplicas..maxReplicas (${as.minReplicas}..${as.maxReplicas}), got ${replicas}`);
   if (errs.length > 0) throw new ServebenchError('SB_ERR_OPTION', `autoscaled system: ${errs.join('; ')}`);
   const avail = await autoscaleAvailability();
   if (!avail.available) throw new ServebenchError('SB_ERR_MISSING_TOOL', avail.reason);
@@ -112,7 +113,14 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
     await supervisor.stopAll();
   };
   try {
-    const store = await provisionStore({ store: 'memory', entities: options.entities ?? DEFAULTS.entities, seed, featureCount: DEFAULTS.featureCount, supervisor, readyTimeoutMs });
+    const store = await provisionStore({
+      store: 'memory',
+      entities: options.entities ?? DEFAULTS.entities,
+      seed,
+      featureCount: DEFAULTS.featureCount,
+      supervisor,
+      readyTimeoutMs,
+    });
     const modelConfig = (service: 'model-a' | 'model-b'): ModelServiceConfig => ({
       service,
       name: service,
@@ -131,9 +139,15 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
       nMax: DEFAULTS.nMax,
       ...(predict === 'cpu' ? { kernel: 'typed' as const, placement: 'inline' as const } : {}),
     });
-    const [a, b] = await Promise.all([NginxReplicaSet.start(ctx, modelConfig('model-a'), replicas), NginxReplicaSet.start(ctx, modelConfig('model-b'), replicas)]);
+    const [a, b] = await Promise.all([
+      NginxReplicaSet.start(ctx, modelConfig('model-a'), replicas),
+      NginxReplicaSet.start(ctx, modelConfig('model-b'), replicas),
+    ]);
     sets.push(a!, b!);
-    for (const s of sets) s.onEvent((e) => replicaListeners.forEach((l) => l(e)));
+    for (const s of sets)
+      s.onEvent((e) => {
+        for (const l of replicaListeners) l(e);
+      });
     const scoringConfig: ScoringServiceConfig = {
       service: 'scoring',
       name: 'scoring',
@@ -159,7 +173,9 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
     if (options.autoscale) {
       for (const s of sets) {
         const ctl = new Autoscaler(s, (l) => events.onMetrics(l), as);
-        ctl.onDecision((d) => decisionListeners.forEach((l) => l(d)));
+        ctl.onDecision((d) => {
+          for (const l of decisionListeners) l(d);
+        });
         autoscalers.push(ctl);
       }
       for (const c of autoscalers) c.start();
@@ -168,7 +184,9 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
       AUTOSCALE_EMULATION_NOTE,
       `model servers: one request at a time each (sync path, ${predict} predict); scoring: one async process`,
       ...(options.autoscale
-        ? [`controller: every ${as.syncPeriodMs} ms, ${as.metric === 'elu' ? 'event-loop utilization' : 'CPU / request'} vs target ${as.targetUtilization}, tolerance ${as.tolerance}, replicas ${as.minReplicas}..${as.maxReplicas}, scale-down stabilization ${as.scaleDownStabilizationMs} ms (Kubernetes: 15 s sync, 300 s stabilization)`]
+        ? [
+            `controller: every ${as.syncPeriodMs} ms, ${as.metric === 'elu' ? 'event-loop utilization' : 'CPU / request'} vs target ${as.targetUtilization}, tolerance ${as.tolerance}, replicas ${as.minReplicas}..${as.maxReplicas}, scale-down stabilization ${as.scaleDownStabilizationMs} ms (Kubernetes: 15 s sync, 300 s stabilization)`,
+          ]
         : [`fixed at ${replicas} replica(s) per model service (no autoscaling)`]),
     ];
     let stopped: Promise<void> | undefined;

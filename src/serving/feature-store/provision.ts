@@ -70,7 +70,9 @@ export async function provisionStore(req: StoreRequest): Promise<ProvisionedStor
   if (external !== undefined && external !== '') return useExternalRedis(req, external);
   const version = await redisServerVersion();
   if (version === undefined) {
-    return memoryStore(req, ['store: redis was asked for, but REDIS_URL is not set and no redis-server is on PATH: using the embedded in-process store instead']);
+    return memoryStore(req, [
+      'store: redis was asked for, but REDIS_URL is not set and no redis-server is on PATH: using the embedded in-process store instead',
+    ]);
   }
   const port = await freePort();
   const { proc, pid } = await startGuarded(req.supervisor, {

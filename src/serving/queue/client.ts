@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
 import type { QueueJob, QueueResult } from '../../results/serving.js';
 import type { QueueClientConfig } from '../config.js';
-import { epochMs, HttpError } from '../http.js';
+import { epochMs, type HttpError } from '../http.js';
 import { decodeResult, processTag, queueTimeout, queueUnavailable, queueWhere } from './protocol.js';
 
 /** Results taken per reader call (BLMPOP's COUNT). */
@@ -156,7 +156,9 @@ export class QueueClient {
     while (!this.closed) {
       try {
         if (this.useBlmpop) {
-          const r = (await this.reader.call('BLMPOP', String(REPLY_BLOCK_S), '1', this.replyKey, 'RIGHT', 'COUNT', String(REPLY_BATCH))) as [string, string[]] | null;
+          const r = (await this.reader.call('BLMPOP', String(REPLY_BLOCK_S), '1', this.replyKey, 'RIGHT', 'COUNT', String(REPLY_BATCH))) as
+            | [string, string[]]
+            | null;
           if (r !== null) for (const raw of r[1]) this.deliver(raw);
         } else {
           const r = await this.reader.brpop(this.replyKey, REPLY_BLOCK_S);

@@ -38,7 +38,8 @@ export function decodeJob(raw: string, featureCount: number): { job: QueueJob } 
   if (typeof j.id !== 'string' || j.id === '') return { error: 'id: expected a string' };
   if (j.model !== 'model-a' && j.model !== 'model-b') return { error: `model: expected model-a or model-b (job ${j.id})` };
   if (typeof j.reply !== 'string' || j.reply === '') return { error: `reply: expected a list name (job ${j.id})` };
-  if (!Array.isArray(j.features) || j.features.length !== featureCount || !j.features.every(isNum)) return { error: `features: expected ${featureCount} numbers (job ${j.id})` };
+  if (!Array.isArray(j.features) || j.features.length !== featureCount || !j.features.every(isNum))
+    return { error: `features: expected ${featureCount} numbers (job ${j.id})` };
   if (j.n !== undefined && (!Number.isInteger(j.n) || j.n < 1)) return { error: `n: expected a positive integer (job ${j.id})` };
   if (!isNum(j.enqueuedAtMs) || !isNum(j.deadlineAtMs)) return { error: `enqueuedAtMs, deadlineAtMs: expected epoch ms (job ${j.id})` };
   return { job: j as QueueJob };

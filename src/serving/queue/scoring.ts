@@ -24,10 +24,12 @@ export function createQueueScoringService(config: ScoringServiceConfig, meter: P
     const t0 = performance.now();
     const f = await features.read(entity);
     const tF = performance.now();
-    const [a, b] = await Promise.all(queue.submit([
-      { model: 'model-a', features: f, n },
-      { model: 'model-b', features: f, n },
-    ]));
+    const [a, b] = await Promise.all(
+      queue.submit([
+        { model: 'model-a', features: f, n },
+        { model: 'model-b', features: f, n },
+      ]),
+    );
     const ra = a!.result;
     const rb = b!.result;
     sendScore(ctx, meter, {
@@ -42,7 +44,14 @@ export function createQueueScoringService(config: ScoringServiceConfig, meter: P
 
   return {
     server: scoringServer(config, meter, score, () => ({
-      queue: { jobsKey: q.jobsKey, replyKey: queue.replyKey, timeoutMs: q.timeoutMs, inFlight: queue.inFlight, lateResults: queue.lateResults, badResults: queue.badResults },
+      queue: {
+        jobsKey: q.jobsKey,
+        replyKey: queue.replyKey,
+        timeoutMs: q.timeoutMs,
+        inFlight: queue.inFlight,
+        lateResults: queue.lateResults,
+        badResults: queue.badResults,
+      },
     })),
     warm: async () => {
       await features.connect();

@@ -74,7 +74,15 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
     await supervisor.stopAll();
   };
   try {
-    store = await provisionStore({ store: o.store, redisUrl: o.redisUrl, entities: o.entities, seed: o.seed, featureCount: DEFAULTS.featureCount, supervisor, readyTimeoutMs: o.timeoutsMs.ready });
+    store = await provisionStore({
+      store: o.store,
+      redisUrl: o.redisUrl,
+      entities: o.entities,
+      seed: o.seed,
+      featureCount: DEFAULTS.featureCount,
+      supervisor,
+      readyTimeoutMs: o.timeoutsMs.ready,
+    });
     notes.push(...store.notes);
     let brokerUrl: string;
     let brokerDetail: string;
@@ -82,12 +90,28 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       brokerUrl = store.config.url;
       brokerDetail = `${store.detail} (the feature store's Redis)`;
     } else {
-      broker = await provisionStore({ store: 'redis', redisUrl: o.redisUrl, entities: 0, seed: o.seed, featureCount: DEFAULTS.featureCount, supervisor, readyTimeoutMs: o.timeoutsMs.ready });
-      if (broker.config.kind !== 'redis') throw new ServebenchError('SB_ERR_MISSING_TOOL', `the queue path needs a real Redis as its broker, and none could be had: ${broker.notes.join('; ')}`);
+      broker = await provisionStore({
+        store: 'redis',
+        redisUrl: o.redisUrl,
+        entities: 0,
+        seed: o.seed,
+        featureCount: DEFAULTS.featureCount,
+        supervisor,
+        readyTimeoutMs: o.timeoutsMs.ready,
+      });
+      if (broker.config.kind !== 'redis')
+        throw new ServebenchError('SB_ERR_MISSING_TOOL', `the queue path needs a real Redis as its broker, and none could be had: ${broker.notes.join('; ')}`);
       brokerUrl = broker.config.url;
       brokerDetail = broker.detail;
     }
-    monitor = new Redis(brokerUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5000, commandTimeout: 2000, retryStrategy: (t: number) => Math.min(t * 100, 1000) });
+    monitor = new Redis(brokerUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 5000,
+      commandTimeout: 2000,
+      retryStrategy: (t: number) => Math.min(t * 100, 1000),
+    });
     monitor.on('error', () => undefined);
     try {
       await monitor.connect();
@@ -125,7 +149,12 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
         void proc.waitForExit().then((e) => {
           if (stopping) return;
           workerTable.delete(cfg.name);
-          events.emitNotice({ kind: 'process-exited', name: cfg.name, pid: proc.pid, message: `${cfg.name} (pid ${proc.pid}) ${exitDescription(e)}; the jobs it held are lost (their requests get a 504), the others wait for the remaining workers` });
+          events.emitNotice({
+            kind: 'process-exited',
+            name: cfg.name,
+            pid: proc.pid,
+            message: `${cfg.name} (pid ${proc.pid}) ${exitDescription(e)}; the jobs it held are lost (their requests get a 504), the others wait for the remaining workers`,
+          });
         });
       }),
     );

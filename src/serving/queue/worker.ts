@@ -92,7 +92,14 @@ export class QueuePredictor {
     if (this.config.predict === 'io') {
       const { min, max } = this.config.ioWaitMs;
       await waitFor(uniform(this.rng, min, max));
-      return { id: job.id, model: job.model, prediction: sigmoid(this.linear(job.model, job.features)), predict: 'io', timing: timing(performance.now() - t0), served };
+      return {
+        id: job.id,
+        model: job.model,
+        prediction: sigmoid(this.linear(job.model, job.features)),
+        predict: 'io',
+        timing: timing(performance.now() - t0),
+        served,
+      };
     }
     const k = this.kernel!;
     const size = Math.min(job.n ?? this.config.n, this.config.nMax);
@@ -100,7 +107,18 @@ export class QueuePredictor {
     const t1 = performance.now();
     const mean = await k.mean(arg);
     const predictMs = performance.now() - t1;
-    return { id: job.id, model: job.model, prediction: sigmoid(this.linear(job.model, job.features) + mean), predict: 'cpu', kernel: k.name, placement: k.mode === 'async' ? 'native-async' : 'inline', n: size, mean, timing: timing(predictMs), served };
+    return {
+      id: job.id,
+      model: job.model,
+      prediction: sigmoid(this.linear(job.model, job.features) + mean),
+      predict: 'cpu',
+      kernel: k.name,
+      placement: k.mode === 'async' ? 'native-async' : 'inline',
+      n: size,
+      mean,
+      timing: timing(predictMs),
+      served,
+    };
   }
 }
 

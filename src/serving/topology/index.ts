@@ -10,7 +10,6 @@ import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type Servic
 import { nginxProcesses, startNginx, type RunningNginx } from './nginx.js';
 import { startNodeService, type CommandWrapper } from './process.js';
 
-
 /**
  * The host to put in a URL for a server bound to `host`: a wildcard bind is reached on loopback, and an IPv6
  * address goes in brackets.
@@ -99,7 +98,14 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
       case 'worker-replaced': {
         for (const [k, p] of table) if (p.pid === msg.oldPid) table.delete(k);
         table.set(msg.name, { role: service, pid: msg.pid, name: msg.name, service });
-        ctx.events.emitNotice({ kind: 'worker-replaced', service, name: msg.name, oldPid: msg.oldPid, pid: msg.pid, message: `${msg.name} (pid ${msg.oldPid}) ${exitDescription(msg)}; replaced by pid ${msg.pid}` });
+        ctx.events.emitNotice({
+          kind: 'worker-replaced',
+          service,
+          name: msg.name,
+          oldPid: msg.oldPid,
+          pid: msg.pid,
+          message: `${msg.name} (pid ${msg.oldPid}) ${exitDescription(msg)}; replaced by pid ${msg.pid}`,
+        });
         return;
       }
       case 'worker-lost':

@@ -141,7 +141,11 @@ function childPids(parent: number): number[] {
 }
 
 /** Start nginx in front of `front.backends`; resolves once it answers GET /health through to a backend. */
-export async function startNginx(sup: Supervisor, front: NginxFront, opts: { readyTimeoutMs: number; workerProcesses: number | 'auto'; name: string }): Promise<RunningNginx> {
+export async function startNginx(
+  sup: Supervisor,
+  front: NginxFront,
+  opts: { readyTimeoutMs: number; workerProcesses: number | 'auto'; name: string },
+): Promise<RunningNginx> {
   const avail = await nginxAvailability();
   if (!avail.available) throw new Error(avail.reason);
   const dir = mkdtempSync(join(tmpdir(), 'servebench-nginx-'));
@@ -155,14 +159,18 @@ export async function startNginx(sup: Supervisor, front: NginxFront, opts: { rea
   let proc: ManagedProcess;
   let masterPid: number;
   try {
-    ({ proc, pid: masterPid } = await startGuarded(sup, {
-      name: opts.name,
-      command: avail.command,
-      args,
-      ready: { kind: 'tcp', host: front.host, port },
-      readyTimeoutMs: opts.readyTimeoutMs,
-      stopTimeoutMs: 5000,
-    }, dir));
+    ({ proc, pid: masterPid } = await startGuarded(
+      sup,
+      {
+        name: opts.name,
+        command: avail.command,
+        args,
+        ready: { kind: 'tcp', host: front.host, port },
+        readyTimeoutMs: opts.readyTimeoutMs,
+        stopTimeoutMs: 5000,
+      },
+      dir,
+    ));
     const url = `http://${front.host.includes(':') ? `[${front.host}]` : front.host}:${port}/health`;
     await waitUntil(async () => (await httpStatus(url)) === 200, opts.readyTimeoutMs, `${opts.name} to answer ${url}`);
   } catch (err) {
