@@ -8,7 +8,7 @@ import { toErrorInfo, type ErrorInfo } from '../errors.js';
 import { getKernel } from '../kernels/index.js';
 import { nativeStatus } from '../kernels/native-binding.js';
 import type { KernelName } from '../kernels/types.js';
-import { supervisor, type Supervisor } from '../processes/index.js';
+import { supervisor } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import type { Flag } from '../results/common.js';
 import type {
@@ -25,6 +25,7 @@ import { findMemoryLimit, verifyLimit, type MemoryLimit } from './limit.js';
 import { runProbe } from './probe.js';
 import { searchCapacity, type ProbeVerdict } from './search.js';
 import { runServerCheck } from './server-check.js';
+import type { SuiteHooks } from '../suite-hooks.js';
 import {
   availableMemoryBytes,
   formatBytes,
@@ -38,14 +39,8 @@ import {
 
 export type { CapacityOptions } from './settings.js';
 
-export interface CapacityHooks {
-  /** Called after every probe and server point with the data so far (e.g. to write partial results). */
-  onUpdate?: (data: CapacityData) => void;
-  /** Stops the run after the current probe; the data says interrupted. */
-  signal?: AbortSignal;
-  /** The supervisor to start probes with. @default the process-wide one */
-  supervisor?: Supervisor;
-}
+/** The hooks of the capacity runner (see SuiteHooks). */
+export type CapacityHooks = SuiteHooks<CapacityData>;
 
 /**
  * Capacity at C concurrent requests each holding its own values (as seed 003's predict built its array per

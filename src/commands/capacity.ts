@@ -3,22 +3,16 @@
 // and a measured check against a real model API. Writes <out>/capacity.json; prints the table (or the JSON
 // envelope with --json).
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { runCapacitySuite } from '../capacity/suite.js';
 import { DEFAULT_BUDGET_BYTES, formatBytes, resolveCapacitySettings } from '../capacity/settings.js';
-import { captureEnv } from '../env/index.js';
 import { OptionError } from '../errors.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { parseByteSize, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
-import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown } from '../processes/index.js';
+import { defaultReportsDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
-import { renderCapacityTable } from '../report/capacity.js';
-import { envelope } from '../results/index.js';
-import type { CapacityData } from '../results/capacity.js';
-import { toJson, writeJsonAtomic } from '../results/write.js';
-import { version } from '../version.js';
+import { toJson } from '../results/index.js';
+import { runSuiteToFile } from '../run/run-suite.js';
+import { capacitySuite } from '../run/suites/capacity.js';
 
 interface CapacityCliOptions {
   quick?: boolean;
@@ -88,33 +82,12 @@ export function register(program: Command): void {
       };
       // Validate everything (the budget against free memory too) before capturing the environment.
       resolveCapacitySettings(options);
-      const outDir = ensureDir(opts.out);
-      const file = join(outDir, 'capacity.json');
-
-      const env = await captureEnv({ measureFrequency: 'never', toolVersions: false });
-      const write = (data: CapacityData) => writeJsonAtomic(file, envelope('capacity', env, data, version));
-      // On Ctrl-C, keep what was measured: the latest snapshot, marked interrupted.
-      let latest: CapacityData | undefined;
-      const offShutdown = onShutdown(() => {
-        if (latest !== undefined) {
-          write({ ...latest, interrupted: true });
-          warn('capacity', `interrupted; wrote the probes finished so far to ${file}`);
-        }
-      });
-      let data: CapacityData;
-      try {
-        data = await runCapacitySuite(options, { onUpdate: (d) => (latest = d) });
-      } finally {
-        offShutdown();
-      }
-      const result = envelope('capacity', env, data, version);
-      writeJsonAtomic(file, result);
-      progress('capacity', `wrote ${file}`);
-      for (const f of data.flags) if (f.kind === 'errored') warn('capacity', `${f.subject}: ${f.message}`);
-
-      if (opts.json === true) process.stdout.write(toJson(result));
-      else process.stdout.write(`${renderCapacityTable(data)}\nwrote ${file}\n`);
+      const run = await runSuiteToFile(capacitySuite, options, { outDir: opts.out });
+      progress('capacity', `wrote ${run.file}`);
+      for (const f of run.result.data.flags) if (f.kind === 'errored') warn('capacity', `${f.subject}: ${f.message}`);
+      if (opts.json === true) process.stdout.write(toJson(run.result));
+      else process.stdout.write(`${capacitySuite.terminal(run.result)}\nwrote ${run.file}\n`);
       // An errored kernel or server point is data in the file, but the run did not do all it was asked: exit 1.
-      if (data.kernels.some((k) => k.state === 'errored') || data.flags.some((f) => f.kind === 'errored')) process.exitCode = 1;
+      if (run.failed) process.exitCode = 1;
     });
 }

@@ -2,17 +2,13 @@
 // the hardware suite (noise check, measured frequency, clocks, memory-read bandwidth) and writes
 // hardware.json, hardware.md and hardware.html; prints a short summary (or the JSON with --json).
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { captureEnv, runHardwareSuite } from '../env/index.js';
 import { parseDuration, parseInteger } from '../options.js';
-import { defaultReportsDir, ensureDir } from '../paths.js';
-import { progress, warn } from '../progress.js';
-import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
-import { envelope } from '../results/index.js';
-import { isUnknown } from '../results/env.js';
-import { toJson, writeFileAtomic, writeJsonAtomic } from '../results/write.js';
-import { version } from '../version.js';
+import { defaultReportsDir } from '../paths.js';
+import { progress } from '../progress.js';
+import { toJson } from '../results/index.js';
+import { runSuiteToFile } from '../run/run-suite.js';
+import { hardwareSuite } from '../run/suites/hardware.js';
 
 interface HwOptions {
   json?: boolean;
@@ -34,30 +30,11 @@ export function register(program: Command): void {
     .action(async (opts: HwOptions) => {
       const noiseWindowMs = parseDuration('--noise-window', opts.noiseWindow, 100, 60_000);
       const repeats = parseInteger('--repeats', opts.repeats, 1, 50);
-      const outDir = ensureDir(opts.out);
-
       progress('hw', 'capturing the environment');
-      // the suite measures the frequency with more repeats; it fills the block's field below
-      // its own noise warnings would repeat the suite's (longer) check below, so only capture failures are printed
-      const env = await captureEnv({ measureFrequency: 'never', warn: false });
-      for (const w of env.warnings) warn('hw', w);
-      const data = await runHardwareSuite({ env, noiseWindowMs, bandwidth: opts.bandwidth, bandwidthRepeats: repeats });
-      env.cpu.frequency.measuredMhz = isUnknown(data.frequency) ? { unknown: true, reason: `measurement failed: ${data.frequency.reason}` } : data.frequency;
-      for (const w of data.noise.warnings) warn('hw', `host looks busy: ${w}`);
-
-      const result = envelope('hardware', env, data, version);
-      const input = { env, data, createdAt: result.createdAt, servebench: { version } };
-      const files = {
-        json: join(outDir, 'hardware.json'),
-        md: join(outDir, 'hardware.md'),
-        html: join(outDir, 'hardware.html'),
-      };
-      writeJsonAtomic(files.json, result);
-      writeFileAtomic(files.md, renderHardwareMarkdown(input));
-      writeFileAtomic(files.html, renderHardwareHtml(input));
-      progress('hw', `wrote ${files.json}, ${files.md}, ${files.html}`);
-
-      if (opts.json === true) process.stdout.write(toJson(result));
-      else process.stdout.write(`${renderHardwareSummary(input)}\nwrote ${files.json}\n      ${files.md}\n      ${files.html}\n`);
+      const run = await runSuiteToFile(hardwareSuite, { noiseWindowMs, bandwidth: opts.bandwidth, bandwidthRepeats: repeats }, { outDir: opts.out });
+      const [md, html] = run.files;
+      progress('hw', `wrote ${run.file}, ${md}, ${html}`);
+      if (opts.json === true) process.stdout.write(toJson(run.result));
+      else process.stdout.write(`${hardwareSuite.terminal(run.result)}\nwrote ${run.file}\n      ${md}\n      ${html}\n`);
     });
 }

@@ -2,22 +2,16 @@
 // native-async) over sizes 1e3..1e8, each measured in fresh processes, with the bandwidth roofline.
 // Writes <out>/kernels.json; prints the table (or the JSON envelope with --json).
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { captureEnv } from '../env/index.js';
 import { OptionError } from '../errors.js';
-import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
-import { runKernelsSuite } from '../kernels/suite.js';
 import { MAX_N } from '../kernels/settings.js';
+import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { parseChoiceList, parseInteger, parseIntegerList } from '../options.js';
-import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown } from '../processes/index.js';
+import { defaultReportsDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
-import { renderKernelsTable } from '../report/kernels.js';
-import { envelope } from '../results/index.js';
-import type { KernelsData } from '../results/kernels.js';
-import { toJson, writeJsonAtomic } from '../results/write.js';
-import { version } from '../version.js';
+import { toJson } from '../results/index.js';
+import { runSuiteToFile } from '../run/run-suite.js';
+import { kernelsSuite } from '../run/suites/kernels.js';
 
 interface KernelsCliOptions {
   quick?: boolean;
@@ -53,44 +47,21 @@ export function register(program: Command): void {
       const timePerKernelMs = opts.time === undefined ? undefined : parseInteger('--time', opts.time, 10, 60_000);
       const seed = parseInteger('--seed', opts.seed ?? '3', 0, 2 ** 32 - 1);
       if (kernels !== undefined && kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
-      const outDir = ensureDir(opts.out);
-      const file = join(outDir, 'kernels.json');
-
-      const env = await captureEnv({ measureFrequency: 'never' });
-      const write = (data: KernelsData) => writeJsonAtomic(file, envelope('kernels', env, data, version));
-      // On Ctrl-C, keep what was measured: the latest snapshot, marked interrupted.
-      let latest: KernelsData | undefined;
-      const offShutdown = onShutdown(() => {
-        if (latest !== undefined) {
-          write({ ...latest, interrupted: true });
-          warn('kernels', `interrupted; wrote the figures finished so far to ${file}`);
-        }
-      });
-      let data: KernelsData;
-      try {
-        data = await runKernelsSuite(
-          {
-            quick: opts.quick === true,
-            ...(sizes === undefined ? {} : { sizes }),
-            ...(smallSizes === undefined ? {} : { smallSizes }),
-            ...(kernels === undefined ? {} : { kernels }),
-            ...(processes === undefined ? {} : { processes }),
-            ...(timePerKernelMs === undefined ? {} : { timePerKernelMs }),
-            seed,
-          },
-          { onUpdate: (d) => (latest = d) },
-        );
-      } finally {
-        offShutdown();
-      }
-      const result = envelope('kernels', env, data, version);
-      writeJsonAtomic(file, result);
-      progress('kernels', `wrote ${file}`);
-      for (const f of data.flags) if (f.kind !== 'noisy') warn('kernels', `${f.subject} ${f.kind}: ${f.message}`);
-
-      if (opts.json === true) process.stdout.write(toJson(result));
-      else process.stdout.write(`${renderKernelsTable(data)}\nwrote ${file}\n`);
+      const options = {
+        quick: opts.quick === true,
+        ...(sizes === undefined ? {} : { sizes }),
+        ...(smallSizes === undefined ? {} : { smallSizes }),
+        ...(kernels === undefined ? {} : { kernels }),
+        ...(processes === undefined ? {} : { processes }),
+        ...(timePerKernelMs === undefined ? {} : { timePerKernelMs }),
+        seed,
+      };
+      const run = await runSuiteToFile(kernelsSuite, options, { outDir: opts.out });
+      progress('kernels', `wrote ${run.file}`);
+      for (const f of run.result.data.flags) if (f.kind !== 'noisy') warn('kernels', `${f.subject} ${f.kind}: ${f.message}`);
+      if (opts.json === true) process.stdout.write(toJson(run.result));
+      else process.stdout.write(`${kernelsSuite.terminal(run.result)}\nwrote ${run.file}\n`);
       // A failed case is data in the file, but the run did not do all it was asked: exit 1.
-      if (data.entries.some((e) => e.state === 'errored')) process.exitCode = 1;
+      if (run.failed) process.exitCode = 1;
     });
 }

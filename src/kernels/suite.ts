@@ -7,7 +7,7 @@
 // and slow drift of the machine spreads over every case instead of biasing one.
 
 import { compiledEntry } from '../paths.js';
-import { supervisor, type Supervisor } from '../processes/index.js';
+import { supervisor } from '../processes/index.js';
 import { progress } from '../progress.js';
 import { toErrorInfo } from '../errors.js';
 import type { KernelsData, KernelProcessRecord } from '../results/kernels.js';
@@ -16,17 +16,12 @@ import { nativeStatus } from './native-binding.js';
 import { formatSize, PROBE_MIN_N, resolveKernelsSettings, type KernelsOptions } from './settings.js';
 import type { KernelName } from './types.js';
 import { isKernelJobResult, type KernelJob, type KernelJobResult } from './worker-protocol.js';
+import type { SuiteHooks } from '../suite-hooks.js';
 
 export type { KernelsOptions } from './settings.js';
 
-export interface KernelsHooks {
-  /** Called after every process with the data so far (e.g. to write partial results on interrupt). */
-  onUpdate?: (data: KernelsData) => void;
-  /** Stops the run after the current process; the data says interrupted. */
-  signal?: AbortSignal;
-  /** The supervisor to start processes with. @default the process-wide one */
-  supervisor?: Supervisor;
-}
+/** The hooks of the kernels runner (see SuiteHooks). */
+export type KernelsHooks = SuiteHooks<KernelsData>;
 
 /** One planned process. */
 interface PlannedProcess {

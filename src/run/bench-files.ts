@@ -1,0 +1,22 @@
+// The files of a bench run beside results.json, drawn from the saved data only, after measuring: the SVG
+// charts, results.md, results.html and hardware.html. Without vega the reports say why there are no charts.
+
+import { join } from 'node:path';
+import { progress } from '../progress.js';
+import { benchCharts, chartsHtml, chartsMarkdown, chartsNote, renderCharts, writeChartFiles } from '../report/charts.js';
+import { renderHardwareHtml } from '../report/hardware.js';
+import { type BenchResults, renderBenchHtml, renderBenchMarkdown } from '../report/results.js';
+import { writeFileAtomic } from '../results/index.js';
+
+export async function renderRunFiles(results: BenchResults, outDir: string): Promise<void> {
+  const { data, env } = results;
+  const charts = await renderCharts(benchCharts(data));
+  const chartFiles = writeChartFiles(join(outDir, 'charts'), charts);
+  progress('bench', chartsNote(charts) ?? `charts: ${chartFiles.length} written to ${join(outDir, 'charts')}`);
+  writeFileAtomic(join(outDir, 'results.md'), renderBenchMarkdown(results, chartsMarkdown(chartFiles, 'charts', chartsNote(charts))));
+  writeFileAtomic(join(outDir, 'results.html'), renderBenchHtml(results, chartsHtml(charts)));
+  if (data.sections.hardware !== undefined) {
+    const input = { env, data: data.sections.hardware, createdAt: results.createdAt, servebench: { version: results.servebench.version } };
+    writeFileAtomic(join(outDir, 'hardware.html'), renderHardwareHtml(input));
+  }
+}

@@ -1,0 +1,120 @@
+// The main job (`servebench bench`, `npm run bench`): a loop over the registry's suites on one environment
+// block. Their data become the sections of one results.json in a run folder, rewritten after every suite
+// so an interrupted or failed run keeps what finished (a suite cut short keeps its partial data).
+
+import { join } from 'node:path';
+import { captureEnv } from '../env/index.js';
+import { toErrorInfo } from '../errors.js';
+import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../paths.js';
+import { onShutdown, supervisor } from '../processes/index.js';
+import { progress } from '../progress.js';
+import type { BenchResults } from '../report/results.js';
+import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
+import { version } from '../version.js';
+import { renderRunFiles } from './bench-files.js';
+import { SUITES } from './registry.js';
+import type { AnySuite, BenchSettings } from './suite.js';
+
+export interface BenchOptions {
+  /** Shorter variants of every suite. @default false */
+  quick?: boolean;
+  /** Suites to run, in the registry's order. @default all */
+  suites?: SuiteName[];
+  /** The run folder. @default reports/bench-<stamp> */
+  outDir?: string;
+  /** Folder for the profile suite's run. @default profiles/<stamp> */
+  profilesDir?: string;
+  /** Called whenever results.json is rewritten. */
+  onWrite?: (results: BenchResults) => void;
+  /** The suites to choose from. @default the registry's */
+  registry?: readonly AnySuite[];
+}
+
+/** The suite under way; `record` is set once an interrupt has written it down as interrupted. */
+interface Current {
+  suite: SuiteName;
+  startedAt: Date;
+  partial: unknown;
+  record?: SuiteRecord;
+}
+
+const elapsed = (startedAt: Date) => ({ startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() });
+
+/** Run the bench: returns the results (also written to outDir/results.json after every suite). */
+export async function runBench(options: BenchOptions = {}): Promise<{ results: BenchResults; outDir: string }> {
+  const stamp = runStamp();
+  const outDir = ensureDir(options.outDir ?? join(defaultReportsDir, `bench-${stamp}`));
+  const registry = options.registry ?? SUITES;
+  const suites = registry.filter((s) => (options.suites ?? registry.map((r) => r.name)).includes(s.name));
+  const settings: BenchSettings = { quick: options.quick ?? false, stamp, profilesDir: options.profilesDir ?? defaultProfilesDir };
+  progress('bench', `run folder ${outDir}; suites ${suites.map((s) => s.name).join(', ')}${settings.quick ? ' (quick)' : ''}`);
+  const env = await captureEnv();
+  const data: BenchData = { quick: settings.quick, suites: [], sections: {} };
+  const results: BenchResults = envelope('bench', env, data, version);
+  const file = join(outDir, 'results.json');
+  const save = () => {
+    writeJsonAtomic(file, results);
+    options.onWrite?.(results);
+  };
+  const sections = data.sections as Record<string, unknown>;
+  const abort = new AbortController();
+  let current: Current | undefined;
+  const offShutdown = onShutdown(() => {
+    abort.abort();
+    if (current !== undefined && current.record === undefined) {
+      if (current.partial !== undefined) sections[current.suite] = current.partial;
+      current.record = { suite: current.suite, state: 'interrupted', ...elapsed(current.startedAt) };
+      data.suites.push(current.record);
+    }
+    save();
+    process.stderr.write(`servebench: partial results saved in ${file}\n`);
+  });
+  try {
+    for (const suite of suites) {
+      current = { suite: suite.name, startedAt: new Date(), partial: undefined };
+      const record = await runSection(suite, current, { env, settings, signal: abort.signal, sections });
+      // An interrupt may have written this suite down already: the suite's own final data replaces that.
+      const written = current.record;
+      current = undefined;
+      if (written !== undefined) Object.assign(written, record, { state: 'interrupted' });
+      else data.suites.push(record);
+      progress('bench', `suite ${suite.name}: ${record.state} in ${(record.durationMs / 1000).toFixed(0)} s`);
+      save();
+      if (abort.signal.aborted) break;
+    }
+  } finally {
+    offShutdown();
+  }
+  await renderRunFiles(results, outDir);
+  return { results, outDir };
+}
+
+interface SectionInput {
+  env: EnvBlock;
+  settings: BenchSettings;
+  signal: AbortSignal;
+  sections: Record<string, unknown>;
+}
+
+/** One suite as a section of the run: its data (partial on an interrupt) and its record. */
+async function runSection(suite: AnySuite, current: Current, input: SectionInput): Promise<SuiteRecord> {
+  progress('bench', `suite ${suite.name}: started`);
+  try {
+    const section = await suite.run(suite.benchOptions(input.settings), {
+      env: input.env,
+      signal: input.signal,
+      onUpdate: (d: unknown) => {
+        current.partial = d;
+      },
+      supervisor,
+      runDir: join(input.settings.profilesDir, input.settings.stamp),
+      alone: false,
+    });
+    input.sections[suite.name] = input.signal.aborted ? suite.interrupted(section) : section;
+    return { suite: suite.name, state: input.signal.aborted ? 'interrupted' : 'completed', ...elapsed(current.startedAt) };
+  } catch (err) {
+    const record: SuiteRecord = { suite: suite.name, state: 'errored', ...elapsed(current.startedAt), error: toErrorInfo(err) };
+    progress('bench', `suite ${suite.name}: errored: ${record.error?.message ?? ''}`);
+    return record;
+  }
+}

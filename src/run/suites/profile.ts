@@ -1,0 +1,21 @@
+// The profile suite (src/profile/) as a Suite: both request paths under profilers, summaries from their data.
+
+import type { ProfileOptions } from '../../profile/options.js';
+import { runProfileSuite } from '../../profile/suite.js';
+import { renderProfileMarkdown, renderProfileTerminal } from '../../report/profile.js';
+import type { ProfileData } from '../../results/index.js';
+import type { Suite } from '../suite.js';
+import { join } from 'node:path';
+
+export const profileSuite: Suite<ProfileOptions, ProfileData> = {
+  name: 'profile',
+  kind: 'profile',
+  file: 'profile.json',
+  capture: {},
+  run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }),
+  benchOptions: ({ quick, stamp, profilesDir }) => ({ outDir: join(profilesDir, stamp), ...(quick ? { durationMs: 5000 } : {}) }),
+  failed: (data) => data.cases.some((c) => c.state === 'errored'),
+  interrupted: (data) => ({ ...data, interrupted: true }),
+  terminal: (result) => renderProfileTerminal(result.data),
+  files: (result) => [{ name: 'profile.md', text: renderProfileMarkdown(result.data) }],
+};
