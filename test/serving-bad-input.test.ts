@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../src/results/serving.js';
-import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
+import { startModelApi, startSystem } from '../src/serving/system.js';
+import type { RunningModelApi, RunningSystem } from '../src/serving/types.js';
 
 async function post(
   url: string,

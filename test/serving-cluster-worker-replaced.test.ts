@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../src/processes/index.js';
 import type { SystemNotice } from '../src/serving/index.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 afterEach(async () => {

@@ -5,7 +5,8 @@ import { getKernel } from '../src/kernels/index.js';
 import type { PredictResponse, ScoreResponse } from '../src/results/serving.js';
 import { randomVector } from '../src/stats/random.js';
 import { vectorSeed } from '../src/serving/predict.js';
-import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
+import { startModelApi, startSystem } from '../src/serving/system.js';
+import type { RunningModelApi, RunningSystem } from '../src/serving/types.js';
 
 const running: (RunningSystem | RunningModelApi)[] = [];
 afterEach(async () => {

@@ -2,7 +2,8 @@
 // timeout. The scoring process stays up and serves again once the model is back.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../src/results/serving.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 const stopped: number[] = [];

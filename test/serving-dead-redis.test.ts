@@ -2,7 +2,8 @@
 // Redis; the scoring process stays up.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../src/results/serving.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 let paused: number | undefined;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OptionError } from '../src/errors.js';
 import { kernels } from '../src/kernels/index.js';
 import { parseServeOptions } from '../src/commands/serve.js';
-import { resolveSystemOptions, type SystemOptions } from '../src/serving/system.js';
+import { resolveSystemOptions } from '../src/serving/options.js';
+import type { SystemOptions } from '../src/serving/types.js';
 
 const base: SystemOptions = { path: 'async', topology: 'single', predict: 'io', store: 'memory' };
 

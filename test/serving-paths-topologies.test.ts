@@ -2,7 +2,8 @@
 // scores whatever the layout, carries its timing breakdown, lists its processes, and stops cleanly.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScoreResponse } from '../src/results/serving.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let running: RunningSystem | undefined;
 afterEach(async () => {

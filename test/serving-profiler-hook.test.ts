@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServebenchError } from '../src/errors.js';
 import { waitUntil } from '../src/processes/index.js';
-import { startSystem, topologyAvailability } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import { topologyAvailability } from '../src/serving/topology/index.js';
 
 describe('profiler hook', () => {
   it.each(['sync', 'async'] as const)('runs the scoring process wrapped (--cpu-prof) on the %s path and gets its profile', async (path) => {

@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../src/processes/index.js';
 import type { ProcessMetrics, ScoreResponse } from '../src/results/serving.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 const running: RunningSystem[] = [];
 afterAll(async () => {

@@ -5,7 +5,8 @@ import { afterEach, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../src/processes/index.js';
 import type { ErrorResponse, ScoreResponse } from '../src/results/serving.js';
 import type { SystemNotice } from '../src/serving/index.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { afterEach, expect, it } from 'vitest';
 import { ServerSampler } from '../src/load/sampler.js';
 import { sleep, waitUntil } from '../src/processes/index.js';
 import type { ProcessMetrics, ScoreResponse } from '../src/results/serving.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { OptionError } from '../src/errors.js';
 import { packageRoot } from '../src/paths.js';
 import { Supervisor, waitUntil } from '../src/processes/index.js';
 import type { ScoreResponse } from '../src/results/serving.js';
-import { resolveSystemOptions, type SystemOptions } from '../src/serving/system.js';
+import { resolveSystemOptions } from '../src/serving/options.js';
+import type { SystemOptions } from '../src/serving/types.js';
 
 const cli = join(packageRoot, 'bin', 'servebench.js');
 const sup = new Supervisor();

@@ -9,7 +9,8 @@ import { ServebenchError } from '../src/errors.js';
 import { freePort } from '../src/processes/index.js';
 import type { ErrorResponse } from '../src/results/serving.js';
 import { queueAvailability } from '../src/serving/index.js';
-import { startSystem, type RunningSystem } from '../src/serving/system.js';
+import { startSystem } from '../src/serving/system.js';
+import type { RunningSystem } from '../src/serving/types.js';
 
 let sys: RunningSystem | undefined;
 const savedPath = process.env.PATH;

@@ -3,7 +3,8 @@
 // request waits at least 2 x 40 ms); the async comparison is a relation with a wide margin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreResponse } from '../src/results/serving.js';
-import { startModelApi, startSystem, type RunningModelApi, type RunningSystem } from '../src/serving/system.js';
+import { startModelApi, startSystem } from '../src/serving/system.js';
+import type { RunningModelApi, RunningSystem } from '../src/serving/types.js';
 
 async function burst(url: string, body: string, k: number): Promise<{ wallMs: number; bodies: unknown[] }> {
   const t0 = performance.now();

@@ -10,7 +10,8 @@ import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
 import { PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
-import { startSystem, type SystemOptions } from '../serving/system.js';
+import { startSystem } from '../serving/system.js';
+import type { SystemOptions } from '../serving/types.js';
 
 export interface RawServeOptions {
   path: string;

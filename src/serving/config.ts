@@ -2,8 +2,8 @@
 // defaults of the serving system in one place.
 
 import type { KernelName } from '../kernels/types.js';
-import type { CpuPlacement, PredictKind, RequestPath, ServiceName, SystemDescription, Topology } from '../results/serving.js';
-import type { ResolvedSystemOptions } from './system.js';
+import type { CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
+import type { ModelService, ResolvedSystemOptions } from './types.js';
 
 export const DEFAULTS = {
   /** Features per entity (the vector each model receives). */
@@ -60,7 +60,7 @@ interface ServiceBase {
 }
 
 export interface ModelServiceConfig extends ServiceBase {
-  service: 'model-a' | 'model-b';
+  service: ModelService;
   predict: PredictKind;
   ioWaitMs: { min: number; max: number };
   /** cpu predict only. */
@@ -120,7 +120,7 @@ export interface ClusterConfig {
 }
 
 /** A model API's settings in a system. */
-export function modelServiceConfig(o: ResolvedSystemOptions, service: 'model-a' | 'model-b'): ModelServiceConfig {
+export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelService): ModelServiceConfig {
   const c: ModelServiceConfig = {
     service,
     name: service,
@@ -172,16 +172,4 @@ export function scoringServiceConfig(
     timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: modelTimeoutMs },
     ...(queue === undefined ? {} : { queue }),
   };
-}
-
-/** A running system as plain data: the resolved options beside what was started (`parts`). */
-export function describeSystem(
-  o: ResolvedSystemOptions,
-  parts: Pick<SystemDescription, 'store' | 'scoringUrl' | 'modelUrls' | 'versions' | 'notes' | 'processes' | 'modelWorkers' | 'queue'>,
-): SystemDescription {
-  const d: SystemDescription = { path: o.path, topology: o.topology, workers: o.workers, predict: o.predict, nMax: o.nMax, ...parts };
-  if (o.kernel !== undefined) d.kernel = o.kernel;
-  if (o.placement !== undefined) d.placement = o.placement;
-  if (o.n !== undefined) d.n = o.n;
-  return d;
 }

@@ -53,7 +53,7 @@ export interface RequestContext {
 }
 
 /** A handler for one route; may be synchronous (the sync path) or return a promise (the async path). */
-export type RouteHandler = (ctx: RequestContext) => void | Promise<void>;
+type RouteHandler = (ctx: RequestContext) => void | Promise<void>;
 
 export interface ServiceServerOptions {
   service: ServiceName;
@@ -76,7 +76,7 @@ export function sendJson(res: ServerResponse, status: number, payload: unknown, 
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, err: HttpError, service: ServiceName, close = false): void {
+function sendError(res: ServerResponse, err: HttpError, service: ServiceName, close = false): void {
   const payload: ErrorResponse = { error: { status: err.status, code: err.code, message: err.message }, served: { service, pid: process.pid } };
   sendJson(res, err.status, payload, close);
 }

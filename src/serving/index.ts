@@ -1,21 +1,26 @@
 // The serving system under test: re-exports only.
 
-export {
-  startSystem,
-  startModelApi,
-  resolveSystemOptions,
-  resolveCpuPredict,
-  topologyAvailability,
-} from './system.js';
-export type { SystemOptions, SystemTimeouts, ResolvedSystemOptions, RunningSystem, ModelApiOptions, RunningModelApi } from './system.js';
+export { startSystem, startModelApi } from './system.js';
+export { resolveSystemOptions, resolveCpuPredict } from './options.js';
+export { topologyAvailability } from './topology/index.js';
+export type {
+  SystemOptions,
+  SystemTimeouts,
+  ResolvedSystemOptions,
+  RunningSystem,
+  ModelApiOptions,
+  RunningModelApi,
+  SystemNotice,
+  RunningQueue,
+} from './types.js';
 export { nginxAvailability } from './topology/nginx.js';
 export type { NginxAvailability } from './topology/nginx.js';
-export type { CommandLine, CommandWrapper, SystemNotice } from './topology/index.js';
+export type { CommandLine, CommandWrapper } from './topology/process.js';
 export { redisServerVersion } from './feature-store/provision.js';
 export { entityId, entityFeatures } from './feature-store/loader.js';
 export { DEFAULTS as SERVING_DEFAULTS } from './config.js';
-export { queueAvailability } from './queue/system.js';
-export type { RunningQueue, QueueAvailability } from './queue/system.js';
+export { queueAvailability } from './queue/broker.js';
+export type { QueueAvailability } from './queue/broker.js';
 export { startAutoscaledSystem, autoscaleAvailability, AUTOSCALE_EMULATION_NOTE, AUTOSCALER_DEFAULTS } from './autoscale/system.js';
 export type { AutoscaledSystemOptions, RunningAutoscaledSystem, AutoscaledSystemDescription } from './autoscale/system.js';
 export { startAutoscaledSystemProcess } from './autoscale/remote.js';

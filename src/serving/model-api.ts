@@ -20,7 +20,7 @@ export interface ModelApi {
 }
 
 /** Validate a /predict body: `features` (featureCount finite numbers) and an optional `n`. */
-export function parsePredictRequest(body: Buffer, config: ModelServiceConfig): { features: number[]; n: number | undefined } {
+function parsePredictRequest(body: Buffer, config: ModelServiceConfig): { features: number[]; n: number | undefined } {
   const obj = parseJsonObject(body);
   const f = obj.features;
   const want = config.featureCount;

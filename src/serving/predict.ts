@@ -8,6 +8,7 @@ import { Piscina } from 'piscina';
 import { getKernel, type KernelArg, type KernelName } from '../kernels/index.js';
 import { compiledEntry } from '../paths.js';
 import { createRng, randomVector, type Rng } from '../stats/random.js';
+import type { ModelService } from './types.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -25,7 +26,7 @@ export function waitFor(ms: number): Promise<void> {
  * A model's weights, from the seed: model-a and model-b differ, and every process that plays one (a model
  * API, a queue worker) holds the same, so every path scores an entity alike.
  */
-export function modelWeights(seed: number, model: 'model-a' | 'model-b', featureCount: number): Float64Array {
+export function modelWeights(seed: number, model: ModelService, featureCount: number): Float64Array {
   return randomVector(featureCount, (seed + (model === 'model-a' ? 101 : 202)) >>> 0);
 }
 
@@ -55,7 +56,7 @@ export function vectorSeed(seed: number): number {
 }
 
 /** An input of at most this many bytes (8 a value) is small: up to four small ones are kept. @default 1 MiB */
-export const VECTOR_CACHE_SMALL_BYTES = 1024 ** 2;
+const VECTOR_CACHE_SMALL_BYTES = 1024 ** 2;
 const VECTOR_CACHE_MAX_SMALL = 4;
 
 /**

@@ -36,7 +36,7 @@ export function parseScoreRequest(body: Buffer, config: ScoringServiceConfig): {
 }
 
 /** The features the store holds for an entity (a JSON array); a 502 naming the problem for anything else. */
-export function parseStoredFeatures(raw: string, featureCount: number): number[] {
+function parseStoredFeatures(raw: string, featureCount: number): number[] {
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -49,7 +49,7 @@ export function parseStoredFeatures(raw: string, featureCount: number): number[]
 }
 
 /** The 404 for an entity the store does not hold. */
-export function unknownEntity(entity: string, entities: number): HttpError {
+function unknownEntity(entity: string, entities: number): HttpError {
   return new HttpError(
     404,
     'unknown_entity',

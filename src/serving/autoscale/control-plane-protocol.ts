@@ -3,7 +3,7 @@
 
 import type { ErrorInfo } from '../../errors.js';
 import type { ProcessMetrics, SystemProcess } from '../../results/serving.js';
-import type { SystemNotice } from '../topology/index.js';
+import type { SystemNotice } from '../types.js';
 import type { AutoscaleDecision } from './controller.js';
 import type { ReplicaEvent } from './replica-set.js';
 import type { AutoscaledSystemDescription } from './system.js';

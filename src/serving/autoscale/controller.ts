@@ -7,8 +7,9 @@
 import type { ProcessMetrics } from '../../results/serving.js';
 import { epochMs } from '../http.js';
 import { hpaSync, remember, type HpaSpec, type PastRecommendation } from './hpa.js';
+import type { ReplicaState } from './replica-set.js';
 
-export type UtilizationMetric = 'elu' | 'cpu';
+type UtilizationMetric = 'elu' | 'cpu';
 
 export interface AutoscalerOptions extends HpaSpec {
   /** How often the controller decides. [15 s in Kubernetes] */
@@ -23,7 +24,7 @@ export interface AutoscalerOptions extends HpaSpec {
 export interface ScaleTarget {
   readonly service: string;
   desired(): number;
-  list(): { pid: number; state: 'starting' | 'ready' | 'draining'; readyAtMs?: number }[];
+  list(): { pid: number; state: ReplicaState; readyAtMs?: number }[];
   scaleTo(n: number): Promise<void>;
 }
 

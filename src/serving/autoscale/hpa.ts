@@ -115,9 +115,10 @@ export function normalize(recommended: number, currentReplicas: number, nowMs: n
   if (replicas < up) replicas = up;
   if (replicas > down) replicas = down;
   if (replicas !== recommended) {
+    const windowS = Math.round(spec.scaleDownStabilizationMs / 1000);
     reasons.push(
       recommended < currentReplicas
-        ? `scale down held at ${replicas} by the stabilization window (highest recommendation of the last ${Math.round(spec.scaleDownStabilizationMs / 1000)} s)`
+        ? `scale down held at ${replicas} by the stabilization window (highest recommendation of the last ${windowS} s)`
         : `scale up held at ${replicas} by the scale-up stabilization window`,
     );
   }

@@ -7,7 +7,7 @@ import { ServebenchError } from '../../errors.js';
 import { compiledEntry } from '../../paths.js';
 import { Supervisor, withTimeout, type ManagedProcess } from '../../processes/index.js';
 import type { ProcessMetrics, SystemProcess } from '../../results/serving.js';
-import type { SystemNotice } from '../topology/index.js';
+import type { SystemNotice } from '../types.js';
 import type { AutoscaleDecision } from './controller.js';
 import { AUTOSCALE_CONFIG_ENV, type ControlPlaneMessage } from './control-plane-protocol.js';
 import type { ReplicaEvent } from './replica-set.js';

@@ -7,16 +7,22 @@
 
 import { ServebenchError } from '../../errors.js';
 import { Supervisor } from '../../processes/index.js';
-import type { PredictKind, ProcessMetrics, SystemProcess } from '../../results/serving.js';
-import { DEFAULTS, type ModelServiceConfig, type ScoringServiceConfig } from '../config.js';
+import type { PredictKind, SystemProcess } from '../../results/serving.js';
+import { DEFAULTS, type ModelServiceConfig, type ScoringServiceConfig, type StoreConfig } from '../config.js';
+import { SystemEvents } from '../events.js';
 import { provisionStore } from '../feature-store/provision.js';
-import { nginxAvailability, startService, SystemEvents, type ServiceHandle, type SystemNotice } from '../topology/index.js';
+import { runningHandle } from '../running-system.js';
+import { startService, type ServiceHandle, type StartContext } from '../topology/index.js';
+import { nginxAvailability } from '../topology/nginx.js';
+import type { ModelService, RunningHandle } from '../types.js';
 import { Autoscaler, type AutoscaleDecision, type AutoscalerOptions } from './controller.js';
 import { HPA_DEFAULTS, validateHpaSpec } from './hpa.js';
 import { NginxReplicaSet, type ReplicaEvent, type ReplicaInfo } from './replica-set.js';
 
 export const AUTOSCALE_EMULATION_NOTE =
-  "an emulation of the Kubernetes HorizontalPodAutoscaler's algorithm inside servebench, not Kubernetes: replicas are real model-server processes behind nginx (upstream reloaded with SIGHUP), their utilization comes from the metrics the processes send, and the time constants are compressed";
+  "an emulation of the Kubernetes HorizontalPodAutoscaler's algorithm inside servebench, not Kubernetes: " +
+  'replicas are real model-server processes behind nginx (upstream reloaded with SIGHUP), ' +
+  'their utilization comes from the metrics the processes send, and the time constants are compressed';
 
 export interface AutoscaledSystemOptions {
   /** false: the replica count stays at `replicas` (the fixed baseline). */
@@ -61,19 +67,15 @@ export interface AutoscaledSystemDescription {
   processes: SystemProcess[];
 }
 
-export interface RunningAutoscaledSystem {
+export interface RunningAutoscaledSystem extends RunningHandle {
   scoringUrl: string;
-  readonly processes: SystemProcess[];
   services: { 'model-a': NginxReplicaSet; 'model-b': NginxReplicaSet };
   /** One controller per model service (empty without autoscaling). */
   autoscalers: Autoscaler[];
-  onMetrics(listener: (m: ProcessMetrics) => void): () => void;
-  onNotice(listener: (n: SystemNotice) => void): () => void;
   onReplicaEvent(listener: (e: ReplicaEvent) => void): () => void;
   onDecision(listener: (d: AutoscaleDecision) => void): () => void;
   notes: string[];
   describe(): AutoscaledSystemDescription;
-  stop(): Promise<void>;
 }
 
 /** Whether the autoscaled system can run here: it needs nginx (the balancer whose upstream it resizes). */
@@ -82,7 +84,20 @@ export async function autoscaleAvailability(): Promise<{ available: true } | { a
   return a.available ? { available: true } : { available: false, reason: `autoscaling resizes an nginx upstream: ${a.reason}` };
 }
 
-export async function startAutoscaledSystem(options: AutoscaledSystemOptions): Promise<RunningAutoscaledSystem> {
+/** The options after defaults, as the parts are started with them. */
+interface Settings {
+  autoscale: boolean;
+  replicas: number;
+  controller: AutoscalerOptions;
+  predict: PredictKind;
+  seed: number;
+  metricsIntervalMs: number;
+  readyTimeoutMs: number;
+  options: AutoscaledSystemOptions;
+}
+
+/** Apply defaults and check them all at once; throws SB_ERR_OPTION listing every problem. */
+function resolveSettings(options: AutoscaledSystemOptions): Settings {
   const replicas = options.replicas ?? 1;
   const as: AutoscalerOptions = { ...AUTOSCALER_DEFAULTS, ...options.autoscaler };
   const errs = validateHpaSpec(as);
@@ -91,139 +106,169 @@ export async function startAutoscaledSystem(options: AutoscaledSystemOptions): P
   if (options.autoscale && (replicas < as.minReplicas || replicas > as.maxReplicas))
     errs.push(`replicas: must be within minReplicas..maxReplicas (${as.minReplicas}..${as.maxReplicas}), got ${replicas}`);
   if (errs.length > 0) throw new ServebenchError('SB_ERR_OPTION', `autoscaled system: ${errs.join('; ')}`);
+  return {
+    autoscale: options.autoscale,
+    replicas,
+    controller: as,
+    predict: options.predict ?? 'io',
+    seed: options.seed ?? DEFAULTS.seed,
+    metricsIntervalMs: options.metricsIntervalMs ?? 250,
+    readyTimeoutMs: options.timeoutsMs?.ready ?? DEFAULTS.timeoutsMs.ready,
+    options,
+  };
+}
+
+/** A model server replica's settings. */
+function replicaConfig(s: Settings, service: ModelService): ModelServiceConfig {
+  return {
+    service,
+    name: service,
+    // One request at a time per replica: its utilization is its busy share, and capacity grows with replicas.
+    path: 'sync',
+    topology: 'nginx',
+    host: '127.0.0.1',
+    port: 0,
+    bodyLimitBytes: DEFAULTS.bodyLimitBytes,
+    metricsIntervalMs: s.metricsIntervalMs,
+    seed: s.seed,
+    featureCount: DEFAULTS.featureCount,
+    predict: s.predict,
+    ioWaitMs: s.options.ioWaitMs ?? DEFAULTS.ioWaitMs,
+    n: s.options.n ?? DEFAULTS.n,
+    nMax: DEFAULTS.nMax,
+    ...(s.predict === 'cpu' ? { kernel: 'typed' as const, placement: 'inline' as const } : {}),
+  };
+}
+
+/** The scoring handler's settings: one async process calling the two nginx fronts. */
+function scoringConfig(s: Settings, store: StoreConfig, models: { a: string; b: string }): ScoringServiceConfig {
+  const t = s.options.timeoutsMs;
+  return {
+    service: 'scoring',
+    name: 'scoring',
+    path: 'async',
+    topology: 'single',
+    host: '127.0.0.1',
+    port: 0,
+    bodyLimitBytes: DEFAULTS.bodyLimitBytes,
+    metricsIntervalMs: s.metricsIntervalMs,
+    seed: s.seed,
+    featureCount: DEFAULTS.featureCount,
+    store,
+    models,
+    predict: s.predict,
+    nMax: DEFAULTS.nMax,
+    timeoutsMs: {
+      featureRead: t?.featureRead ?? DEFAULTS.timeoutsMs.featureRead,
+      model: t?.model ?? (s.predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu),
+    },
+  };
+}
+
+/** What the reader must know about this system: that it emulates, and how it scales (or does not). */
+function autoscaleNotes(s: Settings): string[] {
+  const as = s.controller;
+  const controller =
+    `controller: every ${as.syncPeriodMs} ms, ${as.metric === 'elu' ? 'event-loop utilization' : 'CPU / request'} vs target ${as.targetUtilization}, ` +
+    `tolerance ${as.tolerance}, replicas ${as.minReplicas}..${as.maxReplicas}, scale-down stabilization ${as.scaleDownStabilizationMs} ms ` +
+    '(Kubernetes: 15 s sync, 300 s stabilization)';
+  return [
+    AUTOSCALE_EMULATION_NOTE,
+    `model servers: one request at a time each (sync path, ${s.predict} predict); scoring: one async process`,
+    s.autoscale ? controller : `fixed at ${s.replicas} replica(s) per model service (no autoscaling)`,
+  ];
+}
+
+/** Listeners of one kind, with the function that tells them all. */
+function listenerSet<T>(): { add(l: (x: T) => void): () => void; emit(x: T): void } {
+  const set = new Set<(x: T) => void>();
+  return {
+    add: (l) => {
+      set.add(l);
+      return () => set.delete(l);
+    },
+    emit: (x) => {
+      for (const l of set) l(x);
+    },
+  };
+}
+
+export async function startAutoscaledSystem(options: AutoscaledSystemOptions): Promise<RunningAutoscaledSystem> {
+  const s = resolveSettings(options);
   const avail = await autoscaleAvailability();
   if (!avail.available) throw new ServebenchError('SB_ERR_MISSING_TOOL', avail.reason);
-
-  const predict = options.predict ?? 'io';
-  const seed = options.seed ?? DEFAULTS.seed;
-  const metricsIntervalMs = options.metricsIntervalMs ?? 250;
-  const readyTimeoutMs = options.timeoutsMs?.ready ?? DEFAULTS.timeoutsMs.ready;
   const supervisor = new Supervisor();
   const events = new SystemEvents();
-  const ctx = { supervisor, events, readyTimeoutMs, nginxWorkerProcesses: 1 as const };
+  const ctx: StartContext = { supervisor, events, readyTimeoutMs: s.readyTimeoutMs, nginxWorkerProcesses: 1 };
   const sets: NginxReplicaSet[] = [];
   const services: ServiceHandle[] = [];
   const autoscalers: Autoscaler[] = [];
-  const replicaListeners = new Set<(e: ReplicaEvent) => void>();
-  const decisionListeners = new Set<(d: AutoscaleDecision) => void>();
+  const replicaEvents = listenerSet<ReplicaEvent>();
+  const decisions = listenerSet<AutoscaleDecision>();
   const stopEverything = async () => {
     for (const a of autoscalers) a.stop();
-    for (const s of services) await s.stop().catch(() => undefined);
-    await Promise.all(sets.map((s) => s.stop().catch(() => undefined)));
+    for (const svc of services) await svc.stop().catch(() => undefined);
+    await Promise.all(sets.map((set) => set.stop().catch(() => undefined)));
     await supervisor.stopAll();
   };
   try {
     const store = await provisionStore({
       store: 'memory',
       entities: options.entities ?? DEFAULTS.entities,
-      seed,
+      seed: s.seed,
       featureCount: DEFAULTS.featureCount,
       supervisor,
-      readyTimeoutMs,
-    });
-    const modelConfig = (service: 'model-a' | 'model-b'): ModelServiceConfig => ({
-      service,
-      name: service,
-      // One request at a time per replica: its utilization is its busy share, and capacity grows with replicas.
-      path: 'sync',
-      topology: 'nginx',
-      host: '127.0.0.1',
-      port: 0,
-      bodyLimitBytes: DEFAULTS.bodyLimitBytes,
-      metricsIntervalMs,
-      seed,
-      featureCount: DEFAULTS.featureCount,
-      predict,
-      ioWaitMs: options.ioWaitMs ?? DEFAULTS.ioWaitMs,
-      n: options.n ?? DEFAULTS.n,
-      nMax: DEFAULTS.nMax,
-      ...(predict === 'cpu' ? { kernel: 'typed' as const, placement: 'inline' as const } : {}),
+      readyTimeoutMs: s.readyTimeoutMs,
     });
     const [a, b] = await Promise.all([
-      NginxReplicaSet.start(ctx, modelConfig('model-a'), replicas),
-      NginxReplicaSet.start(ctx, modelConfig('model-b'), replicas),
+      NginxReplicaSet.start(ctx, replicaConfig(s, 'model-a'), s.replicas),
+      NginxReplicaSet.start(ctx, replicaConfig(s, 'model-b'), s.replicas),
     ]);
     sets.push(a!, b!);
-    for (const s of sets)
-      s.onEvent((e) => {
-        for (const l of replicaListeners) l(e);
-      });
-    const scoringConfig: ScoringServiceConfig = {
-      service: 'scoring',
-      name: 'scoring',
-      path: 'async',
+    for (const set of sets) set.onEvent(replicaEvents.emit);
+    const scoring = await startService(ctx, {
+      config: scoringConfig(s, store.config, { a: a!.baseUrl, b: b!.baseUrl }),
       topology: 'single',
+      workers: 1,
       host: '127.0.0.1',
       port: 0,
-      bodyLimitBytes: DEFAULTS.bodyLimitBytes,
-      metricsIntervalMs,
-      seed,
-      featureCount: DEFAULTS.featureCount,
-      store: store.config,
-      models: { a: a!.baseUrl, b: b!.baseUrl },
-      predict,
-      nMax: DEFAULTS.nMax,
-      timeoutsMs: {
-        featureRead: options.timeoutsMs?.featureRead ?? DEFAULTS.timeoutsMs.featureRead,
-        model: options.timeoutsMs?.model ?? (predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu),
-      },
-    };
-    const scoring = await startService(ctx, { config: scoringConfig, topology: 'single', workers: 1, host: '127.0.0.1', port: 0 });
+    });
     services.push(scoring);
-    if (options.autoscale) {
-      for (const s of sets) {
-        const ctl = new Autoscaler(s, (l) => events.onMetrics(l), as);
-        ctl.onDecision((d) => {
-          for (const l of decisionListeners) l(d);
-        });
+    if (s.autoscale) {
+      for (const set of sets) {
+        const ctl = new Autoscaler(set, (l) => events.onMetrics(l), s.controller);
+        ctl.onDecision(decisions.emit);
         autoscalers.push(ctl);
       }
       for (const c of autoscalers) c.start();
     }
-    const notes = [
-      AUTOSCALE_EMULATION_NOTE,
-      `model servers: one request at a time each (sync path, ${predict} predict); scoring: one async process`,
-      ...(options.autoscale
-        ? [
-            `controller: every ${as.syncPeriodMs} ms, ${as.metric === 'elu' ? 'event-loop utilization' : 'CPU / request'} vs target ${as.targetUtilization}, tolerance ${as.tolerance}, replicas ${as.minReplicas}..${as.maxReplicas}, scale-down stabilization ${as.scaleDownStabilizationMs} ms (Kubernetes: 15 s sync, 300 s stabilization)`,
-          ]
-        : [`fixed at ${replicas} replica(s) per model service (no autoscaling)`]),
-    ];
-    let stopped: Promise<void> | undefined;
+    const notes = autoscaleNotes(s);
     const versions: Record<string, string> = { nginx: a!.nginxVersion };
-    const sys: RunningAutoscaledSystem = {
-      scoringUrl: `${scoring.baseUrl}/score`,
-      get processes(): SystemProcess[] {
-        return [...scoring.processes(), ...sets.flatMap((s) => s.processes())];
-      },
-      services: { 'model-a': a!, 'model-b': b! },
-      autoscalers,
-      onMetrics: (l) => events.onMetrics(l),
-      onNotice: (l) => events.onNotice(l),
-      onReplicaEvent: (l) => {
-        replicaListeners.add(l);
-        return () => replicaListeners.delete(l);
-      },
-      onDecision: (l) => {
-        decisionListeners.add(l);
-        return () => decisionListeners.delete(l);
-      },
-      notes,
-      describe: () => ({
-        emulation: AUTOSCALE_EMULATION_NOTE,
-        autoscale: options.autoscale,
-        scoringUrl: sys.scoringUrl,
-        predict,
-        autoscaler: options.autoscale ? as : null,
-        replicasAtStart: replicas,
-        services: sets.map((s) => ({ service: s.service, baseUrl: s.baseUrl, replicas: s.list() })),
-        versions,
+    const scoringUrl = `${scoring.baseUrl}/score`;
+    const processes = (): SystemProcess[] => [...scoring.processes(), ...sets.flatMap((set) => set.processes())];
+    return runningHandle(
+      { events, processes, stopEverything },
+      {
+        scoringUrl,
+        services: { 'model-a': a!, 'model-b': b! },
+        autoscalers,
+        onReplicaEvent: replicaEvents.add,
+        onDecision: decisions.add,
         notes,
-        processes: sys.processes,
-      }),
-      stop: () => (stopped ??= stopEverything()),
-    };
-    return sys;
+        describe: (): AutoscaledSystemDescription => ({
+          emulation: AUTOSCALE_EMULATION_NOTE,
+          autoscale: s.autoscale,
+          scoringUrl,
+          predict: s.predict,
+          autoscaler: s.autoscale ? s.controller : null,
+          replicasAtStart: s.replicas,
+          services: sets.map((set) => ({ service: set.service, baseUrl: set.baseUrl, replicas: set.list() })),
+          versions,
+          notes,
+          processes: processes(),
+        }),
+      },
+    );
   } catch (err) {
     await stopEverything();
     throw err;

@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, type ManagedProcess, type Supervisor } from '../../processes/index.js';
 import type { StoreKind, SystemProcess } from '../../results/serving.js';
-import type { StoreConfig } from '../config.js';
+import { DEFAULTS, type StoreConfig } from '../config.js';
+import type { ResolvedSystemOptions } from '../types.js';
 import { startGuarded } from '../topology/process.js';
 import { entityFeatures, entityId, redisKey } from './loader.js';
 
@@ -35,6 +36,19 @@ export interface StoreRequest {
   featureCount: number;
   supervisor: Supervisor;
   readyTimeoutMs: number;
+}
+
+/** The feature store a system asks for, from its options. */
+export function systemStoreRequest(o: ResolvedSystemOptions, supervisor: Supervisor): StoreRequest {
+  return {
+    store: o.store,
+    redisUrl: o.redisUrl,
+    entities: o.entities,
+    seed: o.seed,
+    featureCount: DEFAULTS.featureCount,
+    supervisor,
+    readyTimeoutMs: o.timeoutsMs.ready,
+  };
 }
 
 /** The redis-server a store started, while it runs, as a process of the system (none for any other store). */

@@ -55,7 +55,7 @@ export class WorkerMeter extends ProcessMeter {
 }
 
 /** The predict of both models, as model-api.ts computes it (same weights and rule, from predict.ts; tests check parity). */
-export class QueuePredictor {
+class QueuePredictor {
   private readonly weights: Record<QueueJob['model'], Float64Array>;
   private readonly rng: Rng;
   private readonly kernel: Kernel | undefined;

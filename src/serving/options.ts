@@ -1,0 +1,184 @@
+// The serving system's options, resolved once at the edge: defaults applied, every value checked, and
+// errors naming the option. Where a cpu predict runs (inline, native-async, a worker pool) is decided here.
+
+import { availableParallelism } from 'node:os';
+import { OptionError, ServebenchError } from '../errors.js';
+import { getKernel, kernels, type KernelName } from '../kernels/index.js';
+import { checkChoice, checkInteger } from '../options.js';
+import type { CpuPlacement, RequestPath } from '../results/serving.js';
+import { KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { DEFAULTS } from './config.js';
+import type { ModelApiOptions, ResolvedSystemOptions, SystemOptions } from './types.js';
+
+type CpuPredict = { kernel: KernelName; placement: CpuPlacement; notes: string[] };
+
+/** 'a, b or c', for messages. */
+function orList(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+/** Where a cpu predict runs on each path, and with which kernel; an unavailable kernel asked for is an error. */
+export function resolveCpuPredict(path: RequestPath, kernelName: KernelName | undefined, poolThreads: number): CpuPredict {
+  if (kernelName !== undefined) {
+    const k = getKernel(kernelName);
+    const avail = k.availability();
+    if (!avail.available) throw new ServebenchError('SB_ERR_NATIVE', `--kernel ${kernelName} is unavailable here: ${avail.reason}`);
+    if (path === 'sync') {
+      if (k.mode === 'async') {
+        const syncKernels = orList(KERNEL_NAMES.filter((name) => getKernel(name).mode === 'sync'));
+        throw new OptionError('--kernel', `${kernelName} runs off the event loop, which the sync path never does; use ${syncKernels}, or --path async`);
+      }
+      return { kernel: kernelName, placement: 'inline', notes: [] };
+    }
+    if (k.mode === 'async') return { kernel: kernelName, placement: 'native-async', notes: [] };
+    return {
+      kernel: kernelName,
+      placement: 'worker-pool',
+      notes: [`cpu predict: the ${kernelName} kernel is synchronous, so the async path runs it on a worker-thread pool (piscina, ${poolThreads} threads)`],
+    };
+  }
+  if (path === 'sync') return { kernel: 'typed', placement: 'inline', notes: [] };
+  const nativeAsync = kernels.find((k) => k.name === 'native-async');
+  const avail = nativeAsync?.availability();
+  if (nativeAsync !== undefined && avail?.available === true) return { kernel: 'native-async', placement: 'native-async', notes: [] };
+  const why = avail !== undefined && !avail.available ? avail.reason : 'it is not built into this servebench';
+  return {
+    kernel: 'typed',
+    placement: 'worker-pool',
+    notes: [
+      `cpu predict: native-async is unavailable (${why}); ` +
+        `the async path runs the typed kernel on a worker-thread pool (piscina, ${poolThreads} threads) instead`,
+    ],
+  };
+}
+
+/** Queue path: a worker runs one job at a time, so its kernel runs inline (or, native-async, awaited). */
+function resolveQueueCpuPredict(kernelName: KernelName | undefined): CpuPredict {
+  const name = kernelName ?? 'typed';
+  const k = getKernel(name);
+  const avail = k.availability();
+  if (!avail.available) throw new ServebenchError('SB_ERR_NATIVE', `--kernel ${name} is unavailable here: ${avail.reason}`);
+  return { kernel: name, placement: k.mode === 'async' ? 'native-async' : 'inline', notes: [] };
+}
+
+/** Apply defaults and validate; throws OptionError naming the option. */
+export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
+  const path = checkChoice('--path', o.path, REQUEST_PATHS);
+  const topology = checkChoice('--topology', o.topology, TOPOLOGIES);
+  const predict = checkChoice('--predict', o.predict, PREDICT_KINDS);
+  const store = checkChoice('--store', o.store, STORE_KINDS);
+  const cores = availableParallelism();
+  if (topology === 'single' && o.workers !== undefined && o.workers !== 1) {
+    throw new OptionError('--workers', `applies to --topology cluster or nginx; single runs one process per service (got ${o.workers})`);
+  }
+  const workers = topology === 'single' ? 1 : checkInteger('--workers', o.workers ?? cores, 1, 256);
+  if (path !== 'queue' && o.modelWorkers !== undefined) {
+    throw new OptionError(
+      '--model-workers',
+      `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`,
+    );
+  }
+  const modelWorkers = path === 'queue' ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
+  const nMax = checkInteger('--n-max', o.nMax ?? DEFAULTS.nMax, 1, 1_000_000_000);
+  if (predict === 'io') {
+    if (o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
+    if (o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
+  }
+  const poolThreads = checkInteger('--pool-threads', o.poolThreads ?? cores, 1, 256);
+  const notes: string[] = [];
+  let cpu: { kernel: KernelName; placement: CpuPlacement } | undefined;
+  let n: number | undefined;
+  if (predict === 'cpu') {
+    n = checkInteger('--n', o.n ?? Math.min(DEFAULTS.n, nMax), 1, nMax);
+    const r = path === 'queue' ? resolveQueueCpuPredict(o.kernel) : resolveCpuPredict(path, o.kernel, poolThreads);
+    cpu = { kernel: r.kernel, placement: r.placement };
+    notes.push(...r.notes);
+  }
+  const timeoutsMs = resolveTimeouts(o, path, predict);
+  const ioWaitMs = o.ioWaitMs ?? DEFAULTS.ioWaitMs;
+  if (!(ioWaitMs.min >= 0 && ioWaitMs.max >= ioWaitMs.min && ioWaitMs.max <= 60_000)) {
+    throw new OptionError('ioWaitMs', `expected 0 <= min <= max <= 60000, got ${ioWaitMs.min}..${ioWaitMs.max}`);
+  }
+  if (o.redisUrl !== undefined) checkRedisUrl(o.redisUrl, store, path);
+  const nginxWorkerProcesses = o.nginxWorkerProcesses ?? 1;
+  if (nginxWorkerProcesses !== 'auto') checkInteger('nginxWorkerProcesses', nginxWorkerProcesses, 1, 64);
+  const resolved: ResolvedSystemOptions = {
+    path,
+    topology,
+    workers,
+    predict,
+    nMax,
+    store,
+    entities: checkInteger('--entities', o.entities ?? DEFAULTS.entities, 1, 10_000_000),
+    seed: checkInteger('--seed', o.seed ?? DEFAULTS.seed, 0, 0xffffffff),
+    host: o.host ?? DEFAULTS.host,
+    port: checkInteger('--port', o.port ?? 0, 0, 65535),
+    timeoutsMs,
+    metricsIntervalMs: checkInteger('metricsIntervalMs', o.metricsIntervalMs ?? DEFAULTS.metricsIntervalMs, 0, 3_600_000),
+    ioWaitMs: { min: ioWaitMs.min, max: ioWaitMs.max },
+    bodyLimitBytes: checkInteger('bodyLimitBytes', o.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes, 64, 64 * 1024 * 1024),
+    poolThreads,
+    nginxWorkerProcesses,
+    notes,
+  };
+  if (cpu !== undefined) {
+    resolved.kernel = cpu.kernel;
+    resolved.placement = cpu.placement;
+  }
+  if (n !== undefined) resolved.n = n;
+  if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
+  if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
+  return resolved;
+}
+
+function resolveTimeouts(o: SystemOptions, path: RequestPath, predict: SystemOptions['predict']): ResolvedSystemOptions['timeoutsMs'] {
+  const t = o.timeoutsMs ?? {};
+  const timeoutsMs = {
+    featureRead: checkInteger('--feature-timeout', t.featureRead ?? DEFAULTS.timeoutsMs.featureRead, 1, 600_000),
+    model: checkInteger('--model-timeout', t.model ?? (predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu), 1, 3_600_000),
+    ready: checkInteger('ready timeout', t.ready ?? DEFAULTS.timeoutsMs.ready, 100, 600_000),
+    queue: checkInteger('--queue-timeout', t.queue ?? DEFAULTS.timeoutsMs.queue, 1, 3_600_000),
+  };
+  if (path !== 'queue' && t.queue !== undefined) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
+  return timeoutsMs;
+}
+
+function checkRedisUrl(redisUrl: string, store: SystemOptions['store'], path: RequestPath): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(redisUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    throw new OptionError('--redis-url', `expected a URL such as redis://127.0.0.1:6379, got '${redisUrl}'`);
+  }
+  if (store !== 'redis' && path !== 'queue') throw new OptionError('--redis-url', 'applies only to --store redis (or to --path queue, as its broker)');
+}
+
+/** The options a model API started alone runs with: a system's, with the memory store and no queue. */
+export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
+  if (options.path === 'queue') {
+    throw new OptionError('--path', 'the queue path has no model API: its model workers take jobs off a Redis list (start the whole system with startSystem)');
+  }
+  const base: SystemOptions = { path: options.path, topology: options.topology, predict: options.predict, store: 'memory' };
+  const copied = [
+    'workers',
+    'kernel',
+    'n',
+    'nMax',
+    'seed',
+    'host',
+    'port',
+    'metricsIntervalMs',
+    'ioWaitMs',
+    'bodyLimitBytes',
+    'poolThreads',
+    'nginxWorkerProcesses',
+  ] as const;
+  for (const k of copied) {
+    if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];
+  }
+  if (options.readyTimeoutMs !== undefined) base.timeoutsMs = { ready: options.readyTimeoutMs };
+  return base;
+}
