@@ -25,5 +25,6 @@ export { renderCapacityMarkdown, renderCapacityTable } from './report/capacity.j
 export { benchCharts, renderCharts, renderBenchHtmlWithCharts } from './report/charts.js';
 export { Supervisor, ManagedProcess, supervisor, freePort, onShutdown, stopAllProcesses, installSignalHandlers } from './processes/index.js';
 export type { ProcessSpec, ReadyProbe, ExitInfo } from './processes/index.js';
+export { describeNativeStatus } from './report/format.js';
 export { ServebenchError, OptionError, toErrorInfo } from './errors.js';
 export type { ErrorCode } from './errors.js';

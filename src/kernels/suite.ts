@@ -13,7 +13,8 @@ import { toErrorInfo } from '../errors.js';
 import type { KernelsData, KernelProcessRecord } from '../results/kernels.js';
 import { aggregateKernels, probeThreadCounts, type ProcessOutcome } from './aggregate.js';
 import { nativeStatus } from './native-binding.js';
-import { formatSize, PROBE_MIN_N, resolveKernelsSettings, type KernelsOptions } from './settings.js';
+import { formatSize } from '../report/format.js';
+import { PROBE_MIN_N, resolveKernelsSettings, type KernelsOptions } from './settings.js';
 import type { KernelName } from './types.js';
 import { isKernelJobResult, type KernelJob, type KernelJobResult } from './worker-protocol.js';
 
