@@ -16,7 +16,7 @@ export type { CapacityOptions } from './capacity/index.js';
 export { runBench } from './commands/bench.js';
 export type { BenchOptions } from './commands/bench.js';
 export { renderResults } from './commands/report.js';
-export { renderHardwareMarkdown, renderHardwareHtml, renderHardwareSummary } from './report/hardware.js';
+export { renderHardwareMarkdown, renderHardwareHtml, renderHardwareSummary } from './report/hardware/render.js';
 export { renderKernelsMarkdown, renderKernelsTable } from './report/kernels.js';
 export { renderLoadMarkdown, renderLoadTerminal } from './report/load.js';
 export { renderProfileMarkdown, renderProfileTerminal } from './report/profile.js';

@@ -16,7 +16,7 @@ import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../p
 import { onShutdown } from '../processes/index.js';
 import { progress } from '../progress.js';
 import { renderBenchHtml, renderBenchMarkdown, renderBenchTerminal, type BenchResults } from '../report/results.js';
-import { renderHardwareHtml } from '../report/hardware.js';
+import { renderHardwareHtml } from '../report/hardware/render.js';
 import { benchCharts, chartsHtml, chartsMarkdown, chartsNote, renderCharts, writeChartFiles } from '../report/charts.js';
 import { envelope } from '../results/index.js';
 import type { BenchData, SuiteName, SuiteRecord } from '../results/bench.js';

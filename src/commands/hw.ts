@@ -8,7 +8,7 @@ import { captureEnv, runHardwareSuite } from '../env/index.js';
 import { parseDuration, parseInteger } from '../options.js';
 import { defaultReportsDir, ensureDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
-import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
+import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware/render.js';
 import { envelope } from '../results/index.js';
 import { isUnknown } from '../results/env.js';
 import { toJson, writeFileAtomic, writeJsonAtomic } from '../results/write.js';

@@ -4,7 +4,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseChoice } from '../options.js';
-import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware.js';
+import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../report/hardware/render.js';
 import { renderKernelsMarkdown, renderKernelsTable } from '../report/kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../report/profile.js';

@@ -5,7 +5,7 @@ import { Marked } from 'marked';
 import type { BenchData, SuiteRecord } from '../results/bench.js';
 import type { Flag } from '../results/common.js';
 import type { ResultEnvelope } from '../results/index.js';
-import { renderHardwareMarkdown } from './hardware.js';
+import { renderHardwareMarkdown } from './hardware/render.js';
 import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
 import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
