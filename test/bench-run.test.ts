@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 import { Supervisor } from '../src/processes/index.js';
-import type { BenchResults } from '../src/report/results.js';
+import type { BenchResults } from '../src/report/run-report.js';
 
 const out = mkdtempSync(join(tmpdir(), 'servebench-bench-'));
 const sup = new Supervisor();

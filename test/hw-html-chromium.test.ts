@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureEnv, runHardwareSuite } from '../src/env/index.js';
 import type { BandwidthProbe } from '../src/env/memory-bandwidth.js';
 import { setQuiet } from '../src/progress.js';
-import { renderHardwareHtml } from '../src/report/hardware.js';
+import { renderHardwareHtml } from '../src/report/hardware/render.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

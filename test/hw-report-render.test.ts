@@ -3,7 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureEnv } from '../src/env/index.js';
-import { hardwareSections, renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary, unknownFacts } from '../src/report/hardware.js';
+import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../src/report/hardware/render.js';
+import { hardwareSections, unknownFacts } from '../src/report/hardware/sections.js';
 import type { EnvBlock, NoiseCheck } from '../src/results/env.js';
 import type { HardwareData } from '../src/results/hardware.js';
 import { fakeHost, type FakeHost } from './hw-fixtures.js';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeNativeStatus, loadNativeFrom } from '../src/kernels/native-binding.js';
+import { loadNativeFrom } from '../src/kernels/native-binding.js';
+import { describeNativeStatus } from '../src/report/format.js';
 import { packageRoot } from '../src/paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'servebench-build-'));

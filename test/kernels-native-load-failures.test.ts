@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeNativeStatus, loadNativeFrom, NATIVE_FUNCTIONS, nativeLoaderPath } from '../src/kernels/native-binding.js';
+import { loadNativeFrom, NATIVE_FUNCTIONS, nativeLoaderPath } from '../src/kernels/native-binding.js';
+import { describeNativeStatus } from '../src/report/format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'servebench-native-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderBenchHtmlWithCharts } from '../src/report/charts.js';
-import type { BenchResults } from '../src/report/results.js';
+import { type BenchResults, renderBenchHtmlWithCharts } from '../src/report/run-report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

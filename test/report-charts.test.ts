@@ -7,25 +7,23 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoscaleChart } from '../src/report/charts/autoscale.js';
+import { benchCharts } from '../src/report/charts/bench.js';
+import { capacityChart } from '../src/report/charts/capacity.js';
+import { kernelsChart } from '../src/report/charts/kernels.js';
+import { loadRampChart } from '../src/report/charts/load-ramp.js';
+import { chartsMarkdown, writeChartFiles } from '../src/report/charts/placement.js';
+import { profileChart } from '../src/report/charts/profile.js';
+import { renderCharts, type ChartsRender, type RenderedChart } from '../src/report/charts/render.js';
+import { requestPathsChart } from '../src/report/charts/request-paths.js';
+import { decadeTicks, logAxis } from '../src/report/charts/spec.js';
 import {
-  autoscaleChart,
-  benchCharts,
-  capacityChart,
-  chartsMarkdown,
-  decadeTicks,
-  kernelsChart,
-  loadRampChart,
-  logAxis,
-  profileChart,
+  renderBenchHtml,
   renderBenchHtmlWithCharts,
+  renderBenchMarkdown,
   renderBenchMarkdownWithChartLinks,
-  renderCharts,
-  requestPathsChart,
-  writeChartFiles,
-  type ChartsRender,
-  type RenderedChart,
-} from '../src/report/charts.js';
-import { renderBenchHtml, renderBenchMarkdown, type BenchResults } from '../src/report/results.js';
+  type BenchResults,
+} from '../src/report/run-report.js';
 import type { LoadData } from '../src/results/load.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as BenchResults;

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
-import { formatN } from './settings.js';
+import { formatN } from '../report/format.js';
 import type { KernelName } from '../kernels/types.js';
 import { compiledEntry } from '../paths.js';
 import type { ManagedProcess, Supervisor } from '../processes/index.js';

@@ -21,8 +21,7 @@ import type { CapacityKernelResult, ServerCheck, ServerCheckPoint, ServerCheckPo
 import { SERVING_DEFAULTS, startModelApi, type CommandWrapper, type RunningModelApi } from '../serving/index.js';
 import { limitedNode, type MemoryLimit } from './limit.js';
 import { samplePeakRss } from './probe.js';
-import { formatN } from './settings.js';
-import { describeResponses } from './describe.js';
+import { describeResponses, formatN } from '../report/format.js';
 
 /** The largest n a model API accepts (its --n-max range). */
 const API_N_MAX = 1_000_000_000;

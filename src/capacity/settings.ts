@@ -66,14 +66,6 @@ export function availableMemoryBytes(): number | undefined {
   }
 }
 
-/** n in short: 5.61e7 (1e3 and up; three significant digits), the integer below. */
-export function formatN(n: number): string {
-  if (n < 1000) return String(n);
-  const e = Math.floor(Math.log10(n));
-  const m = n / 10 ** e;
-  return `${+m.toFixed(m === Math.round(m) ? 0 : 2)}e${e}`;
-}
-
 /** Bytes as people read them: 2 GiB, 512 MiB, 1.5 GiB. */
 export function formatBytes(bytes: number): string {
   if (bytes >= GiB) return `${+(bytes / GiB).toFixed(2)} GiB`;

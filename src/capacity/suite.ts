@@ -10,6 +10,7 @@ import { nativeStatus } from '../kernels/native-binding.js';
 import type { KernelName } from '../kernels/types.js';
 import { supervisor } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
+import { formatN } from '../report/format.js';
 import type { Flag } from '../results/common.js';
 import type {
   CapacityData,
@@ -26,16 +27,7 @@ import { runProbe } from './probe.js';
 import { searchCapacity, type ProbeVerdict } from './search.js';
 import { runServerCheck } from './server-check.js';
 import type { SuiteHooks } from '../suite-hooks.js';
-import {
-  availableMemoryBytes,
-  formatBytes,
-  formatN,
-  MIN_N,
-  resolveCapacitySettings,
-  SAFETY_MARGIN_BYTES,
-  searchCeiling,
-  type CapacityOptions,
-} from './settings.js';
+import { availableMemoryBytes, formatBytes, MIN_N, resolveCapacitySettings, SAFETY_MARGIN_BYTES, searchCeiling, type CapacityOptions } from './settings.js';
 
 export type { CapacityOptions } from './settings.js';
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseChoiceList } from '../options.js';
-import { renderBenchTerminal } from '../report/results.js';
+import { renderBenchTerminal } from '../report/run-report.js';
 import { SUITE_NAMES, toJson } from '../results/index.js';
 import { runBench } from '../run/bench.js';
 

@@ -4,6 +4,7 @@
 import type { Systeminformation } from 'systeminformation';
 import type { CpuCache, CpuFrequency, EnvBlock, Fact, MaybeKnown } from '../results/env.js';
 import { isUnknown } from '../results/env.js';
+import { round1 } from '../report/format.js';
 import { mean } from '../stats/index.js';
 import { firstLine, parseCpuinfo, parseCpuList, parseIntFile, parseSizeString, unknown } from './parse.js';
 import type { HostSources } from './sources.js';
@@ -277,5 +278,3 @@ function captureFrequency(
       governor === undefined ? unknown(hasCpufreq ? 'no scaling_governor in cpufreq' : noCpufreq) : { value: governor, source: `${freqDir}/scaling_governor` },
   };
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -18,7 +18,8 @@ import type {
   SpeedGoal,
 } from '../results/kernels.js';
 import { KERNELS_DATA_VERSION } from '../results/kernels.js';
-import { formatSize, PROBE_MIN_N } from './settings.js';
+import { formatSize } from '../report/format.js';
+import { PROBE_MIN_N } from './settings.js';
 import type { KernelName } from './types.js';
 import type { KernelJobResult, KernelTaskResult } from './worker-protocol.js';
 

@@ -12,7 +12,7 @@ export { native, nativeParallel, nativeAsync } from './native.js';
 export { referenceMean, parityTolerance, agreesWithReference, UNIT_ROUNDOFF } from './reference.js';
 export { probeBandwidth } from './bandwidth.js';
 export type { BandwidthResult, BandwidthOptions } from './bandwidth.js';
-export { loadNative, nativeStatus, describeNativeStatus, NATIVE_FUNCTIONS, NATIVE_ENV_SWITCH } from './native-binding.js';
+export { loadNative, nativeStatus, NATIVE_FUNCTIONS, NATIVE_ENV_SWITCH } from './native-binding.js';
 export type { NativeBinding, NativeLoad, NativeBandwidthProbe } from './native-binding.js';
 
 /** Every kernel, in a fixed order (JS first, then native). Native ones report their availability. */

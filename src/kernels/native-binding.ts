@@ -128,19 +128,3 @@ export function loadNative(): NativeLoad {
 export function nativeStatus(): NativeStatus {
   return loadNative().status;
 }
-
-/** The one-line form every output uses: "native: available (...)" or "native: unavailable (<reason>)". */
-export function describeNativeStatus(status: NativeStatus): string {
-  if (!status.available) return `native: unavailable (${status.reason})`;
-  const b = status.build;
-  const parts = [
-    `servebench-native ${b.crateVersion ?? '?'}`,
-    `${b.kernelIsa ?? '?'} kernels`,
-    b.isaCap !== undefined && b.isaCap !== 'none' ? b.isaCap : undefined,
-    b.rustc?.replace(/^rustc /, 'rustc ').replace(/ \(.*\)$/, ''),
-    b.target,
-    b.rayonThreads !== undefined ? `rayon ${b.rayonThreads} threads` : undefined,
-    b.lastBuild !== undefined ? `warning: last build ${b.lastBuild}` : undefined,
-  ].filter((p): p is string => p !== undefined && p !== '');
-  return `native: available (${parts.join(', ')})`;
-}

@@ -67,12 +67,3 @@ export function resolveKernelsSettings(options: KernelsOptions = {}): KernelsSet
     noise: { maxSpreadAcrossProcesses: 0.1, maxRmePercent: 5 },
   };
 }
-
-/** A size as people write it: 1e3 for powers of ten from 1000, else the integer. */
-export function formatSize(n: number): string {
-  if (n >= 1000) {
-    const exp = Math.round(Math.log10(n));
-    if (10 ** exp === n) return `1e${exp}`;
-  }
-  return String(n);
-}

@@ -2,6 +2,7 @@
 // script for zoom and search, no network): for profiles no tool draws itself (`--cpu-prof` files of cluster
 // workers, perf captures). Frames are coloured by group, so blocked, idle and app time show at a glance.
 
+import { escapeHtml as esc } from '../report/format.js';
 import type { FrameGroup, ProfileSummary } from '../results/profile.js';
 import { buildCallTree, type CallTreeNode, type StackProfile } from './stacks.js';
 import { GROUP_LABELS } from './summary.js';
@@ -30,8 +31,6 @@ export interface FlameGraphOptions {
   /** Shown as a table beside the graph. */
   summary?: ProfileSummary;
 }
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 interface Placed {
   node: CallTreeNode;

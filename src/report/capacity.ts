@@ -1,10 +1,9 @@
 // Renderers of the capacity suite's data: a terminal table and Markdown. Both read only CapacityData (a saved
 // capacity.json re-renders without re-measuring).
 
-import { describeResponses } from '../capacity/describe.js';
-import { formatN } from '../capacity/settings.js';
-import { describeNativeStatus } from '../kernels/native-binding.js';
 import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from '../results/capacity.js';
+import { count, describeNativeStatus, describeResponses, formatN as shortN } from './format.js';
+import { type Align, mdTable, textTable } from './tables.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -14,14 +13,6 @@ function bytes(b: number | null | undefined): string {
   if (b >= GiB) return `${(b / GiB).toFixed(2)} GiB`;
   return `${(b / MiB).toFixed(b >= 100 * MiB ? 0 : 1)} MiB`;
 }
-
-/** n in full: 56,100,000. */
-function count(n: number | null | undefined): string {
-  return n === null || n === undefined ? '-' : n.toLocaleString('en-US');
-}
-
-/** n in short: 5.61e7 (1e3 and up), the integer below. */
-export const shortN = formatN;
 
 const SHORT_OUTCOME: Record<ProbeOutcomeKind, string> = {
   ok: 'ok',
@@ -104,14 +95,9 @@ function cellsOf(k: CapacityKernelResult, concurrency: readonly number[]): Cells
   };
 }
 
-function alignTable(header: string[], rows: string[][], left: ReadonlySet<number>): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
+/** Text columns left, figures right. */
+function alignLeft(header: readonly string[], left: readonly number[]): Align[] {
+  return header.map((_, i) => (left.includes(i) ? 'left' : 'right'));
 }
 
 function mainHeader(concurrency: readonly number[]): string[] {
@@ -135,13 +121,17 @@ function mainRow(c: Cells): string[] {
 }
 
 function headline(d: CapacityData): string {
-  return `capacity: the largest n one cpu predict (mean of n values) fits in a fresh process under a ${bytes(d.settings.budgetBytes)} memory budget${d.quick ? ' (quick)' : ''}${d.interrupted ? ' — INTERRUPTED, partial' : ''}`;
+  const budget = `${bytes(d.settings.budgetBytes)} memory budget`;
+  const state = `${d.quick ? ' (quick)' : ''}${d.interrupted ? ' — INTERRUPTED, partial' : ''}`;
+  return `capacity: the largest n one cpu predict (mean of n values) fits in a fresh process under a ${budget}${state}`;
 }
 
 function mechanismLine(d: CapacityData): string {
   const m = d.mechanism;
   if (m === null) return 'limit: none (no probe ran)';
-  return `limit: RLIMIT_DATA ${bytes(m.dataLimitBytes)} (${m.tool}) for the whole process, V8 --max-old-space-size=${m.v8MaxOldSpaceMiB} MiB for the JS heap; ${m.verified ? 'verified' : 'NOT verified'}: ${m.verification}`;
+  const heap = `V8 --max-old-space-size=${m.v8MaxOldSpaceMiB} MiB for the JS heap`;
+  const verified = `${m.verified ? 'verified' : 'NOT verified'}: ${m.verification}`;
+  return `limit: RLIMIT_DATA ${bytes(m.dataLimitBytes)} (${m.tool}) for the whole process, ${heap}; ${verified}`;
 }
 
 function failureLines(d: CapacityData): string[] {
@@ -159,12 +149,14 @@ function derivedCheckLines(d: CapacityData): string[] {
   const first = checks[0]!.c;
   const pct = ((d.settings.derivedCheckMargin ?? 0) * 100).toFixed(1);
   const out = [
-    `derived max n at ${first.concurrency} concurrent requests, checked by two probes (${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`,
+    `derived max n at ${first.concurrency} concurrent requests, checked by two probes ` +
+      `(${first.concurrency} inputs alive at once in one process, ${pct}% below and above):`,
   ];
   for (const { kernel, c } of checks) {
     const verdict = c.agrees ? 'holds' : c.below.outcome !== 'ok' ? 'TOO HIGH (failed below it)' : 'conservative (fitted above it)';
     out.push(
-      `  ${kernel}: derived ${shortN(c.derivedMaxN)}; ${shortN(c.below.n)} ${SHORT_OUTCOME[c.below.outcome]}, ${shortN(c.above.n)} ${SHORT_OUTCOME[c.above.outcome]} -> ${verdict}`,
+      `  ${kernel}: derived ${shortN(c.derivedMaxN)}; ${shortN(c.below.n)} ${SHORT_OUTCOME[c.below.outcome]}, ` +
+        `${shortN(c.above.n)} ${SHORT_OUTCOME[c.above.outcome]} -> ${verdict}`,
     );
   }
   return out;
@@ -203,9 +195,12 @@ const SERVER_HEADER = ['kernel', 'point', 'path', 'n', '--n-max', 'answers', 'se
 
 function legend(d: CapacityData): string[] {
   return [
-    `max n = the largest n that succeeded (input built, kernel run once, result checked); 8n = its values as doubles; search tolerance ${(d.settings.tolerance * 100).toFixed(1)}%`,
-    'B/value RSS = (peak RSS - baseline RSS) / max n: resident bytes a request touched per value, every copy included (naive: the Float64Array it is built from and the growing Array)',
-    'B/value budget = (budget - baseline VmData) / max n: what a value cost against the budget, which counts address space (reserved but untouched memory and transient peaks too)',
+    'max n = the largest n that succeeded (input built, kernel run once, result checked); 8n = its values as doubles; ' +
+      `search tolerance ${(d.settings.tolerance * 100).toFixed(1)}%`,
+    'B/value RSS = (peak RSS - baseline RSS) / max n: resident bytes a request touched per value, every copy included ' +
+      '(naive: the Float64Array it is built from and the growing Array)',
+    'B/value budget = (budget - baseline VmData) / max n: what a value cost against the budget, which counts address space ' +
+      '(reserved but untouched memory and transient peaks too)',
     `C=k* = max n at k concurrent requests each holding its own values, DERIVED (not measured): (budget - baseline VmData) / (k x B/value budget)`,
     'failures: js-heap-exhausted = V8 aborted, heap out of memory (uncatchable: the process dies); allocation-failed = RangeError caught, the process lives;',
     '          array-length-limit = V8 aborted, Array past its maximum length; killed / timeout / crashed as named',
@@ -216,7 +211,8 @@ function legend(d: CapacityData): string[] {
 export function renderCapacityTable(d: CapacityData): string {
   const lines: string[] = [headline(d), mechanismLine(d), describeNativeStatus(d.native), ''];
   const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
-  lines.push(...alignTable(mainHeader(d.settings.concurrency), rows, new Set([0, 4, mainHeader(d.settings.concurrency).length - 1])));
+  const header = mainHeader(d.settings.concurrency);
+  lines.push(...textTable(header, rows, { align: alignLeft(header, [0, 4, header.length - 1]) }));
   const fails = failureLines(d);
   if (fails.length > 0) lines.push('', 'how it fails past max n:', ...fails);
   const checks = derivedCheckLines(d);
@@ -229,9 +225,10 @@ export function renderCapacityTable(d: CapacityData): string {
   else {
     const c = sc.state === 'completed' ? sc.concurrency : Math.max(...d.settings.concurrency);
     lines.push(
-      `server check: ${c} concurrent POST /predict (distinct-n: single requests in turn) to a fresh model API (topology single, same budget) per point${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`,
+      `server check: ${c} concurrent POST /predict (distinct-n: single requests in turn) to a fresh model API (topology single, same budget) per point` +
+        `${sc.state === 'errored' ? ` — ERRORED: ${sc.error.message}` : ''}`,
     );
-    if (sc.points.length > 0) lines.push(...alignTable(SERVER_HEADER, serverRows(sc.points), new Set([0, 1, 2, 5, 6])));
+    if (sc.points.length > 0) lines.push(...textTable(SERVER_HEADER, serverRows(sc.points), { align: alignLeft(SERVER_HEADER, [0, 1, 2, 5, 6]) }));
     const msgs = serverMessages(sc.points);
     if (msgs.length > 0) lines.push('error answers:', ...msgs);
     if (sc.state === 'completed') for (const n of sc.notes) lines.push(`note: ${n}`);
@@ -244,20 +241,12 @@ export function renderCapacityTable(d: CapacityData): string {
   return `${lines.join('\n')}\n`;
 }
 
-function mdEscape(s: string): string {
-  return s.replaceAll('|', '\\|');
-}
-
-function mdTable(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(mdEscape).join(' | ')} |`)];
-}
-
 /** The same content as Markdown (for the README and report pages). */
 export function renderCapacityMarkdown(d: CapacityData): string {
   const out: string[] = [`## Capacity under a ${bytes(d.settings.budgetBytes)} memory budget${d.interrupted ? ' (interrupted, partial)' : ''}`, ''];
   out.push(`${mechanismLine(d).replace(/^limit: /, 'Limit: ')}.`, '', `${describeNativeStatus(d.native)}.`, '');
   const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
-  out.push(...mdTable(mainHeader(d.settings.concurrency), rows), '');
+  out.push(mdTable(mainHeader(d.settings.concurrency), rows), '');
   const fails = failureLines(d);
   if (fails.length > 0) out.push('How each kernel fails past its max n:', '', ...fails.map((l) => `- ${l.trim()}`), '');
   const checks = derivedCheckLines(d);
@@ -269,7 +258,7 @@ export function renderCapacityMarkdown(d: CapacityData): string {
   if (sc.state === 'skipped') out.push(`Server check: skipped (${sc.reason}).`, '');
   else {
     out.push(`### Server check${sc.state === 'errored' ? ` (errored: ${sc.error.message})` : ''}`, '');
-    if (sc.points.length > 0) out.push(...mdTable(SERVER_HEADER, serverRows(sc.points)), '');
+    if (sc.points.length > 0) out.push(mdTable(SERVER_HEADER, serverRows(sc.points)), '');
     const msgs = serverMessages(sc.points);
     if (msgs.length > 0) out.push('Error answers:', '', ...msgs.map((m) => `- ${m.trim()}`), '');
     if (sc.state === 'completed') for (const n of sc.notes) out.push(`- ${n}`);

@@ -1,23 +1,21 @@
 // Renderers of the kernels suite's data: a terminal table and Markdown. Both read only KernelsData (a
 // saved kernels.json re-renders without re-measuring).
 
-import { describeNativeStatus } from '../kernels/native-binding.js';
-import { formatSize } from '../kernels/settings.js';
-import type { KernelName } from '../kernels/types.js';
 import type { KernelEntry, KernelsData, ProbeEntry } from '../results/kernels.js';
+import type { KernelName } from '../results/vocab.js';
+import { count, describeNativeStatus, escapeTableCell, formatSize, percent, times } from './format.js';
+import { type Align, mdTable, textTable } from './tables.js';
 
-export function formatNs(ns: number): string {
+/** ns per call without the unit: whole nanoseconds from 100 on (1,234), one decimal below. */
+function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) return '-';
-  return ns >= 100 ? Math.round(ns).toLocaleString('en-US') : ns.toFixed(1);
+  return ns >= 100 ? count(ns) : ns.toFixed(1);
 }
 
-export function formatGbPerSec(g: number): string {
+function formatGbPerSec(g: number): string {
   if (!Number.isFinite(g)) return '-';
   return g >= 10 ? g.toFixed(1) : g >= 0.1 ? g.toFixed(2) : g.toPrecision(2);
 }
-
-const percent = (x: number | null, digits = 0) => (x === null || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(digits)}%`);
-const times = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}x`);
 
 interface Row {
   n: string;
@@ -60,7 +58,7 @@ function rowOf(e: KernelEntry, first: boolean): Row {
       rme: e.rme.toFixed(1),
       medianRme: e.medianRme.toFixed(1),
       spread: (e.acrossProcesses.relativeSpread * 100).toFixed(1),
-      samples: e.samples.toLocaleString('en-US'),
+      samples: count(e.samples),
       note: [e.noisy ? 'noisy' : '', e.processErrors.length > 0 ? `${e.processErrors.length} failed` : ''].filter((x) => x !== '').join(', '),
     };
   }
@@ -78,18 +76,8 @@ function mainRows(data: KernelsData): Row[] {
 }
 
 const COLUMNS: (keyof Row)[] = ['n', 'kernel', 'nsPerCall', 'minNs', 'gbPerSec', 'ofProbe', 'rme', 'medianRme', 'spread', 'samples', 'note'];
-const LEFT = new Set<keyof Row>(['kernel', 'note']);
-
-function textTable(rows: Row[]): string {
-  const all = [HEADER, ...rows];
-  const width = (c: keyof Row) => Math.max(...all.map((r) => r[c].length));
-  const widths = new Map(COLUMNS.map((c) => [c, width(c)]));
-  const line = (r: Row) =>
-    COLUMNS.map((c) => (LEFT.has(c) ? r[c].padEnd(widths.get(c)!) : r[c].padStart(widths.get(c)!)))
-      .join('  ')
-      .trimEnd();
-  return [line(HEADER), ...rows.map(line)].join('\n');
-}
+const ALIGN: Align[] = COLUMNS.map((c) => (c === 'kernel' || c === 'note' ? 'left' : 'right'));
+const cellsOf = (r: Row) => COLUMNS.map((c) => r[c]);
 
 function probeSummary(probes: ProbeEntry[], sizes: number[]): string[] {
   const threads = [...new Set(probes.map((p) => p.threads))].sort((a, b) => a - b);
@@ -113,9 +101,7 @@ function smallTable(data: KernelsData): string[] {
       return e?.state === 'completed' ? `${formatNs(e.nsPerCall)}${e.noisy ? '~' : ''}` : '-';
     }),
   ]);
-  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
-  return ['small n, ns/call (~ = noisy):', fmt(head), ...rows.map(fmt)];
+  return ['small n, ns/call (~ = noisy):', ...textTable(head, rows, { align: head.map(() => 'right') })];
 }
 
 function overheadLine(data: KernelsData): string {
@@ -170,7 +156,7 @@ function headline(data: KernelsData): string {
 /** The terminal table and summary lines. */
 export function renderKernelsTable(data: KernelsData): string {
   const lines = [headline(data), describeNativeStatus(data.native), ''];
-  lines.push(textTable(mainRows(data)), '');
+  lines.push(...textTable(cellsOf(HEADER), mainRows(data).map(cellsOf), { align: ALIGN }), '');
   lines.push(...probeSummary(data.probes, data.settings.sizes));
   lines.push(speedupLine(data), overheadLine(data), crossoverLine(data));
   const small = smallTable(data);
@@ -182,28 +168,20 @@ export function renderKernelsTable(data: KernelsData): string {
     '',
     'GB/s = 8n bytes / median time; of probe = that / the best read bandwidth of the same n (threads as the kernel uses);',
     'rme = tinybench margin of error of the mean; ±med = margin of error of the median (both 95%, worst process);',
-    `spread = (max - min) / median of the per-process medians; noisy above ${data.settings.noise.maxSpreadAcrossProcesses * 100}% spread or ${data.settings.noise.maxRmePercent}% ±med.`,
+    'spread = (max - min) / median of the per-process medians; ' +
+      `noisy above ${data.settings.noise.maxSpreadAcrossProcesses * 100}% spread or ${data.settings.noise.maxRmePercent}% ±med.`,
   );
   return `${lines.join('\n')}\n`;
 }
 
-function mdEscape(s: string): string {
-  return s.replaceAll('|', '\\|');
-}
-
 /** The same content as Markdown (for the README and report pages). */
 export function renderKernelsMarkdown(data: KernelsData): string {
-  const rows = mainRows(data);
-  const head = COLUMNS.map((c) => HEADER[c]);
-  const align = COLUMNS.map((c) => (LEFT.has(c) ? ':--' : '--:'));
   const out = [
     `_${headline(data)}._`,
     '',
     `\`${describeNativeStatus(data.native)}\``,
     '',
-    `| ${head.join(' | ')} |`,
-    `| ${align.join(' | ')} |`,
-    ...rows.map((r) => `| ${COLUMNS.map((c) => mdEscape(r[c])).join(' | ')} |`),
+    mdTable(cellsOf(HEADER), mainRows(data).map(cellsOf), ALIGN),
     '',
     ...probeSummary(data.probes, data.settings.sizes).map((l) => `- ${l}`),
     `- ${speedupLine(data)}`,
@@ -215,6 +193,6 @@ export function renderKernelsMarkdown(data: KernelsData): string {
     ...goalLines(data).map((l) => `- ${l.trim()}`),
   ];
   if (data.flags.length > 0)
-    out.push('', `**Flags (${data.flags.length})**`, '', ...data.flags.map((f) => `- \`${f.subject}\` ${f.kind}: ${mdEscape(f.message)}`));
+    out.push('', `**Flags (${data.flags.length})**`, '', ...data.flags.map((f) => `- \`${f.subject}\` ${f.kind}: ${escapeTableCell(f.message)}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,38 +1,13 @@
 // Renderers of the load suite's data: a terminal table and Markdown. Both read only LoadData, so a saved
 // load.json can be rendered again without measuring.
 
-import { mean } from '../stats/index.js';
-import type { Spread } from '../results/common.js';
 import type { LoadData, LoadRun, LoadSummary } from '../results/load.js';
-import type { AutoscaleConfigResult, AutoscaleResult, QueueWorkersResult } from '../results/experiments.js';
+import { mean } from '../stats/index.js';
+import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
+import { experimentsMarkdown, experimentsTerminal } from './load-experiments.js';
+import { mdTable, textTable } from './tables.js';
 
 type Row = string[];
-
-function fmtUs(us: number): string {
-  if (!Number.isFinite(us)) return '-';
-  if (us >= 1_000_000) return `${(us / 1e6).toFixed(2)} s`;
-  if (us >= 10_000) return `${(us / 1000).toFixed(0)} ms`;
-  if (us >= 1000) return `${(us / 1000).toFixed(1)} ms`;
-  return `${Math.round(us)} us`;
-}
-
-function fmtNum(x: number): string {
-  if (!Number.isFinite(x)) return '-';
-  if (Math.abs(x) >= 100) return x.toFixed(0);
-  if (Math.abs(x) >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
-
-/** "median (min..max)" or just the median for one repeat. */
-function spread(s: Spread, f: (x: number) => string): string {
-  if (s.repeats === 0) return '-';
-  if (s.repeats === 1) return f(s.median);
-  return `${f(s.median)} (${f(s.min)}..${f(s.max)})`;
-}
-
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%` : '-';
-}
 
 function summaryRow(s: LoadSummary): Row {
   return [
@@ -50,20 +25,7 @@ function summaryRow(s: LoadSummary): Row {
 
 const SUMMARY_HEAD: Row = ['configuration', 'scenario', 'step', 'rps', 'p50', 'p99', 'failed', "Little's law", 'valid'];
 
-function table(head: Row, rows: Row[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: Row) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-function mdTable(head: Row, rows: Row[]): string {
-  const esc = (c: string) => c.replaceAll('|', '\\|');
-  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-}
+const table = (head: Row, rows: Row[]) => textTable(head, rows, { rule: true }).join('\n');
 
 interface Sections {
   summary: { head: Row; rows: Row[] };
@@ -99,7 +61,8 @@ function serverRows(d: LoadData): Row[] {
     const timing =
       t === undefined
         ? ''
-        : `per request: feature ${fmtUs(t.featureRead)}, model A ${fmtUs(t.modelA)}, model B ${fmtUs(t.modelB)}, total ${fmtUs(t.total)}${t.queue > 0 ? `, queued ${fmtUs(t.queue)}` : ''}`;
+        : `per request: feature ${fmtUs(t.featureRead)}, model A ${fmtUs(t.modelA)}, model B ${fmtUs(t.modelB)}, total ${fmtUs(t.total)}` +
+          `${t.queue > 0 ? `, queued ${fmtUs(t.queue)}` : ''}`;
     const timingRole = roles.has('scoring') ? 'scoring' : [...roles.keys()].find((k) => k.startsWith('scoring'));
     let first = true;
     for (const [role, procs] of roles) {
@@ -130,7 +93,8 @@ function sections(d: LoadData): Sections {
       ? (c.reason ?? '')
       : c.state === 'errored'
         ? (c.error?.message ?? '')
-        : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
+        : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}` +
+          `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
   ]);
   const rampRows = d.ramps.map((r) => [
     r.configId,
@@ -148,7 +112,8 @@ function sections(d: LoadData): Sections {
     `${s.overloadLoad}${s.loadUnit === 'rps' ? '/s' : ' conn'} then ${s.baselineLoad}`,
     s.overloadFailures === null
       ? '-'
-      : `${s.overloadFailures.total} (err ${s.overloadFailures.byKind.errors}, timeout ${s.overloadFailures.byKind.timeouts}, non2xx ${s.overloadFailures.byKind.non2xx}, reset ${s.overloadFailures.byKind.resets})`,
+      : `${s.overloadFailures.total} (err ${s.overloadFailures.byKind.errors}, timeout ${s.overloadFailures.byKind.timeouts}, ` +
+        `non2xx ${s.overloadFailures.byKind.non2xx}, reset ${s.overloadFailures.byKind.resets})`,
     s.recovered === null ? 'unknown' : s.recovered ? `${s.recoveryMs} ms` : 'not within the recovery phase',
     s.thresholdP99Us === null ? '-' : `p99 <= ${fmtUs(s.thresholdP99Us)}`,
   ]);
@@ -192,130 +157,13 @@ function sections(d: LoadData): Sections {
   };
 }
 
-/** queue-workers: depth of the jobs list and the workers' busy share, per configuration and step. */
-function queueRows(d: LoadData, q: QueueWorkersResult): Row[] {
-  return q.depth.map((x) => {
-    const sum = d.summaries.find((s) => s.configId === x.configId && s.scenario === 'queue-workers' && s.step === x.step);
-    return [
-      x.configId,
-      x.step,
-      sum === undefined ? '-' : spread(sum.rps, fmtNum),
-      sum === undefined ? '-' : spread(sum.latencyP99Us, fmtUs),
-      sum === undefined ? '-' : spread(sum.failureRate, pct),
-      spread(x.meanDepth, fmtNum),
-      spread(x.maxDepth, fmtNum),
-      spread(x.busyShare, pct),
-    ];
-  });
-}
-const QUEUE_HEAD: Row = ['configuration', 'step', 'rps', 'p99', 'failed', 'jobs waiting (mean)', 'jobs waiting (max)', 'workers busy'];
-
-function replicasCell(r: { desired: number; ready: number } | undefined): string {
-  if (r === undefined) return '-';
-  return r.desired === r.ready ? `${r.ready}` : `${r.ready}->${r.desired}`;
-}
-
-/** autoscale: per phase, each system. */
-function autoscalePhaseRows(a: AutoscaleResult): Row[] {
-  const rows: Row[] = [];
-  for (const c of a.configurations) {
-    if (c.state !== 'completed') {
-      rows.push([c.configId, c.state, c.reason ?? c.error?.message ?? '', '', '', '', '', '']);
-      continue;
-    }
-    for (const p of c.phases) {
-      rows.push([
-        c.phases[0] === p ? c.configId : '',
-        p.phase,
-        fmtNum(p.offeredRps),
-        fmtNum(p.rps),
-        p.p50Us > 0 ? fmtUs(p.p50Us) : '-',
-        p.p99Us > 0 ? fmtUs(p.p99Us) : '-',
-        String(p.failures),
-        Object.entries(p.replicas)
-          .map(([svc, r]) => `${svc.replace('model-', '')} ${fmtNum(r.mean)} (max ${r.max})`)
-          .join(', '),
-      ]);
-    }
-  }
-  return rows;
-}
-const AUTOSCALE_PHASE_HEAD: Row = ['system', 'phase', 'offered/s', 'rps', 'p50', 'p99 (worst second)', 'failed', 'replicas serving: mean (max)'];
-
-/** autoscale: one row per second, the autoscaled system beside the fixed one. */
-function autoscaleTimelineRows(a: AutoscaleResult): { head: Row; rows: Row[] } {
-  const auto = a.configurations.find((c) => c.mode === 'autoscaled' && c.state === 'completed');
-  const fixed = a.configurations.find((c) => c.mode === 'fixed' && c.state === 'completed');
-  const base = auto ?? fixed;
-  const head: Row = ['s', 'phase', 'offered'];
-  if (auto !== undefined) head.push('hpa rps', 'p99', 'fail', 'replicas A', 'B', 'util A', 'B');
-  if (fixed !== undefined) head.push('fixed rps', 'p99', 'fail');
-  if (base === undefined) return { head, rows: [] };
-  const rows = base.timeline.map((t, i) => {
-    const row: Row = [String(t.second), t.phase, String(t.offered)];
-    const cell = (c: AutoscaleConfigResult, withReplicas: boolean) => {
-      const r = c.timeline[i];
-      if (r === undefined) return withReplicas ? ['-', '-', '-', '-', '-', '-', '-'] : ['-', '-', '-'];
-      const out = [String(r.rps), r.p99Us > 0 ? fmtUs(r.p99Us) : '-', String(r.failures)];
-      if (withReplicas) {
-        const u = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toFixed(2));
-        out.push(replicasCell(r.replicas['model-a']), replicasCell(r.replicas['model-b']), u(r.utilization['model-a']), u(r.utilization['model-b']));
-      }
-      return out;
-    };
-    if (auto !== undefined) row.push(...cell(auto, true));
-    if (fixed !== undefined) row.push(...cell(fixed, false));
-    return row;
-  });
-  return { head, rows };
-}
-
-/** autoscale: the replica changes, as one line each. */
-function autoscaleEvents(a: AutoscaleResult): string[] {
-  const out: string[] = [];
-  for (const c of a.configurations) {
-    if (c.mode !== 'autoscaled') continue;
-    let last: Record<string, number> = {};
-    for (const dcs of c.decisions) {
-      const prev = last[dcs.service] ?? dcs.currentReplicas;
-      if (dcs.desired !== dcs.currentReplicas && dcs.desired !== prev) {
-        out.push(
-          `${(dcs.atMs / 1000).toFixed(1)} s  ${dcs.service}: ${dcs.currentReplicas} -> ${dcs.desired} replicas (utilization ${dcs.utilization === null ? '-' : dcs.utilization.toFixed(2)}; ${dcs.reason})`,
-        );
-      }
-      last = { ...last, [dcs.service]: dcs.desired };
-    }
-    for (const e of c.replicaEvents) if (e.kind === 'failed') out.push(`${(e.atMs / 1000).toFixed(1)} s  ${e.service}: ${e.message}`);
-  }
-  return out;
-}
-
-function autoscaleSummaryLines(a: AutoscaleResult): string[] {
-  const lines = [`NOTE: ${a.emulation}.`, `profile: ${a.profile.map((p) => `${p.name} ${p.fromRps}->${p.toRps}/s over ${p.durationMs / 1000} s`).join(', ')}`];
-  for (const c of a.configurations) {
-    if (c.state !== 'completed') continue;
-    const rs = Object.entries(c.replicaSeconds)
-      .map(([svc, v]) => `${svc} ${v}`)
-      .join(', ');
-    lines.push(`${c.configId}: replica-seconds ${rs}${c.autoscaler === null ? '' : `; controller ${JSON.stringify(c.autoscaler)}`}`);
-  }
-  if (a.hold !== null) {
-    lines.push(
-      `hold phase, autoscaled / fixed: rps x${a.hold.rpsRatio ?? '-'}, worst-second p99 x${a.hold.p99Ratio ?? '-'}; failures ${Object.entries(a.hold.failures)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
-  }
-  if (a.skipped !== undefined) lines.push(`skipped: ${a.skipped}`);
-  return lines;
-}
-
 /** The terminal rendering: plain text tables. */
 export function renderLoadTerminal(d: LoadData): string {
   const s = sections(d);
   const out: string[] = [];
   out.push(
-    `load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ${(d.durationMs / 1000).toFixed(0)} s`,
+    `load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ` +
+      `${(d.durationMs / 1000).toFixed(0)} s`,
   );
   out.push('');
   out.push(table(s.configurations.head, s.configurations.rows));
@@ -326,30 +174,7 @@ export function renderLoadTerminal(d: LoadData): string {
   if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
   if (s.comparisons.rows.length > 0) out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
-  if (d.queueWorkers !== undefined) {
-    const q = d.queueWorkers;
-    out.push(
-      '',
-      `queue-workers: ${q.description} (deadline ${q.queueTimeoutMs} ms; jobs waiting = LLEN of the jobs list; busy = share of time a worker held a job)`,
-    );
-    if (q.skipped !== undefined) out.push(`skipped: ${q.skipped}`);
-    else out.push(table(QUEUE_HEAD, queueRows(d, q)));
-  }
-  if (d.autoscale !== undefined) {
-    const a = d.autoscale;
-    out.push('', `autoscale: ${a.description}`, ...autoscaleSummaryLines(a));
-    const ph = autoscalePhaseRows(a);
-    if (ph.length > 0) out.push('', table(AUTOSCALE_PHASE_HEAD, ph));
-    const tl = autoscaleTimelineRows(a);
-    if (tl.rows.length > 0)
-      out.push(
-        '',
-        'per second (replicas serving, ->asked for when they differ; util = mean event-loop utilization the controller saw; latency by scheduled second)',
-        table(tl.head, tl.rows),
-      );
-    const ev = autoscaleEvents(a);
-    if (ev.length > 0) out.push('', 'scaling decisions', ...ev);
-  }
+  out.push(...experimentsTerminal(d));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
 }
@@ -361,7 +186,8 @@ export function renderLoadMarkdown(d: LoadData): string {
   out.push(`### Load: ${d.options.scenarios.join(', ')}`);
   out.push('');
   out.push(
-    `Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
+    `Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ` +
+      `${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
   );
   out.push('', mdTable(s.configurations.head, s.configurations.rows));
   if (s.summary.rows.length > 0) out.push('', mdTable(s.summary.head, s.summary.rows));
@@ -378,33 +204,7 @@ export function renderLoadMarkdown(d: LoadData): string {
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
   if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) out.push('', '#### Goals', '', mdTable(s.goals.head, s.goals.rows));
-  if (d.queueWorkers !== undefined) {
-    const q = d.queueWorkers;
-    out.push(
-      '',
-      '#### Queue workers (seed 001)',
-      '',
-      `${q.description}. Deadline ${q.queueTimeoutMs} ms per request; jobs waiting = LLEN of the jobs list sampled during each window; busy = share of time a worker held a job.`,
-    );
-    if (q.skipped !== undefined) out.push('', `Skipped: ${q.skipped}`);
-    else out.push('', mdTable(QUEUE_HEAD, queueRows(d, q)));
-  }
-  if (d.autoscale !== undefined) {
-    const a = d.autoscale;
-    out.push('', '#### Autoscaling (seed 002, emulated HPA)', '', ...autoscaleSummaryLines(a).map((l) => `- ${l}`));
-    const ph = autoscalePhaseRows(a);
-    if (ph.length > 0) out.push('', mdTable(AUTOSCALE_PHASE_HEAD, ph));
-    const tl = autoscaleTimelineRows(a);
-    if (tl.rows.length > 0)
-      out.push(
-        '',
-        'Per second (replicas serving, `->` asked for when they differ; util = mean event-loop utilization the controller saw):',
-        '',
-        mdTable(tl.head, tl.rows),
-      );
-    const ev = autoscaleEvents(a);
-    if (ev.length > 0) out.push('', 'Scaling decisions:', '', ...ev.map((e) => `- ${e}`));
-  }
+  out.push(...experimentsMarkdown(d));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
 }

@@ -3,10 +3,11 @@
 // top functions, clinic doctor's category.
 
 import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData, type ProfileSummary } from '../results/profile.js';
+import { escapeTableCell, sharePercent as pct } from './format.js';
+import { mdTable } from './tables.js';
 
 type CompletedCase = Extract<ProfileCase, { state: 'completed' }>;
 
-const pct = (f: number) => `${(f * 100).toFixed(f > 0 && f < 0.1 ? 1 : 0)}%`;
 const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)} ms` : `${(us / 1000).toFixed(1)} ms`);
 
 /** The summary that speaks for a case: all workers merged, else the busiest main-thread profile. */
@@ -19,7 +20,7 @@ export function primarySummary(c: CompletedCase): ProfileSummary | undefined {
 }
 
 /** "86% blocked waiting, 6% idle, 4% node internals": the groups of at least `min`, largest first. */
-export function groupSentence(s: ProfileSummary, min = 0.05, most = 3): string {
+function groupSentence(s: ProfileSummary, min = 0.05, most = 3): string {
   const parts = s.groups.filter((g) => g.fraction >= min).slice(0, most);
   if (parts.length === 0) return s.total === 0 ? 'no samples' : `${pct(s.groups[0]!.fraction)} ${FRAME_GROUP_LABELS[s.groups[0]!.group]}`;
   return parts.map((g) => `${pct(g.fraction)} ${FRAME_GROUP_LABELS[g.group]}`).join(', ');
@@ -64,12 +65,14 @@ export function profileFindings(data: ProfileData): string[] {
     const sync = cases.find((c) => c.path === 'sync');
     const async = cases.find((c) => c.path === 'async');
     const first = cases[0]!;
-    const what = `${first.tool}, ${first.service === 'model' ? 'model API alone, ' : ''}${first.predict} predict${first.kernel === undefined ? '' : ` (${first.kernel})`}${first.topology === 'single' ? '' : `, ${first.topology}`}`;
+    const alone = first.service === 'model' ? 'model API alone, ' : '';
+    const kernel = first.kernel === undefined ? '' : ` (${first.kernel})`;
+    const what = `${first.tool}, ${alone}${first.predict} predict${kernel}${first.topology === 'single' ? '' : `, ${first.topology}`}`;
     if (first.tool === 'doctor') {
       const part = (c: CompletedCase | undefined, name: string) =>
         c === undefined ? undefined : c.doctor === undefined ? `${name} path: no verdict` : `${name} path → ${c.doctor.category} (${c.doctor.title})`;
       const parts = [part(sync, 'sync'), part(async, 'async')].filter((x): x is string => x !== undefined);
-      out.push(`clinic doctor (${first.service === 'model' ? 'model API alone, ' : ''}${first.predict} predict): ${parts.join('; ')}.`);
+      out.push(`clinic doctor (${alone}${first.predict} predict): ${parts.join('; ')}.`);
       continue;
     }
     const ss = sync === undefined ? undefined : primarySummary(sync);
@@ -80,7 +83,10 @@ export function profileFindings(data: ProfileData): string[] {
       const asyncBlocked = share(as, 'blocked');
       let because = '';
       if (syncBlocked >= 0.3 && asyncBlocked < 0.05) {
-        because = `: the sync thread sleeps in Atomics.wait while each upstream call is in flight, so ${pct(syncBlocked)} of its time is waiting with requests queued behind it; the async thread waits in the event loop (${pct(share(as, 'idle'))} idle) and serves other requests meanwhile`;
+        because =
+          `: the sync thread sleeps in Atomics.wait while each upstream call is in flight, ` +
+          `so ${pct(syncBlocked)} of its time is waiting with requests queued behind it; ` +
+          `the async thread waits in the event loop (${pct(share(as, 'idle'))} idle) and serves other requests meanwhile`;
       } else if (ss.blockedDetection === 'not-possible' || as.blockedDetection === 'not-possible') {
         because = ' (this data cannot tell a blocked wait from running code)';
       }
@@ -106,7 +112,7 @@ function topLine(s: ProfileSummary, n: number): string {
 }
 
 /** The last two path segments of a location, enough to recognise it. */
-export function shortLocation(loc: string): string {
+function shortLocation(loc: string): string {
   const parts = loc.split('/');
   return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : loc;
 }
@@ -124,7 +130,8 @@ function memoryWord(m: Record<string, string>): string {
 function loadLine(c: CompletedCase): string {
   const l = c.load;
   const failed = l.failures.errors + l.failures.timeouts + l.failures.non2xx + l.failures.resets;
-  return `${l.requests} requests in ${(l.durationMs / 1000).toFixed(1)} s (${l.requestsPerSec} req/s), latency p50 ${ms(l.latencyP50Us)} p99 ${ms(l.latencyP99Us)}${failed > 0 ? `, ${failed} failed` : ''}`;
+  const latency = `latency p50 ${ms(l.latencyP50Us)} p99 ${ms(l.latencyP99Us)}`;
+  return `${l.requests} requests in ${(l.durationMs / 1000).toFixed(1)} s (${l.requestsPerSec} req/s), ${latency}${failed > 0 ? `, ${failed} failed` : ''}`;
 }
 
 function mainArtefacts(c: CompletedCase): string[] {
@@ -136,7 +143,9 @@ export function renderProfileTerminal(data: ProfileData): string {
   const s = data.settings;
   const lines: string[] = [];
   lines.push(
-    `servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`,
+    `servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}` +
+      `${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ` +
+      `${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`,
   );
   lines.push(`run folder: ${data.outDir}`);
   lines.push(
@@ -158,7 +167,8 @@ export function renderProfileTerminal(data: ProfileData): string {
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
       lines.push(
-        `  doctor: ${c.doctor.category}: ${c.doctor.title} (delay ${i.delay}, cpu ${i.cpu}, memory ${memoryWord(i.memory)}, handles ${i.handles}, loop utilization ${i.loopUtilization})`,
+        `  doctor: ${c.doctor.category}: ${c.doctor.title} ` +
+          `(delay ${i.delay}, cpu ${i.cpu}, memory ${memoryWord(i.memory)}, handles ${i.handles}, loop utilization ${i.loopUtilization})`,
       );
     }
     for (const a of mainArtefacts(c)) lines.push(`  → ${a}`);
@@ -172,18 +182,20 @@ export function renderProfileTerminal(data: ProfileData): string {
   return `${lines.join('\n')}\n`;
 }
 
-const mdEsc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+/** Text without raw HTML (a function name such as <anonymous> would be taken for a tag). */
+const noHtml = (s: string) => s.replace(/</g, '&lt;');
+const mdEsc = (s: string) => escapeTableCell(noHtml(s));
 
 /** Markdown: findings first, then per case its load, groups and top functions (for the README and reports). */
 export function renderProfileMarkdown(data: ProfileData): string {
   const s = data.settings;
+  const alone = s.service === 'model' ? 'model API alone, ' : '';
   const out: string[] = [];
+  out.push(`## Profiles: where the time goes (${alone}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`, '');
   out.push(
-    `## Profiles: where the time goes (${s.service === 'model' ? 'model API alone, ' : ''}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`,
-    '',
-  );
-  out.push(
-    `Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). Summaries are extracted from the profile data; shares are of ${'samples'} (bytes for the heap profile).`,
+    `Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} ` +
+      `while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). ` +
+      'Summaries are extracted from the profile data; shares are of samples (bytes for the heap profile).',
     '',
   );
   const findings = profileFindings(data);
@@ -200,25 +212,23 @@ export function renderProfileMarkdown(data: ProfileData): string {
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
       out.push(
-        `clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, memory: ${memoryWord(i.memory)}, handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`,
+        `clinic doctor: **${c.doctor.category}**, ${c.doctor.title} (delay: ${i.delay}, cpu: ${i.cpu}, memory: ${memoryWord(i.memory)}, ` +
+          `handles: ${i.handles}, loop utilization: ${i.loopUtilization}; ${(c.doctor.analysedMs / 1000).toFixed(1)} s analysed).`,
         '',
       );
     }
     for (const sm of c.summaries) {
       out.push(
-        `**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`,
+        `**${mdEsc(sm.process)}**: ${sourceLabel(sm)}, ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ' over the whole process'}` +
+          `${sm.sampleIntervalUs === undefined ? '' : `, one every ${sm.sampleIntervalUs} µs`}.`,
         '',
       );
-      out.push('| group | share |', '|---|---:|');
-      for (const g of sm.groups.filter((x) => x.weight > 0)) out.push(`| ${FRAME_GROUP_LABELS[g.group]} | ${pct(g.fraction)} |`);
-      out.push('');
-      out.push('| top functions by self | where | group | self | inclusive |', '|---|---|---|---:|---:|');
-      for (const f of sm.topFunctions.slice(0, 8)) {
-        out.push(
-          `| ${mdEsc(f.name)} | ${mdEsc(shortLocation(f.location))} | ${FRAME_GROUP_LABELS[f.group]} | ${pct(f.selfFraction)} | ${pct(f.inclusiveFraction)} |`,
-        );
-      }
-      out.push('');
+      const groups = sm.groups.filter((x) => x.weight > 0).map((g) => [FRAME_GROUP_LABELS[g.group], pct(g.fraction)]);
+      out.push(mdTable(['group', 'share'], groups, [undefined, 'right']), '');
+      const top = sm.topFunctions
+        .slice(0, 8)
+        .map((f) => [noHtml(f.name), noHtml(shortLocation(f.location)), FRAME_GROUP_LABELS[f.group], pct(f.selfFraction), pct(f.inclusiveFraction)]);
+      out.push(mdTable(['top functions by self', 'where', 'group', 'self', 'inclusive'], top, [undefined, undefined, undefined, 'right', 'right']), '');
     }
     const arts = mainArtefacts(c);
     if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => `\`${a}\``).join(', ')}.`, '');

@@ -3,9 +3,11 @@
 
 import { join } from 'node:path';
 import { progress } from '../progress.js';
-import { benchCharts, chartsHtml, chartsMarkdown, chartsNote, renderCharts, writeChartFiles } from '../report/charts.js';
-import { renderHardwareHtml } from '../report/hardware.js';
-import { type BenchResults, renderBenchHtml, renderBenchMarkdown } from '../report/results.js';
+import { benchCharts } from '../report/charts/bench.js';
+import { chartsHtml, chartsMarkdown, chartsNote, writeChartFiles } from '../report/charts/placement.js';
+import { renderCharts } from '../report/charts/render.js';
+import { renderHardwareHtml } from '../report/hardware/render.js';
+import { type BenchResults, renderBenchHtml, renderBenchMarkdown } from '../report/run-report.js';
 import { writeFileAtomic } from '../results/index.js';
 
 export async function renderRunFiles(results: BenchResults, outDir: string): Promise<void> {

@@ -8,7 +8,7 @@ import { toErrorInfo } from '../errors.js';
 import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../paths.js';
 import { onShutdown, supervisor } from '../processes/index.js';
 import { progress } from '../progress.js';
-import type { BenchResults } from '../report/results.js';
+import type { BenchResults } from '../report/run-report.js';
 import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
 import { version } from '../version.js';
 import { renderRunFiles } from './bench-files.js';

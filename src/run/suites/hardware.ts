@@ -3,7 +3,7 @@
 
 import { type HardwareSuiteOptions, runHardwareSuite } from '../../env/index.js';
 import { warn } from '../../progress.js';
-import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../../report/hardware.js';
+import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from '../../report/hardware/render.js';
 import { type HardwareData, isUnknown, type ResultEnvelope, type ResultKind } from '../../results/index.js';
 import type { Suite } from '../suite.js';
 
