@@ -1,5 +1,6 @@
 // The one stats module: every suite summarises its samples here, so figures from different suites compare.
 
+import { normalCdf } from './normal.js';
 import { createRng } from './random.js';
 
 export { createRng, uniform, exponential, randomVector } from './random.js';
@@ -173,49 +174,5 @@ export function medianCI(samples: readonly number[], confidence = 0.95): Interva
   return { low: xs[j]!, high: xs[k]!, confidence };
 }
 
-/** Standard normal cumulative distribution (Abramowitz-Stegun 7.1.26 via erf). */
-export function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
-  return z >= 0 ? (1 + y) / 2 : (1 - y) / 2;
-}
-
-export interface RankTest {
-  /** Mann-Whitney U of the first sample. */
-  u: number;
-  /** Two-sided p-value (normal approximation with tie correction). */
-  p: number;
-  /** Probability that a value of a exceeds one of b (common-language effect size). */
-  effect: number;
-}
-
-/** Mann-Whitney U test: do two sets of repeats differ? Makes no assumption of normality. */
-export function mannWhitney(a: readonly number[], b: readonly number[]): RankTest {
-  const xs = finite(a);
-  const ys = finite(b);
-  const n1 = xs.length;
-  const n2 = ys.length;
-  if (n1 === 0 || n2 === 0) return { u: NaN, p: NaN, effect: NaN };
-  const all = [...xs.map((v) => ({ v, g: 0 })), ...ys.map((v) => ({ v, g: 1 }))].sort((p, q) => p.v - q.v);
-  const ranks = new Array<number>(all.length);
-  let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
-    const r = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) ranks[k] = r;
-    const t = j - i + 1;
-    tieTerm += t * t * t - t;
-    i = j + 1;
-  }
-  let r1 = 0;
-  all.forEach((x, i) => {
-    if (x.g === 0) r1 += ranks[i]!;
-  });
-  const u = r1 - (n1 * (n1 + 1)) / 2;
-  const n = n1 + n2;
-  const mu = (n1 * n2) / 2;
-  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
-  const z = sigma === 0 ? 0 : (u - mu) / sigma;
-  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), effect: u / (n1 * n2) };
-}
+export { mannWhitney, type RankTest } from './mann-whitney.js';
+export { normalCdf } from './normal.js';
