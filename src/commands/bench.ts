@@ -9,6 +9,8 @@ import { toErrorInfo } from '../errors.js';
 import { runHardwareSuite } from '../env/index.js';
 import { runKernelsSuite } from '../kernels/suite.js';
 import { runCapacitySuite } from '../capacity/suite.js';
+import { experiments, scenarios } from '../../benchmarks/scenarios/index.js';
+import { runExperimentsSuite } from '../experiments/suite.js';
 import { runLoadSuite } from '../load/suite.js';
 import { runProfileSuite } from '../profile/suite.js';
 import { parseChoiceList } from '../options.js';
@@ -54,8 +56,9 @@ type SuiteRunner = (ctx: SuiteContext) => Promise<unknown>;
 const RUNNERS: Record<SuiteName, SuiteRunner> = {
   hardware: (ctx) => runHardwareSuite({ env: ctx.env, ...(ctx.quick ? { bandwidthRepeats: 3, noiseWindowMs: 500 } : {}) }),
   kernels: (ctx) => runKernelsSuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
-  load: (ctx) => runLoadSuite({ quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
-  experiments: (ctx) => runLoadSuite({ scenarios: ['queue-workers', 'autoscale'], quick: ctx.quick, signal: ctx.signal, onUpdate: ctx.partial }),
+  load: (ctx) => runLoadSuite({ quick: ctx.quick, definitions: scenarios, signal: ctx.signal, onUpdate: ctx.partial }),
+  experiments: (ctx) =>
+    runExperimentsSuite({ quick: ctx.quick, definitions: experiments, loadDefinitions: scenarios, signal: ctx.signal, onUpdate: ctx.partial }),
   profile: (ctx) => runProfileSuite({ outDir: join(ctx.profilesDir, ctx.stamp), ...(ctx.quick ? { durationMs: 5000 } : {}) }),
   capacity: (ctx) => runCapacitySuite({ quick: ctx.quick }, { signal: ctx.signal, onUpdate: ctx.partial }),
 };
