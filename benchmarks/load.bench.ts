@@ -14,13 +14,14 @@ import { renderLoadTerminal } from '../src/report/load.js';
 import { envelope } from '../src/results/index.js';
 import { writeJsonAtomic } from '../src/results/write.js';
 import { version } from '../src/version.js';
+import { scenarios } from './scenarios/index.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 
 installSignalHandlers();
 try {
   const env = await captureEnv();
-  const data = await runLoadSuite({ quick: values.quick === true });
+  const data = await runLoadSuite({ quick: values.quick === true, definitions: scenarios });
   const file = join(ensureDir(values.out ?? defaultReportsDir), 'load.json');
   writeJsonAtomic(file, envelope('load', env, data, version));
   process.stdout.write(renderLoadTerminal(data));

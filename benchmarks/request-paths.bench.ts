@@ -19,6 +19,7 @@ import { renderLoadMarkdown, renderLoadTerminal } from '../src/report/load.js';
 import { envelope } from '../src/results/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/results/write.js';
 import { version } from '../src/version.js';
+import { scenarios } from './scenarios/index.js';
 
 const { values } = parseArgs({
   options: { repeats: { type: 'string', default: '3' }, workers: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -30,6 +31,7 @@ try {
   const env = await captureEnv();
   const data = await runLoadSuite({
     scenarios: ['request-paths'],
+    definitions: scenarios,
     repeats,
     quick: values.quick === true,
     ...(values.workers === undefined ? {} : { workers: parseInteger('--workers', values.workers, 1, 256) }),

@@ -37,7 +37,10 @@ describe('exact Mann-Whitney', () => {
 
   it('large samples use the normal approximation', () => {
     const a = Array.from({ length: 20 }, (_, i) => i);
-    const r = mannWhitney(a, a.map((x) => x + 30));
+    const r = mannWhitney(
+      a,
+      a.map((x) => x + 30),
+    );
     expect(r.method).toBe('normal');
     expect(r.p).toBeLessThan(0.001);
   });

@@ -1,10 +1,11 @@
 // The autoscale experiment's load: a rate profile (ramp, hold, drop) turned into seeded Poisson arrivals,
 // scaled to a peak with --rate; options that do not fit an experiment are refused before anything starts.
 import { describe, expect, it } from 'vitest';
-import { scaledProfile } from '../src/load/autoscale.js';
+import { scaledProfile } from '../src/experiments/autoscale.js';
 import { profileArrivals, profileDurationMs, rateAt } from '../src/load/engines/rate-profile.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import type { RatePhase } from '../src/results/experiments.js';
+import { withDefinitions } from './load-definitions.js';
 
 const profile: RatePhase[] = [
   { name: 'ramp', durationMs: 4000, fromRps: 10, toRps: 50 },
@@ -50,7 +51,9 @@ describe('rate profile', () => {
 
 describe('experiment options', () => {
   it('refuses --connections for autoscale and an open loop for queue-workers', async () => {
-    await expect(runLoadSuite({ scenarios: ['autoscale'], connections: 10 })).rejects.toThrow(/--connections: autoscale follows its arrival-rate profile/);
-    await expect(runLoadSuite({ scenarios: ['queue-workers'], rateRps: 10 })).rejects.toThrow(/--rate: queue-workers runs a closed loop/);
+    await expect(runLoadSuite(withDefinitions({ scenarios: ['autoscale'], connections: 10 }))).rejects.toThrow(
+      /--connections: autoscale follows its arrival-rate profile/,
+    );
+    await expect(runLoadSuite(withDefinitions({ scenarios: ['queue-workers'], rateRps: 10 }))).rejects.toThrow(/--rate: queue-workers runs a closed loop/);
   });
 });

@@ -4,10 +4,11 @@
 // offered load, rps, latency, failures and replicas, and the output says plainly it is an emulation.
 import { expect, it } from 'vitest';
 import { experiments } from '../benchmarks/scenarios/index.js';
-import type { AutoscaleScenario } from '../src/load/experiment-types.js';
+import type { AutoscaleScenario } from '../src/experiments/types.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { renderLoadTerminal } from '../src/report/load.js';
+import { withDefinitions } from './load-definitions.js';
 
 const controller = {
   targetUtilization: 0.5,
@@ -34,9 +35,9 @@ const def: AutoscaleScenario = {
 
 it('records replicas over time for the autoscaled system and the fixed one', async () => {
   setQuiet(true);
-  const data = await runLoadSuite({ scenarios: ['autoscale'], experimentDefinitions: { ...experiments, autoscale: def }, entities: 200 }).finally(() =>
-    setQuiet(false),
-  );
+  const data = await runLoadSuite(
+    withDefinitions({ scenarios: ['autoscale'], experimentDefinitions: { ...experiments, autoscale: def }, entities: 200 }),
+  ).finally(() => setQuiet(false));
   const a = data.autoscale!;
   expect(a.emulation).toMatch(/emulation of the Kubernetes HorizontalPodAutoscaler's algorithm .* not Kubernetes/);
   expect(data.configurations.map((c) => [c.id, c.state])).toEqual([

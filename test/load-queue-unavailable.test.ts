@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { renderLoadTerminal } from '../src/report/load.js';
+import { withDefinitions } from './load-definitions.js';
 
 const savedPath = process.env.PATH;
 const savedRedis = process.env.REDIS_URL;
@@ -20,7 +21,7 @@ it('skips queue-workers with the reason when no Redis can be had', async () => {
   delete process.env.REDIS_URL;
   process.env.PATH = mkdtempSync(join(tmpdir(), 'servebench-empty-path-'));
   setQuiet(true);
-  const data = await runLoadSuite({ scenarios: ['queue-workers'] }).finally(() => setQuiet(false));
+  const data = await runLoadSuite(withDefinitions({ scenarios: ['queue-workers'] })).finally(() => setQuiet(false));
   expect(data.runs).toEqual([]);
   expect(data.configurations.map((c) => c.state)).toEqual(['skipped', 'skipped']);
   expect(data.configurations[0]!.reason).toMatch(/the queue path needs a real Redis/);

@@ -4,9 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { experiments, scenarios } from '../benchmarks/scenarios/index.js';
 import { toSuiteOptions } from '../src/commands/load.js';
-import { runLoadSuite, resolveScenarios, ALL_SCENARIOS } from '../src/load/suite.js';
+import { ALL_SCENARIOS, resolveScenarios } from '../src/load/plan.js';
+import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../src/report/load.js';
+import { withDefinitions } from './load-definitions.js';
 
 const def = {
   ...experiments['queue-workers'],
@@ -21,8 +23,8 @@ const def = {
 describe('queue-workers', () => {
   it('compares 1 and 2 model workers in interleaved rounds, with the queue depth of every run', async () => {
     setQuiet(true);
-    const data = await runLoadSuite({ scenarios: ['queue-workers'], experimentDefinitions: { ...experiments, 'queue-workers': def } }).finally(() =>
-      setQuiet(false),
+    const data = await runLoadSuite(withDefinitions({ scenarios: ['queue-workers'], experimentDefinitions: { ...experiments, 'queue-workers': def } })).finally(
+      () => setQuiet(false),
     );
     expect(data.options.scenarios).toEqual(['queue-workers']);
     expect(data.configurations.map((c) => [c.id, c.state, c.modelWorkers])).toEqual([
@@ -86,7 +88,7 @@ describe('queue-workers', () => {
   });
 
   it('cannot run against --target', async () => {
-    await expect(runLoadSuite({ scenarios: ['queue-workers'], target: { url: 'http://127.0.0.1:1/' } })).rejects.toThrow(
+    await expect(runLoadSuite(withDefinitions({ scenarios: ['queue-workers'], target: { url: 'http://127.0.0.1:1/' } }))).rejects.toThrow(
       /queue-workers starts servebench's own systems/,
     );
   });

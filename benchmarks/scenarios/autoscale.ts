@@ -4,7 +4,7 @@
 // autoscaling controller and once held at one replica. Kubernetes syncs every 15 s and stabilizes scale-downs
 // over 300 s; here 1 s and 8 s (4 s quick), so the whole scenario stays under 90 s.
 
-import type { AutoscaleScenario } from '../../src/load/experiment-types.js';
+import type { AutoscaleScenario } from '../../src/experiments/types.js';
 
 export const autoscale: AutoscaleScenario = {
   name: 'autoscale',

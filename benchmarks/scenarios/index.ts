@@ -1,6 +1,6 @@
 // The load scenarios `servebench load --scenario ...` knows, one definition per file.
 
-import type { ExperimentSet } from '../../src/load/experiment-types.js';
+import type { ExperimentSet } from '../../src/experiments/types.js';
 import type { ScenarioSet } from '../../src/load/scenario-types.js';
 import { autoscale } from './autoscale.js';
 import { queueWorkers } from './queue-workers.js';

@@ -4,7 +4,7 @@
 // ratio of 2 workers over 1 at 16 connections. Each request is two jobs (model A, model B) of 40-50 ms:
 // one worker does them one after the other, two side by side.
 
-import type { QueueWorkersScenario } from '../../src/load/experiment-types.js';
+import type { QueueWorkersScenario } from '../../src/experiments/types.js';
 
 export const queueWorkers: QueueWorkersScenario = {
   name: 'queue-workers',

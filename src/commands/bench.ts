@@ -7,6 +7,8 @@ import { parseChoiceList } from '../options.js';
 import { renderBenchTerminal } from '../report/run-report.js';
 import { SUITE_NAMES, toJson } from '../results/index.js';
 import { runBench } from '../run/bench.js';
+import { suiteList } from '../run/registry.js';
+import { suites as registry } from './suites.js';
 
 interface BenchCliOptions {
   quick?: boolean;
@@ -33,7 +35,11 @@ export function register(program: Command): void {
         const skip = parseChoiceList('--skip', opts.skip, SUITE_NAMES);
         suites = suites.filter((s) => !skip.includes(s));
       }
-      const { results, outDir } = await runBench({ quick: opts.quick === true, suites, ...(opts.out === undefined ? {} : { outDir: opts.out }) });
+      const { results, outDir } = await runBench(suiteList(registry), {
+        quick: opts.quick === true,
+        suites,
+        ...(opts.out === undefined ? {} : { outDir: opts.out }),
+      });
       if (opts.json === true) process.stdout.write(toJson(results));
       else
         process.stdout.write(

@@ -12,7 +12,7 @@ import { defaultReportsDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
 import { toJson } from '../results/index.js';
 import { runSuiteToFile } from '../run/run-suite.js';
-import { capacitySuite } from '../run/suites/capacity.js';
+import { suites } from './suites.js';
 
 interface CapacityCliOptions {
   quick?: boolean;
@@ -82,11 +82,11 @@ export function register(program: Command): void {
       };
       // Validate everything (the budget against free memory too) before capturing the environment.
       resolveCapacitySettings(options);
-      const run = await runSuiteToFile(capacitySuite, options, { outDir: opts.out });
+      const run = await runSuiteToFile(suites.capacity, options, { outDir: opts.out });
       progress('capacity', `wrote ${run.file}`);
       for (const f of run.result.data.flags) if (f.kind === 'errored') warn('capacity', `${f.subject}: ${f.message}`);
       if (opts.json === true) process.stdout.write(toJson(run.result));
-      else process.stdout.write(`${capacitySuite.terminal(run.result)}\nwrote ${run.file}\n`);
+      else process.stdout.write(`${suites.capacity.terminal(run.result)}\nwrote ${run.file}\n`);
       // An errored kernel or server point is data in the file, but the run did not do all it was asked: exit 1.
       if (run.failed) process.exitCode = 1;
     });

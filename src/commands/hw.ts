@@ -8,7 +8,7 @@ import { defaultReportsDir } from '../paths.js';
 import { progress } from '../progress.js';
 import { toJson } from '../results/index.js';
 import { runSuiteToFile } from '../run/run-suite.js';
-import { hardwareSuite } from '../run/suites/hardware.js';
+import { suites } from './suites.js';
 
 interface HwOptions {
   json?: boolean;
@@ -31,10 +31,10 @@ export function register(program: Command): void {
       const noiseWindowMs = parseDuration('--noise-window', opts.noiseWindow, 100, 60_000);
       const repeats = parseInteger('--repeats', opts.repeats, 1, 50);
       progress('hw', 'capturing the environment');
-      const run = await runSuiteToFile(hardwareSuite, { noiseWindowMs, bandwidth: opts.bandwidth, bandwidthRepeats: repeats }, { outDir: opts.out });
+      const run = await runSuiteToFile(suites.hardware, { noiseWindowMs, bandwidth: opts.bandwidth, bandwidthRepeats: repeats }, { outDir: opts.out });
       const [md, html] = run.files;
       progress('hw', `wrote ${run.file}, ${md}, ${html}`);
       if (opts.json === true) process.stdout.write(toJson(run.result));
-      else process.stdout.write(`${hardwareSuite.terminal(run.result)}\nwrote ${run.file}\n      ${md}\n      ${html}\n`);
+      else process.stdout.write(`${suites.hardware.terminal(run.result)}\nwrote ${run.file}\n      ${md}\n      ${html}\n`);
     });
 }

@@ -11,7 +11,7 @@ import { defaultReportsDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
 import { toJson } from '../results/index.js';
 import { runSuiteToFile } from '../run/run-suite.js';
-import { kernelsSuite } from '../run/suites/kernels.js';
+import { suites } from './suites.js';
 
 interface KernelsCliOptions {
   quick?: boolean;
@@ -56,11 +56,11 @@ export function register(program: Command): void {
         ...(timePerKernelMs === undefined ? {} : { timePerKernelMs }),
         seed,
       };
-      const run = await runSuiteToFile(kernelsSuite, options, { outDir: opts.out });
+      const run = await runSuiteToFile(suites.kernels, options, { outDir: opts.out });
       progress('kernels', `wrote ${run.file}`);
       for (const f of run.result.data.flags) if (f.kind !== 'noisy') warn('kernels', `${f.subject} ${f.kind}: ${f.message}`);
       if (opts.json === true) process.stdout.write(toJson(run.result));
-      else process.stdout.write(`${kernelsSuite.terminal(run.result)}\nwrote ${run.file}\n`);
+      else process.stdout.write(`${suites.kernels.terminal(run.result)}\nwrote ${run.file}\n`);
       // A failed case is data in the file, but the run did not do all it was asked: exit 1.
       if (run.failed) process.exitCode = 1;
     });

@@ -3,19 +3,19 @@
 // with --json. Progress on stderr.
 
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { captureEnv } from '../env/index.js';
 import { OptionError } from '../errors.js';
 import { kernels, type KernelName } from '../kernels/index.js';
-import { runLoadSuite, ALL_SCENARIOS, SELECTABLE_SCENARIOS, type LoadSuiteOptions } from '../load/suite.js';
+import { experiments, scenarios } from '../../benchmarks/scenarios/index.js';
+import { ALL_SCENARIOS } from '../load/plan.js';
+import type { LoadSuiteOptions } from '../load/plan.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
-import { defaultReportsDir, ensureDir } from '../paths.js';
-import { onShutdown, withTimeout } from '../processes/index.js';
+import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
-import { renderLoadMarkdown, renderLoadTerminal } from '../report/load.js';
-import { envelope, type LoadData } from '../results/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../results/write.js';
-import { version } from '../version.js';
+import { renderLoadMarkdown } from '../report/load.js';
+import { toJson } from '../results/index.js';
+import { ARRIVAL_PROCESSES, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { runSuiteToFile } from '../run/run-suite.js';
+import { suites } from './suites.js';
 
 interface RawOptions {
   scenario?: string;
@@ -73,18 +73,18 @@ function parseHeader(raw: string): [string, string] {
 
 /** Validate every option once, here; the suite gets typed values. */
 export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
-  const s: LoadSuiteOptions = {};
-  if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, SELECTABLE_SCENARIOS);
-  if (o.path !== undefined) s.paths = parseChoiceList('--path', o.path, ['sync', 'async'] as const);
-  if (o.topology !== undefined) s.topologies = parseChoiceList('--topology', o.topology, ['single', 'cluster', 'nginx'] as const);
-  if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, ['io', 'cpu'] as const);
+  const s: LoadSuiteOptions = { definitions: scenarios, experimentDefinitions: experiments };
+  if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, SCENARIO_NAMES);
+  if (o.path !== undefined) s.paths = parseChoiceList('--path', o.path, MATRIX_PATHS);
+  if (o.topology !== undefined) s.topologies = parseChoiceList('--topology', o.topology, TOPOLOGIES);
+  if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, PREDICT_KINDS);
   if (o.workers !== undefined) s.workers = parseInteger('--workers', o.workers, 1, 256);
-  if (o.store !== undefined) s.store = parseChoice('--store', o.store, ['memory', 'redis'] as const);
+  if (o.store !== undefined) s.store = parseChoice('--store', o.store, STORE_KINDS);
   if (o.redisUrl !== undefined) s.redisUrl = o.redisUrl;
   if (o.kernel !== undefined) s.kernel = parseChoice('--kernel', o.kernel, kernels.map((k) => k.name) as KernelName[]);
   if (o.n !== undefined) s.n = parseInteger('--n', o.n, 1);
   if (o.entities !== undefined) s.entities = parseInteger('--entities', o.entities, 1, 10_000_000);
-  if (o.engine !== undefined) s.engine = parseChoice('--engine', o.engine, ['autocannon', 'open'] as const);
+  if (o.engine !== undefined) s.engine = parseChoice('--engine', o.engine, LOAD_ENGINES);
   if (o.connections !== undefined && o.rate !== undefined)
     throw new OptionError('--connections', 'give either --connections (closed loop) or --rate (open loop), not both');
   if (o.connections !== undefined) s.connections = parseInteger('--connections', o.connections, 1, 1_000_000);
@@ -99,7 +99,7 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
       );
     }
   }
-  if (o.arrivals !== undefined) s.arrivals = parseChoice('--arrivals', o.arrivals, ['poisson', 'constant'] as const);
+  if (o.arrivals !== undefined) s.arrivals = parseChoice('--arrivals', o.arrivals, ARRIVAL_PROCESSES);
   if (o.maxInFlight !== undefined) s.maxInFlight = parseInteger('--max-in-flight', o.maxInFlight, 1, 1_000_000);
   if (o.pipelining !== undefined) s.pipelining = parseInteger('--pipelining', o.pipelining, 1, 100);
   if (o.generatorWorkers !== undefined) s.generatorWorkers = parseInteger('--generator-workers', o.generatorWorkers, 0, 64);
@@ -155,11 +155,11 @@ export function register(program: Command): void {
       '--scenario <list>',
       `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)`,
     )
-    .option('--path <list>', 'request paths: sync,async (default: both)')
-    .option('--topology <list>', 'topologies: single,cluster,nginx (default: all three)')
-    .option('--predict <list>', 'predicts: io,cpu (default: both)')
+    .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
+    .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
+    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: both)`)
     .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
-    .option('--store <kind>', 'feature store: memory or redis (default: memory)')
+    .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
     .option('--redis-url <url>', 'an existing Redis for --store redis')
     .option('--kernel <name>', 'cpu predict kernel')
     .option('--n <n>', 'cpu predict: values per predict')
@@ -167,7 +167,7 @@ export function register(program: Command): void {
     .option('--engine <name>', 'autocannon (closed loop) or open (open loop, coordinated-omission-safe)')
     .option('--connections <c>', 'closed loop: the load of sustained and stress, and the ramp ceiling')
     .option('--rate <rps>', 'open loop: arrivals per second for sustained and stress, and the ramp ceiling')
-    .option('--arrivals <kind>', 'open loop: poisson or constant (default: poisson)')
+    .option('--arrivals <kind>', `open loop: ${ARRIVAL_PROCESSES.join(' or ')} (default: poisson)`)
     .option('--max-in-flight <n>', 'open loop: requests in flight at most (default: 1000)')
     .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
     .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
@@ -191,38 +191,16 @@ export function register(program: Command): void {
     .option('--strict', 'exit 1 when any run is invalid (not only when one errored)')
     .action(async (raw: RawOptions) => {
       const options = toSuiteOptions(raw);
-      const outDir = ensureDir(raw.out ?? defaultReportsDir);
-      const file = join(outDir, 'load.json');
-      const env = await captureEnv();
-      let latest: LoadData | undefined;
-      const write = (data: LoadData) => writeJsonAtomic(file, envelope('load', env, data, version));
-      // On SIGINT/SIGTERM: stop the current step early (its figures so far are kept, marked by the
-      // validity rules), let the suite return, and write what was measured.
-      const controller = new AbortController();
-      const suite = runLoadSuite({ ...options, signal: controller.signal, onUpdate: (d) => (latest = d) });
-      const unhook = onShutdown(async () => {
-        controller.abort();
-        const partial = await withTimeout(suite, 15_000, 'load suite did not stop in time').catch(() => latest);
-        if (partial !== undefined) {
-          write({ ...partial, interrupted: true });
-          process.stderr.write(`[load] partial results written to ${file}\n`);
-        }
-      });
-      let data: LoadData;
-      try {
-        data = await suite;
-      } finally {
-        unhook();
-      }
-      write(data);
-      if (raw.json === true) process.stdout.write(`${JSON.stringify(envelope('load', env, data, version), null, 2)}\n`);
+      // On SIGINT/SIGTERM the current step stops early (its figures so far are kept, marked by the validity
+      // rules) and what was measured is written once, marked interrupted.
+      const run = await runSuiteToFile(suites.load, options, { outDir: raw.out ?? defaultReportsDir });
+      const data = run.result.data;
+      if (raw.json === true) process.stdout.write(toJson(run.result));
       else if (raw.markdown === true) process.stdout.write(renderLoadMarkdown(data));
-      else process.stdout.write(renderLoadTerminal(data));
-      writeFileAtomic(join(outDir, 'load.md'), renderLoadMarkdown(data));
-      process.stderr.write(`[load] wrote ${file}\n`);
-      const errored = data.runs.filter((r) => r.state === 'errored').length + data.configurations.filter((c) => c.state === 'errored').length;
+      else process.stdout.write(suites.load.terminal(run.result));
+      process.stderr.write(`[load] wrote ${run.file}\n`);
       const invalid = data.runs.filter((r) => r.state === 'completed' && !r.valid).length;
       if (invalid > 0) warn('load', `${invalid} of ${data.runs.length} runs are invalid (see the flags); their figures are kept and marked`);
-      if (errored > 0 || (raw.strict === true && invalid > 0)) process.exitCode = 1;
+      if (run.failed || (raw.strict === true && invalid > 0)) process.exitCode = 1;
     });
 }

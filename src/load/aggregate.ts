@@ -187,13 +187,16 @@ export function requestPathsVerdicts(runs: readonly LoadRun[], ids: RequestPaths
   );
   goals.push({
     id: 'issue4-async-littles-law',
-    description: `io predict, ${ids.littleConnections} connections, one async process: throughput / Little's-law expectation (issue 4: >= ${Math.round(ids.littleShareMin * 100)}%)`,
+    description:
+      `io predict, ${ids.littleConnections} connections, one async process: throughput / Little's-law expectation ` +
+      `(issue 4: >= ${Math.round(ids.littleShareMin * 100)}%)`,
     measured: little.length > 0 ? littleSpread : null,
     target: `>= ${ids.littleShareMin}`,
     met: little.length > 0 ? littleSpread.median >= ids.littleShareMin : null,
     detail:
       little.length > 0
-        ? `median ${littleSpread.median} over ${little.length} valid repeat(s); expected ${little.map((r) => r.littlesLaw!.expectedRps).join(', ')} rps, measured ${little.map((r) => r.rps).join(', ')} rps`
+        ? `median ${littleSpread.median} over ${little.length} valid repeat(s); ` +
+          `expected ${little.map((r) => r.littlesLaw!.expectedRps).join(', ')} rps, measured ${little.map((r) => r.rps).join(', ')} rps`
         : 'no valid run',
   });
 
@@ -211,13 +214,16 @@ export function requestPathsVerdicts(runs: readonly LoadRun[], ids: RequestPaths
   const syncSpread = spreadOf(ratios, 'measured/(1/service time)');
   goals.push({
     id: 'issue4-sync-service-time',
-    description: `io predict, ${ids.connections} connections, one sync process: throughput x service time (1 = one request at a time, no idle; issue 4: within ${Math.round(ids.syncServiceTolerance * 100)}%)`,
+    description:
+      `io predict, ${ids.connections} connections, one sync process: throughput x service time ` +
+      `(1 = one request at a time, no idle; issue 4: within ${Math.round(ids.syncServiceTolerance * 100)}%)`,
     measured: ratios.length > 0 ? syncSpread : null,
     target: `1 +- ${ids.syncServiceTolerance}`,
     met: ratios.length > 0 ? Math.abs(syncSpread.median - 1) <= ids.syncServiceTolerance : null,
     detail:
       ratios.length > 0
-        ? `service time = mean latency with one connection in the same round; with the scoring process's own mean handling time instead: ${serverSide.length > 0 ? spreadOf(serverSide, 'ratio').median : 'n/a'}`
+        ? 'service time = mean latency with one connection in the same round; ' +
+          `with the scoring process's own mean handling time instead: ${serverSide.length > 0 ? spreadOf(serverSide, 'ratio').median : 'n/a'}`
         : 'no valid pair of runs',
   });
   return { comparisons, goals };

@@ -3,7 +3,7 @@
 
 import hdr from 'hdr-histogram-js';
 import type { LatencyBin, LatencyUs } from '../results/load.js';
-import { quantileSorted } from '../stats/index.js';
+import { quantileSorted, round1 } from '../stats/index.js';
 
 /** Highest latency tracked without resizing: 10 minutes in microseconds (the histogram grows beyond if needed). */
 const HIGHEST_US = 600_000_000;
@@ -113,8 +113,4 @@ export class LatencyRecorder {
 export function histogramOf(recorder: LatencyRecorder): { latencyHistogramUs?: string } {
   const h = recorder.encoded();
   return h === undefined ? {} : { latencyHistogramUs: h };
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

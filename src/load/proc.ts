@@ -28,12 +28,12 @@ function getconf(name: string, fallback: number): number {
 }
 
 /** Clock ticks per second of /proc's CPU times. */
-export function clockTicks(): number {
+function clockTicks(): number {
   clkTck ??= getconf('CLK_TCK', 100);
   return clkTck;
 }
 
-export function pageBytes(): number {
+function pageBytes(): number {
   pageSize ??= getconf('PAGESIZE', 4096);
   return pageSize;
 }

@@ -9,6 +9,7 @@ import { openLoopEngine } from './engines/open-loop.js';
 import type { EngineResult, HttpTarget, LoadEngine, RequestSample } from './engines/types.js';
 import type { ServerSampler } from './sampler.js';
 import { checkValidity, type ValidityLimits } from './validity.js';
+import { round1, round3 } from '../stats/index.js';
 
 export interface StepRequest {
   configId: string;
@@ -35,11 +36,11 @@ export interface StepRequest {
   engine?: LoadEngine;
 }
 
-export function engineFor(load: LoadShape): LoadEngine {
+function engineFor(load: LoadShape): LoadEngine {
   return load.kind === 'closed' ? autocannonEngine : openLoopEngine;
 }
 
-export function runId(configId: string, scenario: ScenarioName, stepLabel: string, repeat: number): string {
+function runId(configId: string, scenario: ScenarioName, stepLabel: string, repeat: number): string {
   return `${configId}/${scenario}/${stepLabel}/r${repeat}`;
 }
 
@@ -146,17 +147,11 @@ export function latencyCaveats(load: LoadShape, r: Pick<EngineResult, 'rps' | 'l
   if (r.latencyUs.mean >= impliedMeanUs * 0.7) return [];
   return [
     `latency understated: by Little's law ${concurrency} in flight at ${r.rps.toFixed(1)} rps means a mean latency of ${fmt(impliedMeanUs)}, ` +
-      `but the requests that finished in the ${fmt(r.windowMs * 1000)} window averaged ${fmt(r.latencyUs.mean)}: the slowest ones ended after it (or were served unfairly); throughput stands`,
+      `but the requests that finished in the ${fmt(r.windowMs * 1000)} window averaged ${fmt(r.latencyUs.mean)}: ` +
+      'the slowest ones ended after it (or were served unfairly); throughput stands',
   ];
 }
 
 function fmt(us: number): string {
   return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : `${(us / 1000).toFixed(1)} ms`;
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -5,7 +5,7 @@
 
 import type { ProcessMetrics } from '../results/serving.js';
 import type { ProcessSampleSummary, ServerTimingUs } from '../results/load.js';
-import { mean } from '../stats/index.js';
+import { mean, round1, round3 } from '../stats/index.js';
 import { descendantsOf, readProcStat, type ProcStat } from './proc.js';
 
 export interface SampledProcess {
@@ -27,7 +27,7 @@ interface ProcSeries {
 }
 
 /** @default 250 */
-export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /** How often a window looks for new descendants (a scan of /proc takes about a millisecond). */
 const DESCENDANT_SCAN_MS = 1000;
 
@@ -220,11 +220,4 @@ export class ServerSampler {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.unsubscribe?.();
   }
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,5 +1,5 @@
 // The shape of a load scenario definition. The definitions themselves live in benchmarks/scenarios/ (one
-// file each, like a locustfile); src/load/scenarios.ts carries them out.
+// file each, like a locustfile) and come in from the caller; src/load/scenarios.ts carries them out.
 
 import type { ScenarioName } from '../results/load.js';
 
@@ -81,8 +81,6 @@ export interface RequestPathsScenario extends ScenarioBase<'request-paths'> {
   timing: Timings;
   responseTime: Timings;
 }
-
-export type ScenarioDefinition = ResponseTimeScenario | RampScenario | SustainedScenario | StressScenario | RequestPathsScenario;
 
 export interface ScenarioSet {
   'response-time': ResponseTimeScenario;

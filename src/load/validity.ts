@@ -47,13 +47,16 @@ export interface ValidityFacts {
   open?: { scheduled: number; lateByGenerator: number };
 }
 
-export const RULE_DESCRIPTIONS: Record<ValidityRuleName, (l: ValidityLimits) => { limit: number; description: string }> = {
+const RULE_DESCRIPTIONS: Record<ValidityRuleName, (l: ValidityLimits) => { limit: number; description: string }> = {
   'min-duration': (l) => ({ limit: l.minDurationMs, description: `the measured window lasts at least ${l.minDurationMs} ms` }),
   'min-requests': (l) => ({ limit: l.minRequests, description: `at least ${l.minRequests} requests complete in the window` }),
   'warm-up-excluded': (l) => ({ limit: l.minWarmupMs, description: `a warm-up of at least ${l.minWarmupMs} ms ran first and is excluded from every figure` }),
   'generator-cpu': (l) => ({
     limit: l.maxGeneratorCpuFraction,
-    description: `the load generator used under ${Math.round(l.maxGeneratorCpuFraction * 100)}% of the CPU it can use, and its main thread's event loop was busy under ${Math.round(l.maxGeneratorCpuFraction * 100)}% of the time (else it, not the server, may be the bottleneck)`,
+    description:
+      `the load generator used under ${Math.round(l.maxGeneratorCpuFraction * 100)}% of the CPU it can use, ` +
+      `and its main thread's event loop was busy under ${Math.round(l.maxGeneratorCpuFraction * 100)}% of the time ` +
+      '(else it, not the server, may be the bottleneck)',
   }),
   'generator-on-time': (l) => ({
     limit: l.maxGeneratorLateFraction,
@@ -111,7 +114,8 @@ export function checkValidity(facts: ValidityFacts, limits: ValidityLimits = DEF
     busiest < limits.maxGeneratorCpuFraction,
     round(busiest),
     limits.maxGeneratorCpuFraction,
-    `load generator saturated: ${facts.generatorCpuCores.toFixed(2)} cores busy of ${threads}, main event loop busy ${Math.round(elu * 100)}% of the time (limit ${Math.round(limits.maxGeneratorCpuFraction * 100)}%)`,
+    `load generator saturated: ${facts.generatorCpuCores.toFixed(2)} cores busy of ${threads}, ` +
+      `main event loop busy ${Math.round(elu * 100)}% of the time (limit ${Math.round(limits.maxGeneratorCpuFraction * 100)}%)`,
   );
   const lateFraction = facts.open === undefined || facts.open.scheduled === 0 ? 0 : facts.open.lateByGenerator / facts.open.scheduled;
   add(

@@ -375,3 +375,10 @@ export interface LoadData {
   /** `--scenario autoscale`: replica timelines of the autoscaled and the fixed system. */
   autoscale?: AutoscaleResult;
 }
+
+/**
+ * The experiments suite's data (queue-workers, autoscale). The shape is a load run's on purpose: the
+ * experiments' runs are load runs (summaries, flags and renderers treat them alike), their own figures sit
+ * in `queueWorkers` and `autoscale`, and a bench's `experiments` section keeps the schema it always had.
+ */
+export type ExperimentsData = LoadData;

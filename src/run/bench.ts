@@ -12,7 +12,6 @@ import type { BenchResults } from '../report/run-report.js';
 import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
 import { version } from '../version.js';
 import { renderRunFiles } from './bench-files.js';
-import { SUITES } from './registry.js';
 import type { AnySuite, BenchSettings } from './suite.js';
 
 export interface BenchOptions {
@@ -26,8 +25,6 @@ export interface BenchOptions {
   profilesDir?: string;
   /** Called whenever results.json is rewritten. */
   onWrite?: (results: BenchResults) => void;
-  /** The suites to choose from. @default the registry's */
-  registry?: readonly AnySuite[];
 }
 
 /** The suite under way; `record` is set once an interrupt has written it down as interrupted. */
@@ -40,11 +37,10 @@ interface Current {
 
 const elapsed = (startedAt: Date) => ({ startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() });
 
-/** Run the bench: returns the results (also written to outDir/results.json after every suite). */
-export async function runBench(options: BenchOptions = {}): Promise<{ results: BenchResults; outDir: string }> {
+/** Run the bench over the registry's suites (in its order): returns the results (also written to outDir/results.json after every suite). */
+export async function runBench(registry: readonly AnySuite[], options: BenchOptions = {}): Promise<{ results: BenchResults; outDir: string }> {
   const stamp = runStamp();
   const outDir = ensureDir(options.outDir ?? join(defaultReportsDir, `bench-${stamp}`));
-  const registry = options.registry ?? SUITES;
   const suites = registry.filter((s) => (options.suites ?? registry.map((r) => r.name)).includes(s.name));
   const settings: BenchSettings = { quick: options.quick ?? false, stamp, profilesDir: options.profilesDir ?? defaultProfilesDir };
   progress('bench', `run folder ${outDir}; suites ${suites.map((s) => s.name).join(', ')}${settings.quick ? ' (quick)' : ''}`);

@@ -1,4 +1,5 @@
-// The registry: every suite, in the order the main job runs them. The only place that knows them all.
+// The registry: every suite, in the order the main job runs them. The only place that knows them all. The
+// scenario definitions are inputs (benchmarks/ is built on src/, so only the command layer imports it).
 
 import type { SuiteName } from '../results/index.js';
 import type { AnySuite } from './suite.js';
@@ -6,12 +7,26 @@ import { capacitySuite } from './suites/capacity.js';
 import { experimentsSuite } from './suites/experiments.js';
 import { hardwareSuite } from './suites/hardware.js';
 import { kernelsSuite } from './suites/kernels.js';
-import { loadSuite } from './suites/load.js';
+import { loadSuite, type ScenarioInputs } from './suites/load.js';
 import { profileSuite } from './suites/profile.js';
 
-export const SUITES: readonly AnySuite[] = [hardwareSuite, kernelsSuite, capacitySuite, loadSuite, experimentsSuite, profileSuite];
+export type { ScenarioInputs } from './suites/load.js';
 
-/** The suites named, in the registry's order. */
-export function selectSuites(names: readonly SuiteName[]): AnySuite[] {
-  return SUITES.filter((s) => names.includes(s.name));
+/** Every suite, in the main job's order. */
+export function createSuites(inputs: ScenarioInputs) {
+  return {
+    hardware: hardwareSuite,
+    kernels: kernelsSuite,
+    capacity: capacitySuite,
+    load: loadSuite(inputs),
+    experiments: experimentsSuite(inputs),
+    profile: profileSuite,
+  } as const satisfies Record<SuiteName, AnySuite>;
+}
+
+export type Suites = ReturnType<typeof createSuites>;
+
+/** The suites in the main job's order. */
+export function suiteList(suites: Suites): AnySuite[] {
+  return [suites.hardware, suites.kernels, suites.capacity, suites.load, suites.experiments, suites.profile];
 }

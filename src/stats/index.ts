@@ -5,6 +5,7 @@ import { createRng } from './random.js';
 
 export { createRng, uniform, exponential, randomVector } from './random.js';
 export type { Rng } from './random.js';
+export { round1, round3 } from './round.js';
 
 /** A summary of one set of samples. Units are those of the samples; the caller names them. */
 export interface Summary {

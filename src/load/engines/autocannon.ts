@@ -7,6 +7,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { ServebenchError } from '../../errors.js';
+import { round1 } from '../../stats/index.js';
 import { classifyError, errorCode, FailureCounter } from '../failures.js';
 import { histogramOf, LatencyRecorder } from '../latency.js';
 import { startGeneratorMeter, type GeneratorMeter } from './generator-meter.js';
@@ -30,7 +31,7 @@ export const autocannonEngine: LoadEngine = {
 type AutocannonOptions = autocannon.Options;
 
 /** autocannon takes its request timeout in whole seconds, at least 1. */
-export function autocannonTimeoutS(timeoutMs: number): number {
+function autocannonTimeoutS(timeoutMs: number): number {
   return Math.max(1, Math.round(timeoutMs / 1000));
 }
 
@@ -102,167 +103,207 @@ interface ResponseListenerArgs {
 }
 
 function runInProcess(options: EngineRunOptions, connections: number, pipelining: number): Promise<EngineResult> {
-  const binMs = options.binMs ?? 1000;
-  const recorder = new LatencyRecorder(binMs);
-  const failures = new FailureCounter();
-  const rpsBins: number[] = [];
-  const notes = new Set<string>();
-  let completed = 0;
-  let successes = 0;
-  let bytes = 0;
-  let windowStart = Number.POSITIVE_INFINITY;
-  let windowEnd = Number.POSITIVE_INFINITY;
-  let meter: GeneratorMeter | undefined;
-  const inWindow = (t: number) => t >= windowStart && t < windowEnd;
+  return new InProcessRun(options, connections, pipelining).run();
+}
 
-  const onLost = (count: number, code: string) => {
-    const t = performance.now();
-    if (!inWindow(t)) return;
-    for (let i = 0; i < count; i++) {
-      failures.add('resets', code);
-      recorder.recordFailure(t - windowStart);
-      options.onSample?.({ sentAtMs: t - windowStart, latencyUs: 0, outcome: 'resets' });
-    }
-  };
+/**
+ * One closed-loop run in this process: autocannon runs through the warm-up and the window; this object
+ * opens the window, counts what happens in it (responses, errors, requests lost to closed connections),
+ * ends it after its duration, its amount or an abort, and makes the figures once autocannon has stopped.
+ */
+class InProcessRun {
+  private readonly recorder: LatencyRecorder;
+  private readonly failures = new FailureCounter();
+  private readonly rpsBins: number[] = [];
+  private readonly notes = new Set<string>();
+  private completed = 0;
+  private successes = 0;
+  private bytes = 0;
+  private windowStart = Number.POSITIVE_INFINITY;
+  private windowEnd = Number.POSITIVE_INFINITY;
+  private meter: GeneratorMeter | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private instance: autocannon.Instance | undefined;
+  private finished = false;
+  private resolve!: (r: EngineResult) => void;
+  private reject!: (err: Error) => void;
 
-  const acOptions: AutocannonOptions = {
-    ...baseOptions(options, connections, pipelining),
-    // Stopped by this engine at the end of the window; the duration is only a backstop.
-    duration: (options.warmupMs + options.durationMs) / 1000 + 30,
-    setupClient: fixStaleRequests(onLost, notes) as AutocannonOptions['setupClient'],
-  };
+  constructor(
+    private readonly options: EngineRunOptions,
+    private readonly connections: number,
+    private readonly pipelining: number,
+  ) {
+    this.recorder = new LatencyRecorder(options.binMs ?? 1000);
+  }
 
-  return new Promise<EngineResult>((resolve, reject) => {
-    let finished = false;
-    let instance: autocannon.Instance;
-    const timers: NodeJS.Timeout[] = [];
-    const finish = (err?: unknown) => {
-      if (finished) return;
-      finished = true;
-      for (const t of timers) clearTimeout(t);
-      options.signal?.removeEventListener('abort', endWindow);
-      if (err !== undefined) {
-        recorder.destroy();
-        reject(err instanceof Error ? err : new ServebenchError('SB_ERR_INTERNAL', String(err)));
-        return;
-      }
-      const generator = (meter ?? startGeneratorMeter('autocannon', 1)).stop();
-      const windowMs = Math.max(0, Math.min(windowEnd, performance.now()) - Math.min(windowStart, performance.now()));
-      const result: EngineResult = {
-        windowMs: round1(windowMs),
-        requests: { completed, successes },
-        failures: failures.counts(),
-        failureCodes: Object.fromEntries(failures.codes),
-        rps: windowMs > 0 ? round1((successes * 1000) / windowMs) : 0,
-        rpsSeries: wholeSeconds(rpsBins, windowMs),
-        latencyUs: recorder.summary(),
-        ...histogramOf(recorder),
-        latencyResolution: {
-          resolutionUs: 1,
-          source: `autocannon in-process: request written -> response parsed, per response from its hrtime stamps (pipelining ${pipelining})${timeoutNote(options.timeoutMs)}${notes.size > 0 ? `; ${[...notes].join('; ')}` : ''}`,
-        },
-        latencySeries: recorder.series(windowMs),
-        bytesReceived: bytes,
-        generator,
-      };
-      recorder.destroy();
-      resolve(result);
+  run(): Promise<EngineResult> {
+    const { options } = this;
+    const acOptions: AutocannonOptions = {
+      ...baseOptions(options, this.connections, this.pipelining),
+      // Stopped by this engine at the end of the window; the duration is only a backstop.
+      duration: (options.warmupMs + options.durationMs) / 1000 + 30,
+      setupClient: fixStaleRequests(this.onLost, this.notes) as AutocannonOptions['setupClient'],
     };
-
-    // With an amount: end the window once that many requests are done in it (bounded). The response and
-    // error handlers end it as soon as the count is reached; this poll also covers requests lost to a closed
-    // connection (counted outside them) and the cap.
-    const amountReached = () => options.amount !== undefined && completed + failures.total >= options.amount;
-    function endAtAmount() {
-      const done = () => amountReached() || performance.now() - windowStart >= AMOUNT_CAP_MS;
-      if (done()) return endWindow();
-      // One interval for the whole window (cleared with the other timers when the run finishes).
-      const poll = setInterval(() => {
-        if (!done()) return;
-        clearInterval(poll);
-        endWindow();
-      }, 10);
-      timers.push(poll);
-    }
-
-    // At the planned end: end the window, or keep it open until enough responses are in (bounded).
-    function endOrExtend() {
-      const minRequests = options.minRequests ?? 0;
-      const maxWindowMs = options.maxWindowMs ?? options.durationMs * 4;
-      if (completed + failures.total < minRequests && performance.now() - windowStart < maxWindowMs) {
-        timers.push(setTimeout(endOrExtend, 20));
+    return new Promise<EngineResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      let instance: autocannon.Instance;
+      try {
+        instance = autocannon(acOptions, (err: unknown) => this.finish(err === null ? undefined : err));
+      } catch (err) {
+        this.finish(err);
         return;
       }
-      endWindow();
-    }
+      // autocannon reports invalid options through the callback, possibly already called.
+      if (this.finished || typeof instance?.stop !== 'function') return;
+      this.instance = instance;
+      if (options.warmupMs > 0) this.timers.push(setTimeout(this.startWindow, options.warmupMs));
+      else this.startWindow();
+      options.signal?.addEventListener('abort', this.endWindow);
+      if (options.signal?.aborted === true) this.endWindow();
+      instance.on('response', (...args: unknown[]) => this.onResponse(responseArgs(args)));
+      instance.on('reqError', this.onReqError);
+    });
+  }
 
-    function endWindow() {
-      if (windowEnd !== Number.POSITIVE_INFINITY) return;
-      const now = performance.now();
-      if (windowStart === Number.POSITIVE_INFINITY) windowStart = now;
-      windowEnd = now;
-      meter?.stop();
-      options.onWindowEnd?.();
-      instance.stop();
-    }
+  private inWindow(t: number): boolean {
+    return t >= this.windowStart && t < this.windowEnd;
+  }
 
-    try {
-      instance = autocannon(acOptions, (err: unknown) => {
-        if (err !== null && err !== undefined) finish(err);
-        else finish();
-      });
-    } catch (err) {
-      finish(err);
+  private amountReached(): boolean {
+    return this.options.amount !== undefined && this.completed + this.failures.total >= this.options.amount;
+  }
+
+  private readonly onLost = (count: number, code: string): void => {
+    const t = performance.now();
+    if (!this.inWindow(t)) return;
+    for (let i = 0; i < count; i++) {
+      this.failures.add('resets', code);
+      this.recorder.recordFailure(t - this.windowStart);
+      this.options.onSample?.({ sentAtMs: t - this.windowStart, latencyUs: 0, outcome: 'resets' });
+    }
+  };
+
+  private onResponse(r: ResponseListenerArgs): void {
+    const t = performance.now();
+    if (!this.inWindow(t)) return;
+    const at = t - this.windowStart;
+    this.completed++;
+    this.bytes += r.bytes;
+    const ok = r.statusCode >= 200 && r.statusCode < 300;
+    if (ok) {
+      this.successes++;
+      this.recorder.record(r.responseTimeMs * 1000, at);
+      const s = Math.floor(at / 1000);
+      while (this.rpsBins.length <= s) this.rpsBins.push(0);
+      this.rpsBins[s]!++;
+    } else {
+      this.failures.add('non2xx', String(r.statusCode));
+      this.recorder.recordFailure(at);
+    }
+    this.options.onSample?.({ sentAtMs: at - r.responseTimeMs, latencyUs: r.responseTimeMs * 1000, outcome: ok ? 'success' : 'non2xx' });
+    // Not from inside autocannon's own response handling: right after it.
+    if (this.amountReached()) setImmediate(this.endWindow);
+  }
+
+  private readonly onReqError = (err: unknown): void => {
+    const t = performance.now();
+    if (!this.inWindow(t)) return;
+    const kind = classifyError(err);
+    this.failures.add(kind, kind === 'timeouts' ? 'timeout' : errorCode(err));
+    this.recorder.recordFailure(t - this.windowStart);
+    this.options.onSample?.({ sentAtMs: t - this.windowStart, latencyUs: 0, outcome: kind });
+    if (this.amountReached()) setImmediate(this.endWindow);
+  };
+
+  private readonly startWindow = (): void => {
+    const { options } = this;
+    this.windowStart = performance.now();
+    this.meter = startGeneratorMeter('autocannon', 1);
+    options.onWindowStart?.();
+    // Timed from the window's real start (a late warm-up timer must not shorten the window); Node's
+    // timers have millisecond granularity, so one more ms keeps the window at least durationMs long.
+    if (options.amount !== undefined) this.endAtAmount();
+    else this.timers.push(setTimeout(this.endOrExtend, options.durationMs + 1));
+  };
+
+  // With an amount: end the window once that many requests are done in it (bounded). The response and
+  // error handlers end it as soon as the count is reached; this poll also covers requests lost to a closed
+  // connection (counted outside them) and the cap.
+  private endAtAmount(): void {
+    const done = () => this.amountReached() || performance.now() - this.windowStart >= AMOUNT_CAP_MS;
+    if (done()) {
+      this.endWindow();
       return;
     }
-    // autocannon reports invalid options through the callback, possibly already called.
-    if (finished || typeof instance?.stop !== 'function') return;
-    const startWindow = () => {
-      windowStart = performance.now();
-      meter = startGeneratorMeter('autocannon', 1);
-      options.onWindowStart?.();
-      // Timed from the window's real start (a late warm-up timer must not shorten the window); Node's
-      // timers have millisecond granularity, so one more ms keeps the window at least durationMs long.
-      if (options.amount !== undefined) endAtAmount();
-      else timers.push(setTimeout(endOrExtend, options.durationMs + 1));
-    };
-    if (options.warmupMs > 0) timers.push(setTimeout(startWindow, options.warmupMs));
-    else startWindow();
-    options.signal?.addEventListener('abort', endWindow);
-    if (options.signal?.aborted === true) endWindow();
+    // One interval for the whole window (cleared with the other timers when the run finishes).
+    const poll = setInterval(() => {
+      if (!done()) return;
+      clearInterval(poll);
+      this.endWindow();
+    }, 10);
+    this.timers.push(poll);
+  }
 
-    instance.on('response', (...args: unknown[]) => {
-      const r = responseArgs(args);
-      const t = performance.now();
-      if (!inWindow(t)) return;
-      const at = t - windowStart;
-      completed++;
-      bytes += r.bytes;
-      const ok = r.statusCode >= 200 && r.statusCode < 300;
-      if (ok) {
-        successes++;
-        recorder.record(r.responseTimeMs * 1000, at);
-        const s = Math.floor(at / 1000);
-        while (rpsBins.length <= s) rpsBins.push(0);
-        rpsBins[s]!++;
-      } else {
-        failures.add('non2xx', String(r.statusCode));
-        recorder.recordFailure(at);
-      }
-      options.onSample?.({ sentAtMs: at - r.responseTimeMs, latencyUs: r.responseTimeMs * 1000, outcome: ok ? 'success' : 'non2xx' });
-      // Not from inside autocannon's own response handling: right after it.
-      if (amountReached()) setImmediate(endWindow);
-    });
-    instance.on('reqError', (err: unknown) => {
-      const t = performance.now();
-      if (!inWindow(t)) return;
-      const kind = classifyError(err);
-      failures.add(kind, kind === 'timeouts' ? 'timeout' : errorCode(err));
-      recorder.recordFailure(t - windowStart);
-      options.onSample?.({ sentAtMs: t - windowStart, latencyUs: 0, outcome: kind });
-      if (amountReached()) setImmediate(endWindow);
-    });
-  });
+  /** At the planned end: end the window, or keep it open until enough responses are in (bounded). */
+  private readonly endOrExtend = (): void => {
+    const minRequests = this.options.minRequests ?? 0;
+    const maxWindowMs = this.options.maxWindowMs ?? this.options.durationMs * 4;
+    if (this.completed + this.failures.total < minRequests && performance.now() - this.windowStart < maxWindowMs) {
+      this.timers.push(setTimeout(this.endOrExtend, 20));
+      return;
+    }
+    this.endWindow();
+  };
+
+  private readonly endWindow = (): void => {
+    if (this.windowEnd !== Number.POSITIVE_INFINITY) return;
+    const now = performance.now();
+    if (this.windowStart === Number.POSITIVE_INFINITY) this.windowStart = now;
+    this.windowEnd = now;
+    this.meter?.stop();
+    this.options.onWindowEnd?.();
+    this.instance?.stop();
+  };
+
+  private finish(err?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.options.signal?.removeEventListener('abort', this.endWindow);
+    if (err !== undefined) {
+      this.recorder.destroy();
+      this.reject(err instanceof Error ? err : new ServebenchError('SB_ERR_INTERNAL', String(err)));
+      return;
+    }
+    const result = this.result();
+    this.recorder.destroy();
+    this.resolve(result);
+  }
+
+  private result(): EngineResult {
+    const { options, notes } = this;
+    const generator = (this.meter ?? startGeneratorMeter('autocannon', 1)).stop();
+    const windowMs = Math.max(0, Math.min(this.windowEnd, performance.now()) - Math.min(this.windowStart, performance.now()));
+    const caveats = `${timeoutNote(options.timeoutMs)}${notes.size > 0 ? `; ${[...notes].join('; ')}` : ''}`;
+    return {
+      windowMs: round1(windowMs),
+      requests: { completed: this.completed, successes: this.successes },
+      failures: this.failures.counts(),
+      failureCodes: Object.fromEntries(this.failures.codes),
+      rps: windowMs > 0 ? round1((this.successes * 1000) / windowMs) : 0,
+      rpsSeries: wholeSeconds(this.rpsBins, windowMs),
+      latencyUs: this.recorder.summary(),
+      ...histogramOf(this.recorder),
+      latencyResolution: {
+        resolutionUs: 1,
+        source: `autocannon in-process: request written -> response parsed, per response from its hrtime stamps (pipelining ${this.pipelining})${caveats}`,
+      },
+      latencySeries: this.recorder.series(windowMs),
+      bytesReceived: this.bytes,
+      generator,
+    };
+  }
 }
 
 /** autocannon's 'response' event: (client, statusCode, resBytes, responseTime in ms). */
@@ -302,7 +343,9 @@ async function runInWorkers(options: EngineRunOptions, connections: number, pipe
     latencyUs: { min: ms('min'), mean: ms('mean'), stdev: ms('stddev'), p50: ms('p50'), p90: ms('p90'), p99: ms('p99'), p999: ms('p99_9'), max: ms('max') },
     latencyResolution: {
       resolutionUs: 1000,
-      source: `autocannon with ${workers} worker threads: its own latency histogram, whole milliseconds; resets are counted among errors; the warm-up was a separate run${timeoutNote(options.timeoutMs)}`,
+      source:
+        `autocannon with ${workers} worker threads: its own latency histogram, whole milliseconds; resets are counted among errors; ` +
+        `the warm-up was a separate run${timeoutNote(options.timeoutMs)}`,
     },
     latencySeries: [],
     bytesReceived: r.throughput.total,
@@ -314,8 +357,4 @@ async function runInWorkers(options: EngineRunOptions, connections: number, pipe
 function wholeSeconds(bins: number[], windowMs: number): number[] {
   const n = Math.floor(windowMs / 1000 + 1e-9);
   return Array.from({ length: n }, (_, i) => bins[i] ?? 0);
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

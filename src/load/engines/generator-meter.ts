@@ -4,6 +4,7 @@
 
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { GeneratorFacts, LoadEngineName } from '../../results/load.js';
+import { round3 } from '../../stats/index.js';
 
 export interface GeneratorMeter {
   stop(): GeneratorFacts;
@@ -30,8 +31,4 @@ export function startGeneratorMeter(engine: LoadEngineName, threads: number): Ge
       return done;
     },
   };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,8 +1,10 @@
-// The shape of the two experiment scenarios, selectable with --scenario but never part of the default
-// matrix: queue-workers (seed 001) and autoscale (seed 002). The definitions live in benchmarks/scenarios/.
+// The shape of the two experiments, a suite of their own (and selectable with `servebench load --scenario`,
+// never part of the default matrix): queue-workers (seed 001) and autoscale (seed 002). The definitions
+// live in benchmarks/scenarios/ and come in from the caller.
 
+import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
-import type { StepTiming, Timings } from './scenario-types.js';
+import type { PredictKind } from '../results/vocab.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
 export interface QueueWorkersScenario {
@@ -10,7 +12,7 @@ export interface QueueWorkersScenario {
   description: string;
   /** Model worker counts compared (each a configuration). */
   modelWorkers: number[];
-  predict: 'io' | 'cpu';
+  predict: PredictKind;
   /** Closed-loop connections of each step; the first is the one-connection baseline. */
   connections: Timings<number[]>;
   /** The step (connections) whose rps ratio is the comparison; --connections replaces it. */
@@ -36,7 +38,7 @@ export interface QueueWorkersScenario {
 }
 
 /** The autoscaling controller's settings in a scenario (the HPA rule with compressed times). */
-export interface AutoscaleControllerSettings {
+interface AutoscaleControllerSettings {
   targetUtilization: number;
   tolerance: number;
   minReplicas: number;
@@ -50,7 +52,7 @@ export interface AutoscaleControllerSettings {
 export interface AutoscaleScenario {
   name: 'autoscale';
   description: string;
-  predict: 'io' | 'cpu';
+  predict: PredictKind;
   profile: Timings<RatePhase[]>;
   controller: Timings<AutoscaleControllerSettings>;
   /** The baseline system's replicas per model service. */

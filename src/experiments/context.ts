@@ -1,16 +1,17 @@
-// What the two experiment scenarios (queue-workers, autoscale) get from the load suite: its settings, where
-// to put runs, configurations and flags as they happen, and a server sampler that also tells them when a
-// measured window starts and ends (to line up queue depth samples and replica timelines with it).
+// What an experiment gets from the suite that runs it (the experiments suite, or the load suite when
+// `--scenario` names one): the step settings, the system options, where to put runs, configurations and
+// flags as they happen; and a server sampler that also tells it when a measured window starts and ends
+// (to line up queue depth samples and replica timelines with it).
 
+import type { StepSettings } from '../load/settings.js';
+import { ServerSampler, type MetricsSource, type SampledProcess } from '../load/sampler.js';
 import type { Flag } from '../results/common.js';
 import type { LoadConfiguration, LoadRun } from '../results/load.js';
 import type { ProcessMetrics, StoreKind } from '../results/serving.js';
 import { epochMs } from '../serving/http.js';
-import { ServerSampler, type MetricsSource, type SampledProcess } from './sampler.js';
-import type { ChainSettings } from './scenarios.js';
 
 export interface ExperimentContext {
-  settings: ChainSettings;
+  settings: StepSettings;
   store: StoreKind;
   redisUrl?: string;
   entities: number;
@@ -23,11 +24,6 @@ export interface ExperimentContext {
   /** A configuration, listed at once (its state is updated in place). */
   addConfiguration(c: LoadConfiguration): LoadConfiguration;
   addFlag(f: Flag): void;
-}
-
-/** Whether the run was asked to stop (a function, so TypeScript does not narrow it across awaits). */
-export function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
 }
 
 /** A server sampler that also calls back at window start and end, and keeps the window's start (epoch ms). */

@@ -1,0 +1,58 @@
+// The experiments' plan: which run, the option checks that concern them, their rounds and the connections
+// they open. Pure: the experiments suite plans with it, and so does the load suite's plan when
+// `servebench load --scenario` names an experiment.
+
+import { OptionError } from '../errors.js';
+import type { LoadEngineName, ScenarioName } from '../results/load.js';
+import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
+import type { ExperimentSet } from './types.js';
+
+export interface ExperimentsPlan {
+  /** In the order they run (EXPERIMENT_SCENARIOS'). */
+  selected: ExperimentName[];
+  definitions: ExperimentSet;
+  /** The most rounds a selected experiment runs (the options echo's repeats). */
+  rounds: number;
+  /** The most connections (or requests in flight) a step opens, for the descriptor budget. */
+  connections: number;
+}
+
+/** The options an experiment reads beyond its definition. */
+export interface ExperimentOptions {
+  engine: LoadEngineName;
+  quick: boolean;
+  connections?: number;
+  rateRps?: number;
+  repeats?: number;
+}
+
+export function isExperiment(s: ScenarioName): s is ExperimentName {
+  return isOneOf(EXPERIMENT_SCENARIOS, s);
+}
+
+/** The plan of the selected experiments, after checking the options against them; undefined when none is selected. */
+export function planExperiments(
+  selected: readonly ExperimentName[],
+  definitions: ExperimentSet | undefined,
+  o: ExperimentOptions,
+): ExperimentsPlan | undefined {
+  if (selected.length === 0) return undefined;
+  const queue = selected.includes('queue-workers');
+  const autoscale = selected.includes('autoscale');
+  if (queue && o.engine === 'open') {
+    throw new OptionError(
+      o.rateRps !== undefined ? '--rate' : '--engine',
+      "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead",
+    );
+  }
+  if (autoscale && o.connections !== undefined && !queue) {
+    throw new OptionError('--connections', "autoscale follows its arrival-rate profile (an open loop); --rate R sets the profile's peak");
+  }
+  if (definitions === undefined) {
+    throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
+  }
+  const qw = definitions['queue-workers'];
+  const rounds = Math.max(0, ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []), ...(autoscale ? [o.repeats ?? 1] : []));
+  const connections = Math.max(0, ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []), ...(autoscale ? [definitions.autoscale.maxInFlight] : []));
+  return { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
+}

@@ -1,0 +1,46 @@
+// Runs the planned experiments into a load-shaped run: each starts its own systems, puts its runs among
+// the run's runs (so summaries, flags and rendering treat them like any other) and adds its own figures
+// (queue depth, replica timelines) beside them. Used by the experiments suite, and by the load suite when
+// `--scenario` names an experiment.
+
+import type { RunCollector } from '../load/collector.js';
+import type { LoadSettingsOptions, StepSettings } from '../load/settings.js';
+import type { LoadComparison, LoadRun } from '../results/load.js';
+import { SERVING_DEFAULTS } from '../serving/index.js';
+import { runAutoscale } from './autoscale.js';
+import type { ExperimentContext } from './context.js';
+import type { ExperimentsPlan } from './plan.js';
+import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
+
+/** The context the experiments run in: the step settings, the system options, and the collector of the run. */
+export function experimentContext(settings: StepSettings, o: LoadSettingsOptions, collector: RunCollector): ExperimentContext {
+  return {
+    settings,
+    store: o.store ?? 'memory',
+    ...(o.redisUrl === undefined ? {} : { redisUrl: o.redisUrl }),
+    entities: o.entities ?? SERVING_DEFAULTS.entities,
+    seed: settings.seed,
+    ...(o.repeats === undefined ? {} : { repeats: o.repeats }),
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+    onRun: collector.addRun,
+    addConfiguration: collector.addConfiguration,
+    addFlag: collector.addFlag,
+  };
+}
+
+/** Run the planned experiments in order, filling the collector's data (`queueWorkers`, `autoscale`). */
+export async function runExperiments(plan: ExperimentsPlan, collector: RunCollector, ctx: ExperimentContext): Promise<void> {
+  for (const name of plan.selected) {
+    if (ctx.signal?.aborted === true) return;
+    if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
+    else collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+  }
+}
+
+/** The comparisons the experiments add, from the runs so far (pure: called whenever results are summarised). */
+export function experimentComparisons(plan: ExperimentsPlan | undefined, runs: readonly LoadRun[], s: StepSettings): LoadComparison[] {
+  if (plan === undefined || !plan.selected.includes('queue-workers')) return [];
+  const def = plan.definitions['queue-workers'];
+  const { steps, compareAt } = queueSteps(def, s.quick, s.connections);
+  return queueWorkersComparisons(runs, def, steps, compareAt);
+}

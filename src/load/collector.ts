@@ -1,0 +1,101 @@
+// Collects a load-shaped run as it happens (configurations, runs, flags) and gives the data so far at any
+// moment: summaries, the caller's verdicts (comparisons, goals) and the flags recomputed from the runs. The
+// load suite and the experiments suite each fill one, so their results read the same way.
+
+import { performance } from 'node:perf_hooks';
+import { progress } from '../progress.js';
+import type { Flag } from '../results/common.js';
+import type { FdLimitInfo, LoadComparison, LoadConfiguration, LoadData, LoadGoal, LoadOptionsEcho, LoadRun } from '../results/load.js';
+import { flagsFor, summarise } from './aggregate.js';
+import { statedRules, type ValidityLimits } from './validity.js';
+
+/** The comparisons and goals a run's data holds, from its runs so far (pure: called at every update). */
+export type Verdicts = (runs: readonly LoadRun[]) => { comparisons: LoadComparison[]; goals: LoadGoal[] };
+
+export interface CollectorHooks {
+  signal?: AbortSignal;
+  /** Called after every run with the data so far (to write partial results on interrupt). */
+  onUpdate?: (data: LoadData) => void;
+}
+
+export class RunCollector {
+  readonly data: LoadData;
+  /** Flags raised outside the runs (skipped or failed configurations), before those the runs give. */
+  private readonly flags: Flag[] = [];
+
+  constructor(
+    head: { options: LoadOptionsEcho; limits: ValidityLimits; fdLimit: FdLimitInfo },
+    private readonly verdicts: Verdicts,
+    private readonly hooks: CollectorHooks,
+    private readonly t0: number,
+  ) {
+    this.data = {
+      options: head.options,
+      validityRules: statedRules(head.limits),
+      fdLimit: head.fdLimit,
+      configurations: [],
+      runs: [],
+      summaries: [],
+      ramps: [],
+      stresses: [],
+      comparisons: [],
+      goals: [],
+      flags: [],
+      durationMs: 0,
+      interrupted: false,
+    };
+  }
+
+  /** A configuration, listed at once (its state is updated in place). */
+  addConfiguration = (c: LoadConfiguration): LoadConfiguration => {
+    this.data.configurations.push(c);
+    return c;
+  };
+
+  addFlag = (f: Flag): void => {
+    this.flags.push(f);
+  };
+
+  /** A finished run: into the data, a progress line, and the partial results to the caller. */
+  addRun = (run: LoadRun): void => {
+    this.data.runs.push(run);
+    progress('load', describeRun(run));
+    this.update();
+  };
+
+  /** The data so far, to the caller's onUpdate. */
+  update(): void {
+    this.hooks.onUpdate?.(this.finish());
+  }
+
+  /** The data so far, with everything derived from the runs recomputed. */
+  finish(): LoadData {
+    const d = this.data;
+    d.summaries = summarise(d.runs);
+    const v = this.verdicts(d.runs);
+    d.comparisons = v.comparisons;
+    d.goals = v.goals;
+    d.flags = [...this.flags, ...flagsFor(d.runs, d.summaries)];
+    d.interrupted = this.hooks.signal?.aborted === true;
+    d.durationMs = Math.round(performance.now() - this.t0);
+    return d;
+  }
+}
+
+/** One progress line per run. */
+function describeRun(r: LoadRun): string {
+  const head = `${r.configId} r${r.repeat} ${r.scenario} ${r.step.label}`;
+  if (r.state === 'errored') return `${head}: errored: ${r.error.message}`;
+  if (r.state === 'skipped') return `${head}: skipped: ${r.reason}`;
+  const f = r.failures.total > 0 ? `, ${r.failures.total} failed` : '';
+  const ll = r.littlesLaw !== undefined ? `, ${Math.round(r.littlesLaw.ratio * 100)}% of Little's law` : '';
+  const broken = r.validity.rules.filter((x) => x.applies && !x.passed).map((x) => x.rule);
+  const invalid = r.valid ? '' : ` [invalid: ${broken.join(', ')}]`;
+  return `${head}: ${r.rps.toFixed(1)} rps, p50 ${fmtUs(r.latencyUs.p50)}, p99 ${fmtUs(r.latencyUs.p99)}${f}${ll}${invalid}`;
+}
+
+function fmtUs(us: number): string {
+  if (us >= 1_000_000) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 1000) return `${(us / 1000).toFixed(1)} ms`;
+  return `${Math.round(us)} us`;
+}

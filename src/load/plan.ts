@@ -1,0 +1,243 @@
+// The load suite's plan, from its options: every check of them, the defaults, the scenarios resolved, the
+// configurations and the rounds each runs in, and the options echo. Pure: nothing is started, so a plan can
+// be tested (and printed) without a process; suite.ts carries it out.
+
+import { availableParallelism } from 'node:os';
+import { OptionError } from '../errors.js';
+import type { ExperimentSet } from '../experiments/types.js';
+import { isExperiment, planExperiments, type ExperimentsPlan } from '../experiments/plan.js';
+import type { KernelName } from '../kernels/types.js';
+import type { LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
+import {
+  MATRIX_PATHS,
+  MATRIX_SCENARIOS,
+  PREDICT_KINDS,
+  SCENARIO_NAMES,
+  TOPOLOGIES,
+  isOneOf,
+  type PredictKind,
+  type RequestPath,
+  type Topology,
+} from '../results/vocab.js';
+import { SERVING_DEFAULTS } from '../serving/index.js';
+import type { ScenarioSet } from './scenario-types.js';
+import { optionsEcho, resolveEngine, resolveSettings, type ChainSettings, type LoadSettingsOptions } from './settings.js';
+import { servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
+
+/** The scenarios run by default: the matrix chain, then request-paths (the experiments run only when named). */
+export const ALL_SCENARIOS = [...MATRIX_SCENARIOS, 'request-paths'] as const satisfies readonly ScenarioName[];
+
+type MatrixScenario = (typeof MATRIX_SCENARIOS)[number];
+
+interface LoadTargetOptions {
+  url: string;
+  /** @default 'POST' when bodies are given, else 'GET' */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+  headers?: Record<string, string>;
+  /** Request bodies sent in turn. */
+  bodies?: string[];
+  /** Processes of the deployment to sample (CPU %, RSS). */
+  pids?: number[];
+}
+
+export interface LoadSuiteOptions extends LoadSettingsOptions {
+  /**
+   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target;
+   * no stress with quick; response-time and sustained when connections or rateRps is given)
+   */
+  scenarios?: ScenarioName[];
+  /** @default ['sync', 'async'] */
+  paths?: RequestPath[];
+  /** @default ['single', 'cluster', 'nginx'] */
+  topologies?: Topology[];
+  /** @default ['io', 'cpu'] */
+  predicts?: PredictKind[];
+  /** Workers per service for cluster and nginx. @default os.availableParallelism() */
+  workers?: number;
+  kernel?: KernelName;
+  n?: number;
+  /** Load a running deployment instead of starting the serving system. */
+  target?: LoadTargetOptions;
+  /** The scenarios' definitions (benchmarks/scenarios/ holds them). */
+  definitions: ScenarioSet;
+  /** The experiments' definitions: needed when `scenarios` names one (queue-workers, autoscale). */
+  experimentDefinitions?: ExperimentSet;
+}
+
+/** One configuration and what runs on it in each round (the system is started once per round for both). */
+export interface PlanEntry {
+  config: ConfigurationSpec;
+  /** Rounds in which the matrix scenarios run on it (0: none). */
+  matrixRounds: number;
+  /** request-paths: concurrencies after the one-connection baseline, and its rounds (0: none). */
+  rpSteps: number[];
+  rpRounds: number;
+  /** Listed as skipped with this reason instead of running (e.g. left out by --quick). */
+  leftOut?: string;
+}
+
+export interface LoadPlan {
+  /** The selection with the scenarios it depends on added, in run order (the echo's). */
+  scenarios: ScenarioName[];
+  /** The selected scenarios of the matrix chain (response-time, ramp, sustained, stress). */
+  matrixScenarios: MatrixScenario[];
+  requestPaths: boolean;
+  /** The experiments named among the scenarios; they run after the rounds. */
+  experiments?: ExperimentsPlan;
+  settings: ChainSettings;
+  /** Workers per service for cluster and nginx (request-paths' expected cluster speed-up). */
+  workers: number;
+  /** Matrix (or target) entries first, then those request-paths adds. */
+  entries: PlanEntry[];
+  /** Rounds over the entries. */
+  rounds: number;
+  /** The most connections (or requests in flight) any step opens, for the descriptor budget. */
+  connections: number;
+  echo: LoadOptionsEcho;
+}
+
+/** Plan a load run: throws an OptionError for options that do not fit together. */
+export function planLoad(options: LoadSuiteOptions): LoadPlan {
+  const defs = options.definitions;
+  const engine = resolveEngine(options);
+  const scenarios = selectScenarios(options, engine);
+  const experiments = planExperiments(scenarios.filter(isExperiment), options.experimentDefinitions, {
+    engine,
+    quick: options.quick ?? false,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
+    ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
+  });
+  const settings = resolveSettings(options, defs, engine);
+  const workers = options.workers ?? availableParallelism();
+  const matrixScenarios = scenarios.filter((s): s is MatrixScenario => isOneOf(MATRIX_SCENARIOS, s));
+  const requestPaths = scenarios.includes('request-paths');
+  const entries = matrixEntries(options, matrixScenarios, workers);
+  if (requestPaths) addRequestPathsEntries(entries, options, workers);
+  const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
+  const connections = Math.max(plannedConnections(entries, settings, matrixScenarios), experiments?.connections ?? 0);
+  const echo = optionsEcho(options, settings, {
+    scenarios,
+    repeats: Math.max(rounds, experiments?.rounds ?? 0),
+    ...(options.target === undefined ? {} : { target: options.target.url }),
+  });
+  const experimentsPart = experiments === undefined ? {} : { experiments };
+  return { scenarios, matrixScenarios, requestPaths, ...experimentsPart, settings, workers, entries, rounds, connections, echo };
+}
+
+/** The scenarios to run: the selection (or the defaults), with what it depends on, checked against a target. */
+function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): ScenarioName[] {
+  const quick = options.quick ?? false;
+  const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
+  // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
+  // leaves stress (and the cpu predict, below) to the full run, to stay well under two minutes.
+  const everything: readonly ScenarioName[] = options.target !== undefined ? MATRIX_SCENARIOS : ALL_SCENARIOS;
+  const defaultSelection: ScenarioName[] = explicitLoad ? ['response-time', 'sustained'] : everything.filter((s) => !(quick && s === 'stress'));
+  const scenarios = resolveScenarios(options.scenarios ?? defaultSelection, engine, explicitLoad);
+  if (options.target !== undefined && scenarios.includes('request-paths')) {
+    throw new OptionError('--scenario', "request-paths compares servebench's own serving configurations; it cannot run against --target");
+  }
+  const experiments = scenarios.filter(isExperiment);
+  if (options.target !== undefined && experiments.length > 0) {
+    const verb = experiments.length === 1 ? 'starts' : 'start';
+    throw new OptionError('--scenario', `${experiments.join(', ')} ${verb} servebench's own systems; it cannot run against --target`);
+  }
+  return scenarios;
+}
+
+/** Add the scenarios a selection depends on: sustained and stress need a breaking point unless the load is given. */
+export function resolveScenarios(requested: readonly ScenarioName[], engine: LoadEngineName, explicitLoad: boolean): ScenarioName[] {
+  const set = new Set(requested);
+  if ((set.has('sustained') || set.has('stress')) && !explicitLoad) set.add('ramp');
+  // The open ramp's rates are multiples of the one-connection throughput.
+  if (set.has('ramp') && engine === 'open' && !explicitLoad) set.add('response-time');
+  return SCENARIO_NAMES.filter((s) => set.has(s));
+}
+
+/** The serving configuration of the matrix at (path, topology, predict), with the options' system settings. */
+function serving(options: LoadSuiteOptions, workers: number, path: RequestPath, topology: Topology, predict: PredictKind): ConfigurationSpec {
+  return servingConfiguration({
+    path,
+    topology,
+    predict,
+    workers,
+    store: options.store ?? 'memory',
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
+    ...(options.n === undefined ? {} : { n: options.n }),
+    entities: options.entities ?? SERVING_DEFAULTS.entities,
+    seed: options.seed ?? 1,
+  });
+}
+
+/** The matrix entries (predict, then topology, then path), or the one target entry. */
+function matrixEntries(options: LoadSuiteOptions, matrixScenarios: readonly MatrixScenario[], workers: number): PlanEntry[] {
+  if (matrixScenarios.length === 0) return [];
+  const matrixRounds = options.repeats ?? 1;
+  const t = options.target;
+  if (t !== undefined) {
+    const bodies = t.bodies ?? [];
+    const config = targetConfiguration({
+      url: t.url,
+      method: t.method ?? (bodies.length > 0 ? 'POST' : 'GET'),
+      headers: t.headers ?? {},
+      bodies,
+      pids: t.pids ?? [],
+    });
+    return [{ config, matrixRounds, rpSteps: [], rpRounds: 0 }];
+  }
+  const entries: PlanEntry[] = [];
+  // --quick keeps the io predict only (unless --predict says otherwise); the rest stays listed as skipped.
+  for (const predict of options.predicts ?? PREDICT_KINDS) {
+    for (const topology of options.topologies ?? TOPOLOGIES) {
+      for (const path of options.paths ?? MATRIX_PATHS) {
+        const e: PlanEntry = { config: serving(options, workers, path, topology, predict), matrixRounds, rpSteps: [], rpRounds: 0 };
+        if (options.quick === true && options.predicts === undefined && predict === 'cpu') {
+          e.leftOut = 'left out by --quick (the full run covers the cpu predict)';
+        }
+        entries.push(e);
+      }
+    }
+  }
+  return entries;
+}
+
+/** request-paths' configurations: on the matrix's own start of the same configuration when there is one (one start per round). */
+function addRequestPathsEntries(entries: PlanEntry[], options: LoadSuiteOptions, workers: number): void {
+  const rp = options.definitions['request-paths'];
+  const rounds = options.repeats ?? (options.quick === true ? rp.repeats.quick : rp.repeats.default);
+  const rpConfigs: [RequestPath, Topology, number[]][] = [
+    ['sync', 'single', [rp.connections]],
+    ['async', 'single', [rp.connections, rp.littleConnections]],
+    ['sync', 'cluster', [rp.connections]],
+  ];
+  for (const [path, topology, steps] of rpConfigs) {
+    const id = servingConfigId(path, topology, 'io');
+    const existing = entries.find((e) => e.config.id === id && e.leftOut === undefined);
+    if (existing !== undefined) {
+      existing.rpSteps = steps;
+      existing.rpRounds = rounds;
+    } else {
+      entries.push({ config: serving(options, workers, path, topology, 'io'), matrixRounds: 0, rpSteps: steps, rpRounds: rounds });
+    }
+  }
+}
+
+/** The most connections (or requests in flight) any step may open, for the descriptor budget. */
+function plannedConnections(entries: readonly PlanEntry[], s: ChainSettings, matrix: readonly ScenarioName[]): number {
+  let most = 1;
+  for (const e of entries) {
+    if (e.leftOut !== undefined) continue;
+    if (e.rpRounds > 0) most = Math.max(most, ...e.rpSteps);
+    if (e.matrixRounds === 0) continue;
+    if (s.engine === 'open') {
+      most = Math.max(most, s.maxInFlight);
+      continue;
+    }
+    const rampTop = matrix.includes('ramp') ? Math.max(...s.defs.ramp.connections.filter((c) => s.connections === undefined || c <= s.connections)) : 1;
+    const held = s.connections ?? rampTop;
+    const top = Math.max(rampTop, held);
+    most = Math.max(most, matrix.includes('stress') ? Math.ceil(top * s.defs.stress.multiplier) : top);
+  }
+  return most;
+}
