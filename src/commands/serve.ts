@@ -1,5 +1,6 @@
 // `servebench serve`: start the whole serving system (feature store, two model APIs, scoring handler) on
-// one path and topology, print the scoring URL on stdout, and keep it running until SIGINT or SIGTERM,
+// one path and topology, with the built-in predicts or a model file (--predict onnx|module --model FILE),
+// print the scoring URL on stdout and the models on stderr, and keep it running until SIGINT or SIGTERM,
 // which stop everything it started.
 
 import type { Command } from 'commander';
@@ -9,6 +10,7 @@ import { parseChoice, parseDuration, parseInteger } from '../options.js';
 import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
+import type { ModelDescription } from '../results/serving.js';
 import { PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { startSystem } from '../serving/system.js';
 import type { SystemOptions } from '../serving/types.js';
@@ -33,6 +35,10 @@ export interface RawServeOptions {
   modelTimeout?: string;
   metricsInterval?: string;
   poolThreads?: string;
+  model?: string;
+  modelA?: string;
+  modelB?: string;
+  onnxThreads?: string;
   json?: boolean;
 }
 
@@ -74,7 +80,24 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   if (Object.keys(timeouts).length > 0) o.timeoutsMs = timeouts;
   if (raw.metricsInterval !== undefined) o.metricsIntervalMs = parseDuration('--metrics-interval', raw.metricsInterval, 10, 3_600_000);
   if (raw.poolThreads !== undefined) o.poolThreads = parseInteger('--pool-threads', raw.poolThreads, 1, 256);
+  if (raw.model !== undefined) o.modelFile = raw.model;
+  if (raw.modelA !== undefined || raw.modelB !== undefined) {
+    o.modelFiles = { ...(raw.modelA === undefined ? {} : { a: raw.modelA }), ...(raw.modelB === undefined ? {} : { b: raw.modelB }) };
+  }
+  if (raw.onnxThreads !== undefined) o.onnxThreads = parseInteger('--onnx-threads', raw.onnxThreads, 1, 256);
   return o;
+}
+
+/** One line per model service: what it runs and how, e.g. 'model-a: model-a.onnx (316 bytes, sha256 1a2b3c4d5e6f), ...'. */
+function describeModelLine(service: string, d: ModelDescription): string {
+  const file = d.file === undefined ? '' : ` (${d.file.bytes} bytes, sha256 ${d.file.sha256.slice(0, 12)})`;
+  const inputs = d.inputs.map((i) => `${i.name} ${i.type} [${i.shape.join(', ')}]`).join(', ');
+  const threads = [
+    d.threads.intraOp === undefined ? undefined : `${d.threads.intraOp} intra-op thread(s) a session`,
+    d.threads.pool === undefined ? undefined : `pool of ${d.threads.pool} thread(s)`,
+  ].filter((t) => t !== undefined);
+  const how = [d.placement, ...threads].join(', ');
+  return `${service}: ${d.name}${file}, input ${inputs}, ${d.runtime.name} ${d.runtime.version}, ${how}`;
 }
 
 /** sync, async or queue (the message keeps the HTTP paths first: queue needs a Redis and its own options). */
@@ -99,7 +122,18 @@ export function register(program: Command): void {
     .option('--workers <W>', 'processes per service for cluster and nginx (default: one per core)')
     .option('--model-workers <W>', 'queue path: model worker processes taking jobs off the Redis list (default 1)')
     .option('--queue-timeout <duration>', "queue path: a request's wait for its model jobs, queueing included (default 5s); then 504")
-    .option('--predict <kind>', `model predict: io (a 40-50 ms wait) | cpu (a mean over n values)`, 'io')
+    .option(
+      '--predict <kind>',
+      'model predict: io (a 40-50 ms wait) | cpu (a mean over n values) | onnx (an ONNX model, onnxruntime-node) | module (your JS predict module)',
+      'io',
+    )
+    .option(
+      '--model <file>',
+      'onnx: an .onnx file for both models (default: the shipped models/model-a.onnx and model-b.onnx); module: a .mjs/.js file exporting predict(features)',
+    )
+    .option('--model-a <file>', "onnx, module: model-a's file (over --model)")
+    .option('--model-b <file>', "onnx, module: model-b's file (over --model)")
+    .option('--onnx-threads <N>', "onnx: intra-op threads of each onnxruntime session (default: the cores shared out over one model's sessions)")
     .option('--kernel <name>', `cpu predict kernel: ${KERNEL_NAMES.join(' | ')} (default: typed on sync, native-async on async)`)
     .option('--n <N>', 'cpu predict: values averaged when a request does not say (default 1e6)')
     .option('--n-max <N>', 'cap on n, for the option and for requests (default 2e7)')
@@ -112,7 +146,7 @@ export function register(program: Command): void {
     .option('--feature-timeout <duration>', 'deadline of a feature read, e.g. 500ms (default 1s); then 504')
     .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
     .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
-    .option('--pool-threads <N>', 'worker-pool threads for a sync kernel on the async path (default: one per core)')
+    .option('--pool-threads <N>', 'async path: worker-pool threads for a sync kernel, an ONNX model or a synchronous module predict (default: one per core)')
     .option('--json', 'print the system description as JSON on stdout instead of the bare URL')
     .action(async (raw: RawServeOptions) => {
       const options = parseServeOptions(raw);
@@ -123,6 +157,11 @@ export function register(program: Command): void {
       progress('serve', `feature store: ${system.store.detail}`);
       for (const note of system.notes) warn('serve', note);
       if (d.kernel !== undefined) progress('serve', `cpu predict: kernel ${d.kernel} (${d.placement}), n ${d.n} (cap ${d.nMax})`);
+      if (d.models !== undefined) {
+        progress('serve', describeModelLine('model-a', d.models.a));
+        const sameFile = d.models.a.file !== undefined && d.models.a.file.sha256 === d.models.b.file?.sha256;
+        progress('serve', sameFile ? 'model-b: the same file' : describeModelLine('model-b', d.models.b));
+      }
       progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
       if (d.queue !== undefined) {
         progress(

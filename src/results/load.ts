@@ -3,7 +3,7 @@
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
-import type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
+import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
 
 export type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
 
@@ -238,7 +238,7 @@ export interface LoadConfiguration {
   id: string;
   path?: 'sync' | 'async' | 'queue';
   topology?: 'single' | 'cluster' | 'nginx';
-  predict?: 'io' | 'cpu';
+  predict?: PredictKind;
   workers?: number;
   /** Queue path: model worker processes behind the Redis list. */
   modelWorkers?: number;

@@ -8,11 +8,69 @@ import type { PredictKind, RequestPath, StoreKind, Topology } from './vocab.js';
  * blocking, or (queue) never blocking with its model calls carried as jobs on a Redis list that model
  * workers take one at a time (seed 001's broker and ml_service).
  */
-export type { PredictKind, RequestPath, StoreKind, Topology } from './vocab.js';
+export type { FilePredict, PredictKind, RequestPath, StoreKind, Topology } from './vocab.js';
 /** The services of the system: scoring and two model APIs; on the queue path, model workers instead of model APIs. */
 export type ServiceName = 'scoring' | 'model-a' | 'model-b' | 'model-worker';
 /** Where a cpu predict runs: inline on the event loop (sync path), on the libuv pool (native-async), or a worker-thread pool. */
 export type CpuPlacement = 'inline' | 'native-async' | 'worker-pool';
+/**
+ * Where a model's predict runs: a cpu placement, or on a worker thread the process blocks on until it answers
+ * (the sync path's onnx model, or an async module predict there), or awaited on the event loop (io's timer,
+ * a module's async predict).
+ */
+export type ModelPlacement = CpuPlacement | 'blocking-worker' | 'event-loop';
+
+/** One input or output of a model, as the model declares it: e.g. features, float32, ['batch', 8]. */
+export interface ModelTensorDescription {
+  name: string;
+  /** The element type, e.g. 'float32' ('number' for a JS module's array). */
+  type: string;
+  /** Fixed sizes as numbers, dynamic ones by their symbolic name (e.g. 'batch'). */
+  shape: (number | string)[];
+}
+
+/** The file a model was loaded from. */
+export interface ModelFileDescription {
+  /** Absolute path. */
+  path: string;
+  /** File name, e.g. 'model-a.onnx'. */
+  name: string;
+  bytes: number;
+  /** Hex sha256 of the file's bytes. */
+  sha256: string;
+}
+
+/**
+ * What a model is and how it runs on a path: embedded in every system description (one per model service),
+ * in GET /health of its model API, and summed up in its /predict answers.
+ */
+export interface ModelDescription {
+  predict: PredictKind;
+  /** The file name (onnx), the module's `name` export or file name (module), or the built-in predict's name. */
+  name: string;
+  /** onnx and module only. */
+  file?: ModelFileDescription;
+  inputs: ModelTensorDescription[];
+  outputs: ModelTensorDescription[];
+  /** The features one request carries (the feature store's vectors have this many). */
+  featureCount: number;
+  /** e.g. { name: 'onnxruntime-node', version: '1.31.1' }, or { name: 'node', version: '20.18.1' }. */
+  runtime: { name: string; version: string };
+  placement: ModelPlacement;
+  /** onnx: intra-op threads per session; pool: worker threads of the pool (worker-pool placement). */
+  threads: { intraOp?: number; pool?: number };
+  /** module: whether predict is declared async (then awaited instead of run on a worker thread). */
+  asyncPredict?: boolean;
+}
+
+/** The short form of a model's description that each /predict answer of an onnx or module model carries. */
+export interface ModelIdentity {
+  name: string;
+  /** File name, size and sha256 (onnx and module). */
+  file?: Pick<ModelFileDescription, 'name' | 'bytes' | 'sha256'>;
+  runtime: string;
+  placement: ModelPlacement;
+}
 
 /**
  * A sample of one server process's own view of itself, sent over IPC by every server process servebench
@@ -106,6 +164,8 @@ export interface PredictResponse {
   placement?: CpuPlacement;
   n?: number;
   mean?: number;
+  /** onnx and module predicts: the model that answered (file, runtime, placement); GET /health has the full description. */
+  modelInfo?: ModelIdentity;
   timing: PredictTiming;
   served: ServedBy;
 }
@@ -159,6 +219,10 @@ export interface SystemDescription {
   placement?: CpuPlacement;
   n?: number;
   nMax: number;
+  /** Features per entity: the models' feature dimension (8 for the built-in predicts and the shipped models). */
+  featureCount?: number;
+  /** The model each model service runs (on the queue path, what the model workers run for each). */
+  models?: { a: ModelDescription; b: ModelDescription };
   store: { kind: StoreKind; detail: string };
   scoringUrl: string;
   modelUrls: { a: string; b: string };
@@ -203,6 +267,14 @@ export interface QueueJob {
 
 /** A model worker's answer to one job (JSON on the reply list): a predict answer with the job's id. */
 export type QueueResult = PredictResponse & { id: string };
+
+/** A model worker's answer to a job whose predict failed (JSON on the reply list): the error, with the job's id. */
+export interface QueueErrorResult {
+  id: string;
+  model: 'model-a' | 'model-b';
+  error: ErrorResponse['error'];
+  served: ServedBy;
+}
 
 /** One LLEN of the jobs list. */
 export interface QueueDepthSample {

@@ -13,9 +13,16 @@ export type MatrixPath = (typeof MATRIX_PATHS)[number];
 export const TOPOLOGIES = ['single', 'cluster', 'nginx'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 
-/** An io predict waits 40-50 ms (a remote model); a cpu predict runs a mean kernel over n values. */
-export const PREDICT_KINDS = ['io', 'cpu'] as const;
+/**
+ * An io predict waits 40-50 ms (a remote model); a cpu predict runs a mean kernel over n values; an onnx
+ * predict runs an ONNX model with onnxruntime-node; a module predict calls a user's JS module's `predict`.
+ */
+export const PREDICT_KINDS = ['io', 'cpu', 'onnx', 'module'] as const;
 export type PredictKind = (typeof PREDICT_KINDS)[number];
+
+/** The predicts that run a model file the user brings (--model). */
+export const FILE_PREDICTS = ['onnx', 'module'] as const satisfies readonly PredictKind[];
+export type FilePredict = (typeof FILE_PREDICTS)[number];
 
 export const STORE_KINDS = ['memory', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];

@@ -3,6 +3,7 @@
 
 import type { KernelName } from '../kernels/types.js';
 import type { CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
+import type { ModelFileSettings, ModelSettings } from './models/types.js';
 import type { ModelService, ResolvedSystemOptions } from './types.js';
 
 export const DEFAULTS = {
@@ -68,8 +69,10 @@ export interface ModelServiceConfig extends ServiceBase {
   placement?: CpuPlacement;
   n: number;
   nMax: number;
-  /** Threads of the worker pool (placement 'worker-pool'). */
+  /** Threads of the worker pool (placement 'worker-pool'; onnx and module models on the async path). */
   poolThreads?: number;
+  /** onnx and module: the model file, as servebench read it at start. */
+  modelFile?: ModelFileSettings;
 }
 
 export type StoreConfig = { kind: 'memory'; entities: number } | { kind: 'redis'; url: string; keyPrefix: string; entities: number };
@@ -109,6 +112,8 @@ export interface QueueWorkerConfig {
   seed: number;
   featureCount: number;
   metricsIntervalMs: number;
+  /** onnx and module: each model's file (a worker runs both models' jobs). */
+  modelFiles?: { a: ModelFileSettings; b: ModelFileSettings };
 }
 
 export type ServiceConfig = ModelServiceConfig | ScoringServiceConfig;
@@ -131,7 +136,7 @@ export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelServi
     bodyLimitBytes: o.bodyLimitBytes,
     metricsIntervalMs: o.metricsIntervalMs,
     seed: o.seed,
-    featureCount: DEFAULTS.featureCount,
+    featureCount: o.featureCount,
     predict: o.predict,
     ioWaitMs: o.ioWaitMs,
     n: o.n ?? DEFAULTS.n,
@@ -140,7 +145,45 @@ export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelServi
   };
   if (o.kernel !== undefined) c.kernel = o.kernel;
   if (o.placement !== undefined) c.placement = o.placement;
+  const file = o.models?.[service === 'model-a' ? 'a' : 'b'];
+  if (file !== undefined) c.modelFile = file;
   return c;
+}
+
+/** The settings a model API process makes its model from. */
+export function modelSettings(c: ModelServiceConfig): ModelSettings {
+  return {
+    predict: c.predict,
+    service: c.service,
+    processName: c.name,
+    seed: c.seed,
+    featureCount: c.featureCount,
+    ioWaitMs: c.ioWaitMs,
+    kernel: c.kernel,
+    placement: c.placement,
+    n: c.n,
+    nMax: c.nMax,
+    poolThreads: c.poolThreads ?? 2,
+    file: c.modelFile,
+  };
+}
+
+/** The settings a queue worker makes each model from (it runs both models' jobs, one at a time, inline). */
+export function queueModelSettings(c: QueueWorkerConfig, service: ModelService): ModelSettings {
+  return {
+    predict: c.predict,
+    service,
+    // Each model its own stream of io waits.
+    processName: `${c.name}/${service}`,
+    seed: c.seed,
+    featureCount: c.featureCount,
+    ioWaitMs: c.ioWaitMs,
+    kernel: c.kernel,
+    n: c.n,
+    nMax: c.nMax,
+    poolThreads: 1,
+    file: c.modelFiles?.[service === 'model-a' ? 'a' : 'b'],
+  };
 }
 
 /**
@@ -164,7 +207,7 @@ export function scoringServiceConfig(
     bodyLimitBytes: o.bodyLimitBytes,
     metricsIntervalMs: o.metricsIntervalMs,
     seed: o.seed,
-    featureCount: DEFAULTS.featureCount,
+    featureCount: o.featureCount,
     store,
     models,
     predict: o.predict,

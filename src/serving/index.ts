@@ -19,6 +19,8 @@ export type { CommandLine, CommandWrapper } from './topology/process.js';
 export { redisServerVersion } from './feature-store/provision.js';
 export { entityId, entityFeatures } from './feature-store/loader.js';
 export { DEFAULTS as SERVING_DEFAULTS } from './config.js';
+export { onnxStatus, describeOnnxStatus, ONNX_ENV_SWITCH } from './models/onnx-runtime.js';
+export type { OnnxStatus } from './models/onnx-runtime.js';
 export { queueAvailability } from './queue/broker.js';
 export type { QueueAvailability } from './queue/broker.js';
 export { startAutoscaledSystem, autoscaleAvailability, AUTOSCALE_EMULATION_NOTE, AUTOSCALER_DEFAULTS } from './autoscale/system.js';

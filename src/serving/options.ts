@@ -2,12 +2,15 @@
 // errors naming the option. Where a cpu predict runs (inline, native-async, a worker pool) is decided here.
 
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { OptionError, ServebenchError } from '../errors.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
 import { checkChoice, checkInteger } from '../options.js';
-import type { CpuPlacement, RequestPath } from '../results/serving.js';
-import { KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { packageRoot } from '../paths.js';
+import type { CpuPlacement, PredictKind, RequestPath } from '../results/serving.js';
+import { FILE_PREDICTS, isOneOf, KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { DEFAULTS } from './config.js';
+import type { ModelFileChoice } from './models/types.js';
 import type { ModelApiOptions, ResolvedSystemOptions, SystemOptions } from './types.js';
 
 type CpuPredict = { kernel: KernelName; placement: CpuPlacement; notes: string[] };
@@ -80,11 +83,16 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   }
   const modelWorkers = path === 'queue' ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
   const nMax = checkInteger('--n-max', o.nMax ?? DEFAULTS.nMax, 1, 1_000_000_000);
-  if (predict === 'io') {
-    if (o.kernel !== undefined) throw new OptionError('--kernel', 'applies only to --predict cpu (the io predict waits, it computes nothing)');
+  if (predict !== 'cpu') {
+    const why = predict === 'io' ? 'the io predict waits, it computes nothing' : `the ${predict} predict runs its model file`;
+    if (o.kernel !== undefined) throw new OptionError('--kernel', `applies only to --predict cpu (${why})`);
     if (o.n !== undefined) throw new OptionError('--n', 'applies only to --predict cpu');
   }
   const poolThreads = checkInteger('--pool-threads', o.poolThreads ?? cores, 1, 256);
+  const modelFiles = resolveModelFiles(predict, o);
+  if (predict !== 'onnx' && o.onnxThreads !== undefined) throw new OptionError('--onnx-threads', `applies only to --predict onnx (got --predict ${predict})`);
+  const sessions = path === 'queue' ? (modelWorkers ?? 1) : workers * (path === 'async' ? poolThreads : 1);
+  const onnxThreads = predict === 'onnx' ? checkInteger('--onnx-threads', o.onnxThreads ?? Math.max(1, Math.floor(cores / sessions)), 1, 256) : undefined;
   const notes: string[] = [];
   let cpu: { kernel: KernelName; placement: CpuPlacement } | undefined;
   let n: number | undefined;
@@ -108,6 +116,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     workers,
     predict,
     nMax,
+    featureCount: DEFAULTS.featureCount,
     store,
     entities: checkInteger('--entities', o.entities ?? DEFAULTS.entities, 1, 10_000_000),
     seed: checkInteger('--seed', o.seed ?? DEFAULTS.seed, 0, 0xffffffff),
@@ -126,9 +135,39 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     resolved.placement = cpu.placement;
   }
   if (n !== undefined) resolved.n = n;
+  if (modelFiles !== undefined) resolved.modelFiles = modelFiles;
+  if (onnxThreads !== undefined) resolved.onnxThreads = onnxThreads;
   if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
   if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
   return resolved;
+}
+
+/**
+ * Each model service's file, for the onnx and module predicts: --model-a/--model-b over --model; onnx
+ * defaults to the shipped models/model-a.onnx and model-b.onnx; a module has no default. Paths are made
+ * absolute here (every process loads the same file). The files are read at start (models/inspect.ts).
+ */
+function resolveModelFiles(predict: PredictKind, o: SystemOptions): { a: ModelFileChoice; b: ModelFileChoice } | undefined {
+  const named: [string, string | undefined][] = [
+    ['--model', o.modelFile],
+    ['--model-a', o.modelFiles?.a],
+    ['--model-b', o.modelFiles?.b],
+  ];
+  for (const [option, value] of named)
+    if (value !== undefined && value.trim() === '') throw new OptionError(option, 'expected a file path, got an empty string');
+  if (!isOneOf(FILE_PREDICTS, predict)) {
+    const given = named.find(([, v]) => v !== undefined);
+    if (given !== undefined) throw new OptionError(given[0], `applies only to --predict ${FILE_PREDICTS.join(' or ')} (the ${predict} predict is built in)`);
+    return undefined;
+  }
+  const choose = (key: 'a' | 'b'): ModelFileChoice => {
+    const own = o.modelFiles?.[key];
+    if (own !== undefined) return { path: resolve(own), option: `--model-${key}` };
+    if (o.modelFile !== undefined) return { path: resolve(o.modelFile), option: '--model' };
+    if (predict === 'onnx') return { path: join(packageRoot, 'models', `model-${key}.onnx`), option: `the shipped model-${key}` };
+    throw new OptionError('--model', 'required with --predict module: a .mjs, .js or .cjs file exporting predict(features) (see examples/predict-module.mjs)');
+  };
+  return { a: choose('a'), b: choose('b') };
 }
 
 function resolveTimeouts(o: SystemOptions, path: RequestPath, predict: SystemOptions['predict']): ResolvedSystemOptions['timeoutsMs'] {
@@ -175,6 +214,8 @@ export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
     'bodyLimitBytes',
     'poolThreads',
     'nginxWorkerProcesses',
+    'modelFile',
+    'onnxThreads',
   ] as const;
   for (const k of copied) {
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];

@@ -4,6 +4,7 @@
 
 import type { QueueDescription, StoreKind, SystemDescription, SystemProcess } from '../results/serving.js';
 import type { SystemEvents } from './events.js';
+import { describeSystemModels } from './models/inspect.js';
 import type { ResolvedSystemOptions, RunningHandle, RunningQueue, RunningSystem } from './types.js';
 
 /** What every handle is made of. */
@@ -70,6 +71,8 @@ function describeSystem(p: SystemParts): SystemDescription {
     workers: o.workers,
     predict: o.predict,
     nMax: o.nMax,
+    featureCount: o.featureCount,
+    models: describeSystemModels(o),
     store: { kind: p.store.kind, detail: p.store.detail },
     scoringUrl: `${p.scoringBaseUrl}/score`,
     modelUrls: p.modelUrls,

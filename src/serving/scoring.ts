@@ -29,8 +29,8 @@ export function parseScoreRequest(body: Buffer, config: ScoringServiceConfig): {
   if (e === undefined) throw new HttpError(400, 'bad_field', 'entity: required, a string such as "e1"');
   if (typeof e !== 'string') throw new HttpError(400, 'bad_field', `entity: expected a string such as "e1", got ${describeJson(e)}`);
   if (e.length === 0 || e.length > 256) throw new HttpError(400, 'bad_field', `entity: expected 1 to 256 characters, got ${e.length}`);
-  if (config.predict === 'io' && obj.n !== undefined)
-    throw new HttpError(400, 'bad_field', 'n: applies only to a cpu predict; this system runs the io predict');
+  if (config.predict !== 'cpu' && obj.n !== undefined)
+    throw new HttpError(400, 'bad_field', `n: applies only to a cpu predict; this system runs the ${config.predict} predict`);
   const n = optionalInteger(obj, 'n', 1, config.nMax);
   return { entity: e, n };
 }

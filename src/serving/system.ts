@@ -6,6 +6,7 @@ import { Supervisor } from '../processes/index.js';
 import { modelServiceConfig, scoringServiceConfig } from './config.js';
 import { SystemEvents } from './events.js';
 import { provisionStore, storeServerProcesses, systemStoreRequest } from './feature-store/provision.js';
+import { describeSystemModels, modelRuntimeVersions, withModelFiles } from './models/inspect.js';
 import { modelApiSystemOptions, resolveSystemOptions } from './options.js';
 import { startQueueSystem } from './queue/system.js';
 import { runningHandle, runningSystem } from './running-system.js';
@@ -16,8 +17,10 @@ const MODEL_SERVICES = ['model-a', 'model-b'] as const satisfies readonly ModelS
 
 /** Start the whole system: the feature store, model APIs A and B, and the scoring handler, on one path and topology. */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const o = resolveSystemOptions(options);
-  await requireTopology(o.topology);
+  const resolved = resolveSystemOptions(options);
+  await requireTopology(resolved.topology);
+  // The model files are read once here, before anything starts: a bad file fails the start with its name.
+  const o = await withModelFiles(resolved);
   if (o.path === 'queue') return startQueueSystem(o, options.wrapScoring);
   const supervisor = new Supervisor();
   const events = new SystemEvents();
@@ -60,7 +63,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       modelBaseUrls: { a: a!.baseUrl, b: b!.baseUrl },
       modelUrls: { a: `${a!.baseUrl}/predict`, b: `${b!.baseUrl}/predict` },
       store: { kind: store.kind, detail: store.detail },
-      versions: { ...store.versions, ...a!.versions },
+      versions: { ...store.versions, ...a!.versions, ...modelRuntimeVersions(o) },
       notes,
     });
   } catch (err) {
@@ -71,8 +74,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
 /** Start one model API service alone (for profiling or benchmarking the predict by itself). */
 export async function startModelApi(options: ModelApiOptions): Promise<RunningModelApi> {
-  const o = resolveSystemOptions(modelApiSystemOptions(options));
-  const versionNginx = await requireTopology(o.topology);
+  const resolved = resolveSystemOptions(modelApiSystemOptions(options));
+  const versionNginx = await requireTopology(resolved.topology);
+  const o = await withModelFiles(resolved);
   const supervisor = new Supervisor();
   const events = new SystemEvents();
   const model = options.model ?? 'model-a';
@@ -95,12 +99,14 @@ export async function startModelApi(options: ModelApiOptions): Promise<RunningMo
     await handle.stop();
     await supervisor.stopAll();
   };
-  const versions: Record<string, string> = versionNginx === undefined ? {} : { nginx: versionNginx };
+  const versions: Record<string, string> = { ...(versionNginx === undefined ? {} : { nginx: versionNginx }), ...modelRuntimeVersions(o) };
   return runningHandle(
     { events, processes: () => handle.processes(), stopEverything },
     {
       predictUrl: `${handle.baseUrl}/predict`,
       baseUrl: handle.baseUrl,
+      featureCount: o.featureCount,
+      model: describeSystemModels(o)[model === 'model-a' ? 'a' : 'b'],
       options: o,
       versions,
       notes: o.notes,

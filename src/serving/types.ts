@@ -5,6 +5,7 @@
 import type { KernelName } from '../kernels/types.js';
 import type {
   CpuPlacement,
+  ModelDescription,
   PredictKind,
   ProcessMetrics,
   QueueDepthSample,
@@ -15,6 +16,7 @@ import type {
   SystemProcess,
   Topology,
 } from '../results/serving.js';
+import type { ModelFileChoice, ModelFileSettings } from './models/types.js';
 import type { CommandWrapper } from './topology/process.js';
 
 /** Per-step deadlines, ms. */
@@ -43,6 +45,18 @@ export interface SystemOptions {
   n?: number;
   /** The cap on n (option and request). @default 2e7 */
   nMax?: number;
+  /**
+   * onnx and module predicts: the model file both model services load (an .onnx file; a .mjs, .js or .cjs
+   * module). @default onnx: the shipped models/model-a.onnx and models/model-b.onnx; module: required
+   */
+  modelFile?: string;
+  /** onnx and module predicts: a file for one model service, over `modelFile`. */
+  modelFiles?: { a?: string; b?: string };
+  /**
+   * onnx predict: intra-op threads of each onnxruntime session. @default the cores shared out over one model's
+   * sessions (W processes, times the pool's threads on the async path), at least 1
+   */
+  onnxThreads?: number;
   store: StoreKind;
   /** An existing Redis to use instead of starting one. @default process.env.REDIS_URL */
   redisUrl?: string;
@@ -61,7 +75,10 @@ export interface SystemOptions {
   ioWaitMs?: { min: number; max: number };
   /** Largest accepted request body. @default 65536 */
   bodyLimitBytes?: number;
-  /** Threads of the model API's worker pool (async path, sync kernel). @default os.availableParallelism() */
+  /**
+   * Threads of the model API's worker pool (async path: a sync kernel, an ONNX session, a module's
+   * synchronous predict). @default os.availableParallelism()
+   */
   poolThreads?: number;
   /** nginx worker_processes per nginx instance (one instance per service). @default 1 */
   nginxWorkerProcesses?: number | 'auto';
@@ -85,6 +102,14 @@ export interface ResolvedSystemOptions {
   placement?: CpuPlacement;
   n?: number;
   nMax: number;
+  /** Features per entity: 8, or the models' feature dimension once their files are read. */
+  featureCount: number;
+  /** onnx and module: each model service's file, as the options chose it. */
+  modelFiles?: { a: ModelFileChoice; b: ModelFileChoice };
+  /** onnx only. */
+  onnxThreads?: number;
+  /** onnx and module: the files read, set at start (startSystem, startModelApi) before any service starts. */
+  models?: { a: ModelFileSettings; b: ModelFileSettings };
   store: StoreKind;
   redisUrl?: string;
   entities: number;
@@ -160,7 +185,10 @@ export interface ModelApiOptions {
   kernel?: KernelName;
   n?: number;
   nMax?: number;
-  /** Which model it plays (weights and wait stream differ). @default 'model-a' */
+  /** onnx and module: the model file (as SystemOptions.modelFile). @default onnx: the shipped file of the model it plays */
+  modelFile?: string;
+  onnxThreads?: number;
+  /** Which model it plays (weights and wait stream differ; the shipped ONNX file). @default 'model-a' */
   model?: ModelService;
   seed?: number;
   host?: string;
@@ -179,6 +207,10 @@ export interface RunningModelApi extends RunningHandle {
   /** e.g. http://127.0.0.1:PORT/predict */
   predictUrl: string;
   baseUrl: string;
+  /** Features a /predict request carries. */
+  featureCount: number;
+  /** The model it runs, on its path. */
+  model: ModelDescription;
   options: ResolvedSystemOptions;
   versions: Record<string, string>;
   notes: string[];

@@ -105,12 +105,14 @@ function resolveSettings(options: AutoscaledSystemOptions): Settings {
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) errs.push(`replicas: must be an integer between 1 and 64, got ${replicas}`);
   if (options.autoscale && (replicas < as.minReplicas || replicas > as.maxReplicas))
     errs.push(`replicas: must be within minReplicas..maxReplicas (${as.minReplicas}..${as.maxReplicas}), got ${replicas}`);
+  const predict = options.predict ?? 'io';
+  if (predict !== 'io' && predict !== 'cpu') errs.push(`predict: io or cpu (the autoscale experiment does not run model files yet), got ${predict}`);
   if (errs.length > 0) throw new ServebenchError('SB_ERR_OPTION', `autoscaled system: ${errs.join('; ')}`);
   return {
     autoscale: options.autoscale,
     replicas,
     controller: as,
-    predict: options.predict ?? 'io',
+    predict,
     seed: options.seed ?? DEFAULTS.seed,
     metricsIntervalMs: options.metricsIntervalMs ?? 250,
     readyTimeoutMs: options.timeoutsMs?.ready ?? DEFAULTS.timeoutsMs.ready,

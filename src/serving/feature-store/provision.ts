@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
 import { freePort, type ManagedProcess, type Supervisor } from '../../processes/index.js';
 import type { StoreKind, SystemProcess } from '../../results/serving.js';
-import { DEFAULTS, type StoreConfig } from '../config.js';
+import type { StoreConfig } from '../config.js';
 import type { ResolvedSystemOptions } from '../types.js';
 import { startGuarded } from '../topology/process.js';
 import { entityFeatures, entityId, redisKey } from './loader.js';
@@ -45,7 +45,7 @@ export function systemStoreRequest(o: ResolvedSystemOptions, supervisor: Supervi
     redisUrl: o.redisUrl,
     entities: o.entities,
     seed: o.seed,
-    featureCount: DEFAULTS.featureCount,
+    featureCount: o.featureCount,
     supervisor,
     readyTimeoutMs: o.timeoutsMs.ready,
   };

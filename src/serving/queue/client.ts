@@ -11,7 +11,7 @@ import { errorMessage } from '../../errors.js';
 import type { QueueJob, QueueResult } from '../../results/serving.js';
 import type { QueueClientConfig } from '../config.js';
 import { epochMs, type HttpError } from '../http.js';
-import { decodeResult, processTag, queueTimeout, queueUnavailable, queueWhere } from './protocol.js';
+import { decodeResult, modelFailure, processTag, queueTimeout, queueUnavailable, queueWhere } from './protocol.js';
 
 /** Results taken per reader call (BLMPOP's COUNT). */
 const REPLY_BATCH = 256;
@@ -147,7 +147,8 @@ export class QueueClient {
     }
     this.pending.delete(r.id);
     clearTimeout(p.timer);
-    p.resolve({ result: r, roundTripMs: performance.now() - p.sentAt });
+    if ('error' in r) p.reject(modelFailure(r));
+    else p.resolve({ result: r, roundTripMs: performance.now() - p.sentAt });
   }
 
   /** The one reader: results in batches off this process's reply list, dispatched by job id. */

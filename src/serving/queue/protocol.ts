@@ -3,8 +3,9 @@
 // and the errors a request gets when the queue fails it (503 down, 504 no answer in time).
 
 import { randomBytes } from 'node:crypto';
-import type { QueueJob, QueueResult } from '../../results/serving.js';
+import type { QueueErrorResult, QueueJob, QueueResult } from '../../results/serving.js';
 import { HttpError } from '../http.js';
+import { UpstreamError } from '../upstream.js';
 
 /** The keys of one system on its Redis: a run-specific prefix, so a shared Redis is never confused. */
 export interface QueueKeys {
@@ -45,15 +46,29 @@ export function decodeJob(raw: string, featureCount: number): { job: QueueJob } 
   return { job: j as QueueJob };
 }
 
-/** Parse a result off a reply list; undefined for anything that is not one (dropped and counted). */
-export function decodeResult(raw: string): QueueResult | undefined {
+/**
+ * Parse a result off a reply list: a prediction, or the error of a predict that failed; undefined for anything
+ * that is neither (dropped and counted).
+ */
+export function decodeResult(raw: string): QueueResult | QueueErrorResult | undefined {
   try {
-    const r = JSON.parse(raw) as Partial<QueueResult> | null;
-    if (typeof r !== 'object' || r === null || typeof r.id !== 'string' || !isNum(r.prediction)) return undefined;
-    return r as QueueResult;
+    const r = JSON.parse(raw) as (Partial<QueueResult> & Partial<QueueErrorResult>) | null;
+    if (typeof r !== 'object' || r === null || typeof r.id !== 'string') return undefined;
+    const e = r.error;
+    if (typeof e === 'object' && e !== null && isNum(e.status) && typeof e.code === 'string' && typeof e.message === 'string') return r as QueueErrorResult;
+    return isNum(r.prediction) ? (r as QueueResult) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The error a request gets when a model worker answered its job with a failed predict: a 502 naming the model. */
+export function modelFailure(r: QueueErrorResult): HttpError {
+  return new UpstreamError(
+    'model',
+    'bad_answer',
+    `model worker pid ${r.served.pid} answered job ${r.id} (${r.model}) with ${r.error.status} ${r.error.code}: ${r.error.message}`,
+  );
 }
 
 /** Where the queue is, for messages: 'the model job queue (list K on redis at URL)'. */

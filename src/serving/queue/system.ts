@@ -10,6 +10,7 @@ import { DEFAULTS, scoringServiceConfig } from '../config.js';
 import { SystemEvents } from '../events.js';
 import { provisionStore, storeServerProcesses, systemStoreRequest, type ProvisionedStore } from '../feature-store/provision.js';
 import { runningSystem } from '../running-system.js';
+import { modelRuntimeVersions } from '../models/inspect.js';
 import { startService, type ServiceHandle } from '../topology/index.js';
 import type { CommandWrapper } from '../topology/process.js';
 import type { ResolvedSystemOptions, RunningSystem } from '../types.js';
@@ -88,7 +89,7 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       modelBaseUrls: { a: b.url, b: b.url },
       modelUrls: { a: jobsList, b: jobsList },
       store: { kind: featureStore.kind, detail: featureStore.detail },
-      versions: { ...featureStore.versions, ...(b.own?.versions ?? {}), ...scoring.versions },
+      versions: { ...featureStore.versions, ...(b.own?.versions ?? {}), ...scoring.versions, ...modelRuntimeVersions(o) },
       notes,
       queue: { running: runningQueue(m, b, keys.jobsKey, () => workers.list()), description, modelWorkers },
     });

@@ -1,19 +1,18 @@
 // A queue model worker (seed 001's ml_service): takes one job at a time off the jobs list (BRPOP), runs
-// the predict of the job's model (the io wait, or a cpu mean kernel), and pushes the result on the reply
-// list the job names. Predictions equal the model APIs' for the same features (same weights and rule),
-// so every path scores alike. A job whose deadline has passed when it is taken is dropped: its request
-// already had its 504, and working on it would only delay the jobs behind it.
+// the job's model (the same Model family as the model APIs: io, cpu, onnx, module), and pushes the result,
+// or the error naming the model when its predict failed, on the reply list the job names. Predictions
+// equal the model APIs' for the same features (same models and settings), so every path scores alike. A
+// job whose deadline has passed when it is taken is dropped: its request already had its 504, and working
+// on it would only delay the jobs behind it.
 
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
-import { getKernel, type Kernel } from '../../kernels/index.js';
-import type { PredictTiming, QueueJob, QueueResult } from '../../results/serving.js';
-import { uniform, type Rng } from '../../stats/random.js';
-import type { QueueWorkerConfig } from '../config.js';
-import { epochMs } from '../http.js';
+import type { PredictTiming, QueueErrorResult, QueueJob, QueueResult } from '../../results/serving.js';
+import { queueModelSettings, type QueueWorkerConfig } from '../config.js';
+import { epochMs, HttpError } from '../http.js';
 import { ProcessMeter } from '../metrics.js';
-import { linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from '../predict.js';
+import { createModel, type AsyncModel } from '../models/index.js';
 import { decodeJob } from './protocol.js';
 
 /** How long BRPOP blocks before looking again (so a stop is noticed), s. */
@@ -54,71 +53,45 @@ export class WorkerMeter extends ProcessMeter {
   }
 }
 
-/** The predict of both models, as model-api.ts computes it (same weights and rule, from predict.ts; tests check parity). */
+/**
+ * The two models a worker runs (model-a's and model-b's jobs), each the model a model API would run (the same
+ * family, settings and rule: predictions agree across paths; tests check parity), made for the queue: one job
+ * at a time, run inline and awaited.
+ */
 class QueuePredictor {
-  private readonly weights: Record<QueueJob['model'], Float64Array>;
-  private readonly rng: Rng;
-  private readonly kernel: Kernel | undefined;
-  private readonly vectors: VectorCache;
+  private readonly models: Record<QueueJob['model'], AsyncModel>;
 
-  constructor(private readonly config: QueueWorkerConfig) {
-    this.weights = {
-      'model-a': modelWeights(config.seed, 'model-a', config.featureCount),
-      'model-b': modelWeights(config.seed, 'model-b', config.featureCount),
+  constructor(config: QueueWorkerConfig) {
+    this.models = {
+      'model-a': createModel(queueModelSettings(config, 'model-a'), 'queue'),
+      'model-b': createModel(queueModelSettings(config, 'model-b'), 'queue'),
     };
-    this.rng = waitRng(config.seed, config.name);
-    this.vectors = new VectorCache(config.seed);
-    if (config.predict === 'cpu') {
-      this.kernel = getKernel(config.kernel ?? 'typed');
-      const avail = this.kernel.availability();
-      if (!avail.available) throw new Error(`kernel ${this.kernel.name} is unavailable: ${avail.reason}`);
-    }
   }
 
-  /** Build the default vector before the first job. */
-  warm(): void {
-    if (this.kernel !== undefined) this.vectors.get(this.kernel.name, this.config.n);
+  /** Load the models (and build the default vector) before the first job. */
+  async warm(): Promise<void> {
+    await this.models['model-a'].warm();
+    await this.models['model-b'].warm();
   }
 
-  private linear(model: QueueJob['model'], features: number[]): number {
-    return linearScore(this.weights[model], features);
+  async close(): Promise<void> {
+    await Promise.all([this.models['model-a'].close(), this.models['model-b'].close()]);
   }
 
-  async run(job: QueueJob, takenAtEpochMs: number, workerPid: number): Promise<QueueResult> {
+  /** The job's result, or the error its request gets (a predict that failed, naming the model). */
+  async run(job: QueueJob, takenAtEpochMs: number, workerPid: number): Promise<QueueResult | QueueErrorResult> {
     const t0 = performance.now();
     const queueMs = Math.max(0, takenAtEpochMs - job.enqueuedAtMs);
     const served = { service: 'model-worker', pid: workerPid, path: 'queue', topology: 'single' } as const;
-    const timing = (predictMs: number): PredictTiming => ({ predictMs, totalMs: performance.now() - t0, queueMs });
-    if (this.config.predict === 'io') {
-      const { min, max } = this.config.ioWaitMs;
-      await waitFor(uniform(this.rng, min, max));
-      return {
-        id: job.id,
-        model: job.model,
-        prediction: sigmoid(this.linear(job.model, job.features)),
-        predict: 'io',
-        timing: timing(performance.now() - t0),
-        served,
-      };
+    const model = this.models[job.model];
+    try {
+      const out = await model.run({ features: job.features, n: job.n });
+      const timing: PredictTiming = { predictMs: out.predictMs, totalMs: performance.now() - t0, queueMs };
+      return { id: job.id, model: job.model, prediction: out.prediction, predict: model.predict, ...out.extra, timing, served };
+    } catch (err) {
+      const e = err instanceof HttpError ? err : new HttpError(500, 'model_failed', `${job.model}: ${errorMessage(err)}`);
+      return { id: job.id, model: job.model, error: { status: e.status, code: e.code, message: e.message }, served };
     }
-    const k = this.kernel!;
-    const size = Math.min(job.n ?? this.config.n, this.config.nMax);
-    const arg = this.vectors.get(k.name, size);
-    const t1 = performance.now();
-    const mean = await k.mean(arg);
-    const predictMs = performance.now() - t1;
-    return {
-      id: job.id,
-      model: job.model,
-      prediction: sigmoid(this.linear(job.model, job.features) + mean),
-      predict: 'cpu',
-      kernel: k.name,
-      placement: k.mode === 'async' ? 'native-async' : 'inline',
-      n: size,
-      mean,
-      timing: timing(predictMs),
-      served,
-    };
   }
 }
 
@@ -131,7 +104,7 @@ export interface QueueWorker {
 /** Connect and take jobs until stopped; a Redis outage is waited out (with back-off), never fatal. */
 export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMeter, log: (line: string) => void = () => undefined): Promise<QueueWorker> {
   const predictor = new QueuePredictor(config);
-  predictor.warm();
+  await predictor.warm();
   let lastError: string | undefined;
   const redis = new Redis(config.url, {
     lazyConnect: true,
@@ -177,8 +150,13 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
         const result = await predictor.run(job, takenAt, process.pid);
         try {
           await redis.multi().lpush(job.reply, JSON.stringify(result)).pexpire(job.reply, REPLY_TTL_MS).exec();
-          meter.recordPredict(result.timing);
-          meter.response(200);
+          if ('error' in result) {
+            meter.response(result.error.status);
+            log(`job ${job.id}: ${result.error.message}`);
+          } else {
+            meter.recordPredict(result.timing);
+            meter.response(200);
+          }
         } catch (err) {
           // The answer is lost with the connection; its request gets a 503 or 504, never a hang.
           meter.response(503);
@@ -192,6 +170,7 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
       }
     }
     redis.disconnect();
+    await predictor.close().catch(() => undefined);
   })();
   return {
     done,

@@ -21,8 +21,9 @@ function workerConfig(o: ResolvedSystemOptions, brokerUrl: string, jobsKey: stri
     n: o.n ?? DEFAULTS.n,
     nMax: o.nMax,
     seed: o.seed,
-    featureCount: DEFAULTS.featureCount,
+    featureCount: o.featureCount,
     metricsIntervalMs: o.metricsIntervalMs,
+    ...(o.models === undefined ? {} : { modelFiles: o.models }),
   };
 }
 
