@@ -2,6 +2,7 @@
 // (seed 001) and the autoscaling emulation (seed 002). Their runs are load runs (load.ts); these are their own figures.
 
 import type { ErrorInfo, Spread } from './common.js';
+import type { PredictKind } from './vocab.js';
 
 /** One phase of a rate profile: the arrival rate goes linearly from `fromRps` to `toRps` over `durationMs`. */
 export interface RatePhase {
@@ -39,7 +40,7 @@ export interface QueueWorkersResult {
   /** Closed-loop connections of each step. */
   connections: number[];
   queueTimeoutMs: number;
-  predict: 'io' | 'cpu';
+  predict: PredictKind;
   /** Per configuration and step, over the repeats: the depth of the jobs list. */
   depth: { configId: string; step: string; meanDepth: Spread; maxDepth: Spread; busyShare: Spread }[];
   /** Ids of the comparisons (in LoadData.comparisons) this experiment adds. */
