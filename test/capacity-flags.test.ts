@@ -3,7 +3,8 @@
 // imprecise search, an unavailable kernel.
 
 import { describe, expect, it } from 'vitest';
-import { capacityFlags, summarizeKernel } from '../src/capacity/suite.js';
+import { capacityFlags } from '../src/capacity/flags.js';
+import { summarizeKernel } from '../src/capacity/kernel-result.js';
 import type { CapacityKernelResult, CapacityProbe, ProbeOutcomeKind } from '../src/results/capacity.js';
 
 const MiB = 1024 * 1024;

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { resolveCapacitySettings } from '../src/capacity/settings.js';
-import { summarizeKernel } from '../src/capacity/suite.js';
+import { summarizeKernel } from '../src/capacity/kernel-result.js';
 import { renderCapacityMarkdown, renderCapacityTable } from '../src/report/capacity.js';
 import { formatN as shortN } from '../src/report/format.js';
 import type { CapacityData, CapacityProbe, ProbeOutcomeKind } from '../src/results/capacity.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { findMemoryLimit } from '../src/capacity/limit.js';
 import { planServerPoints, runServerCheck } from '../src/capacity/server-check.js';
-import { summarizeKernel } from '../src/capacity/suite.js';
+import { summarizeKernel } from '../src/capacity/kernel-result.js';
 import type { CapacityKernelResult, ServerCheckPoint } from '../src/results/capacity.js';
 
 const MiB = 1024 * 1024;

@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProfileSuite } from '../src/profile/suite.js';
 import { setQuiet } from '../src/progress.js';
+import { runSuiteToFile } from '../src/run/run-suite.js';
+import { profileSuite } from '../src/run/suites/profile.js';
 import { fixtureTarget } from './profile-fixtures.js';
 
 setQuiet(true);
@@ -14,15 +15,20 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('a missing or failing profiler', () => {
   it('is an errored case with its error; the working tool still completes', async () => {
-    const data = await runProfileSuite({
-      tools: ['0x', 'perf', 'doctor', 'cpuprof'],
-      paths: ['async'],
-      durationMs: 800,
-      connections: 2,
-      outDir: out,
-      startTarget: fixtureTarget(),
-      toolPaths: { zeroX: '/nonexistent/0x/cmd.js', perf: '/nonexistent/perf', clinic: join(import.meta.dirname, 'fixtures', 'fake-clinic', 'bin.js') },
-    });
+    const run = await runSuiteToFile(
+      profileSuite,
+      {
+        tools: ['0x', 'perf', 'doctor', 'cpuprof'],
+        paths: ['async'],
+        durationMs: 800,
+        connections: 2,
+        outDir: out,
+        startTarget: fixtureTarget(),
+        toolPaths: { zeroX: '/nonexistent/0x/cmd.js', perf: '/nonexistent/perf', clinic: join(import.meta.dirname, 'fixtures', 'fake-clinic', 'bin.js') },
+      },
+      { outDir: out },
+    );
+    const data = run.result.data;
     const byTool = new Map(data.cases.map((c) => [c.tool, c]));
     const zeroX = byTool.get('0x')!;
     expect(zeroX).toMatchObject({ state: 'errored', error: { code: 'SB_ERR_MISSING_TOOL' } });

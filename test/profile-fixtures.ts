@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort, Supervisor, waitUntil } from '../src/processes/index.js';
 import type { StartTarget } from '../src/profile/target.js';
 
-export const FIXTURE = join(import.meta.dirname, 'fixtures', 'profile-server.mjs');
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'profile-server.mjs');
 
 /** Starts the fixture: cpu mode for --predict cpu, else sync or async after the path. */
 export function fixtureTarget(opts: { workers?: number } = {}): StartTarget {

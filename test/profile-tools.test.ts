@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProfileSuite } from '../src/profile/suite.js';
 import { setQuiet } from '../src/progress.js';
-import { perfInfo } from '../src/profile/tools.js';
+import { runSuiteToFile } from '../src/run/run-suite.js';
+import { profileSuite } from '../src/run/suites/profile.js';
+import { perfInfo } from '../src/profile/tools/installed.js';
 import type { ProfileCase, ProfileToolName } from '../src/results/profile.js';
 import { fixtureTarget } from './profile-fixtures.js';
 
@@ -16,15 +17,20 @@ const out = mkdtempSync(join(tmpdir(), 'servebench-profile-tools-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 async function profile(tool: ProfileToolName): Promise<ProfileCase> {
-  const data = await runProfileSuite({
-    tools: [tool],
-    paths: ['sync'],
-    predict: 'cpu',
-    durationMs: 1500,
-    connections: 4,
-    outDir: join(out, tool),
-    startTarget: fixtureTarget(),
-  });
+  const run = await runSuiteToFile(
+    profileSuite,
+    {
+      tools: [tool],
+      paths: ['sync'],
+      predict: 'cpu',
+      durationMs: 1500,
+      connections: 4,
+      outDir: join(out, tool),
+      startTarget: fixtureTarget(),
+    },
+    { outDir: join(out, tool) },
+  );
+  const data = run.result.data;
   expect(existsSync(join(out, tool, 'profile.json'))).toBe(true);
   expect(data.cases).toHaveLength(1);
   return data.cases[0]!;

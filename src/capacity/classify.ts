@@ -54,7 +54,7 @@ function lastLine(output: string): string | undefined {
 }
 
 /** Where the child was, in words. */
-export const STAGE_WORDS: Record<ProbeStage, string> = {
+const STAGE_WORDS: Record<ProbeStage, string> = {
   started: 'during start-up and warm-up',
   warmed: 'while building the input',
   built: 'while running the kernel',

@@ -14,7 +14,7 @@ import { limitedNode, type MemoryLimit } from './limit.js';
 import { isProbeReport, isProbeStage, type ProbeJob, type ProbeReport } from './protocol.js';
 
 /** VmHWM (peak resident set) of a process, bytes; undefined once it is gone. */
-export function readPeakRss(pid: number): number | undefined {
+function readPeakRss(pid: number): number | undefined {
   try {
     const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m === null ? undefined : Number(m[1]) * 1024;

@@ -200,7 +200,9 @@ export async function runServerCheck(
 ): Promise<ServerCheck> {
   const points: ServerCheckPoint[] = [];
   const notes = [
-    'The model API builds the values of a cpu predict once per (kernel, n) and keeps them for later requests, one large vector at a time, let go before the next large one is built (src/serving/predict.ts, VectorCache): concurrent requests at one n share one vector, unlike seed 003, which built the array in every request.',
+    'The model API builds the values of a cpu predict once per (kernel, n) and keeps them for later requests, one large vector at a time, ' +
+      'let go before the next large one is built (src/serving/predict.ts, VectorCache): concurrent requests at one n share one vector, ' +
+      'unlike seed 003, which built the array in every request.',
     'Sync kernels run on the sync path (inline, one request at a time per process); native-async runs on the async path (libuv pool).',
   ];
   try {

@@ -12,19 +12,22 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 export const DEFAULT_BUDGET_BYTES = 2 * GiB;
-export const QUICK_BUDGET_BYTES = 1 * GiB;
+const QUICK_BUDGET_BYTES = 1 * GiB;
 /** Node itself needs about 50 MB of data segment; below this a probe measures start-up, not a predict. */
-export const MIN_BUDGET_BYTES = 128 * MiB;
-export const MAX_BUDGET_BYTES = 64 * GiB;
+const MIN_BUDGET_BYTES = 128 * MiB;
+const MAX_BUDGET_BYTES = 64 * GiB;
 /** Memory the machine must keep free beside one probe (or one model API) at the full budget. */
 export const SAFETY_MARGIN_BYTES = 2 * GiB;
 /** The smallest n a search tries (below, the runtime's own memory decides, not the values). */
 export const MIN_N = 1000;
 /** The JS heap's share of the budget (V8's --max-old-space-size); the rest is room for off-heap memory. */
-export const HEAP_SHARE = 0.75;
+const HEAP_SHARE = 0.75;
 
 export interface CapacityOptions {
-  /** Shorter run: a 1 GiB budget, tolerance 10%, at most 9 probes per kernel, no probes of the derived figures, the server check for naive and typed only. @default false */
+  /**
+   * Shorter run: a 1 GiB budget, tolerance 10%, at most 9 probes per kernel, no probes of the derived figures, the server check for
+   * naive and typed only. @default false
+   */
   quick?: boolean;
   /** Kernels to probe. @default all five */
   kernels?: KernelName[];
@@ -49,7 +52,7 @@ export interface CapacityOptions {
 }
 
 /** A round number (1, 2 or 5 times a power of ten) at most x. */
-export function roundDown125(x: number): number {
+function roundDown125(x: number): number {
   if (x < 1) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
   for (const m of [5, 2, 1]) if (m * p <= x) return m * p;
@@ -92,7 +95,8 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
   if (available !== undefined && budgetBytes + SAFETY_MARGIN_BYTES > available) {
     throw new OptionError(
       '--memory-budget',
-      `${formatBytes(budgetBytes)} would leave less than ${formatBytes(SAFETY_MARGIN_BYTES)} of the ${formatBytes(available)} available now; at most ${formatBytes(Math.max(0, available - SAFETY_MARGIN_BYTES))}`,
+      `${formatBytes(budgetBytes)} would leave less than ${formatBytes(SAFETY_MARGIN_BYTES)} of the ${formatBytes(available)} available now; ` +
+        `at most ${formatBytes(Math.max(0, available - SAFETY_MARGIN_BYTES))}`,
     );
   }
   const tolerance = options.tolerance ?? (quick ? 0.1 : 0.05);

@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { NativeStatus } from '../results/common.js';
 import type { EnvBlock, MaybeKnown, MeasuredFrequency } from '../results/env.js';
 import { ENV_BLOCK_VERSION, isUnknown, TOOL_NAMES } from '../results/env.js';
-import { captureCgroup } from './cgroup.js';
+import { type CgroupFacts, captureCgroup } from './cgroup.js';
 import { captureCpu } from './cpu.js';
 import { measureFrequency } from './frequency.js';
 import { captureMemory } from './memory.js';
@@ -71,6 +71,69 @@ function safeNativeStatus(): NativeStatus {
   }
 }
 
+type CpuFacts = ReturnType<typeof captureCpu>;
+
+/** The measured frequency: measured with a calibrated loop when asked, or when the OS reports no frequency at all. */
+function frequencyOf(cpu: CpuFacts, mode: NonNullable<CaptureEnvOptions['measureFrequency']>): MaybeKnown<MeasuredFrequency> {
+  const osReportsFrequency = [cpu.frequency.baseMhz, cpu.frequency.maxMhz, cpu.frequency.currentMhz].some((f) => !isUnknown(f));
+  if (mode === 'always' || (mode === 'auto' && !osReportsFrequency)) return measureFrequency({ repeats: mode === 'always' ? 15 : 7 });
+  return unknown(mode === 'never' ? 'not measured (measureFrequency: never)' : 'not measured: the OS reports a frequency (`servebench hw` measures it)');
+}
+
+function cpuBlock(cpu: CpuFacts, cgroup: CgroupFacts, measuredMhz: MaybeKnown<MeasuredFrequency>): EnvBlock['cpu'] {
+  const quota = cgroup.cpuQuota;
+  const usableCores = typeof quota === 'number' ? Math.max(1, Math.min(cpu.availableParallelism, Math.ceil(quota))) : cpu.availableParallelism;
+  return {
+    model: cpu.model,
+    modelSource: cpu.modelSource,
+    vendor: cpu.vendor,
+    family: cpu.family,
+    modelId: cpu.modelId,
+    stepping: cpu.stepping,
+    logicalCores: cpu.logicalCores,
+    physicalCores: cpu.physicalCores,
+    sockets: cpu.sockets,
+    threadsPerCore: cpu.threadsPerCore,
+    availableParallelism: cpu.availableParallelism,
+    affinity: cpu.affinity,
+    cgroupCpuQuota: quota,
+    usableCores,
+    frequency: { ...cpu.frequency, measuredMhz },
+    simd: cpu.simd,
+    flags: cpu.flags,
+    caches: cpu.caches,
+  };
+}
+
+function hostBlock(sources: HostSources, system: Awaited<ReturnType<typeof captureSystem>>): EnvBlock['host'] {
+  return {
+    hostname: sources.os.hostname(),
+    platform: process.platform,
+    arch: process.arch,
+    kernel: system.kernel,
+    os: system.os,
+    virtualization: system.virtualization,
+    virtualizationSource: system.virtualizationSource,
+    container: system.container,
+    containerSource: system.containerSource,
+    system: system.system,
+    uptimeSec: Math.round(sources.os.uptime()),
+  };
+}
+
+function runtimeBlock(): EnvBlock['runtime'] {
+  return {
+    node: process.versions.node,
+    v8: process.versions.v8,
+    uv: process.versions.uv ?? 'unknown',
+    openssl: process.versions.openssl ?? 'unknown',
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+    napi: process.versions.napi ?? 'unknown',
+    execArgv: process.execArgv,
+    nodeOptions: process.env.NODE_OPTIONS === undefined || process.env.NODE_OPTIONS === '' ? null : process.env.NODE_OPTIONS,
+  };
+}
+
 /** The environment block of this host and process. */
 export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBlock> {
   const started = performance.now();
@@ -94,20 +157,7 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
   ]);
   const storage = captureStorage(sources, options.workingDir ?? process.cwd(), value(siDisks));
   const network = captureNetwork(sources);
-
-  let measuredMhz: MaybeKnown<MeasuredFrequency>;
-  const mode = options.measureFrequency ?? 'auto';
-  const osReportsFrequency = [cpu.frequency.baseMhz, cpu.frequency.maxMhz, cpu.frequency.currentMhz].some((f) => !isUnknown(f));
-  if (mode === 'always' || (mode === 'auto' && !osReportsFrequency)) {
-    measuredMhz = measureFrequency({ repeats: mode === 'always' ? 15 : 7 });
-  } else {
-    measuredMhz = unknown(
-      mode === 'never' ? 'not measured (measureFrequency: never)' : 'not measured: the OS reports a frequency (`servebench hw` measures it)',
-    );
-  }
-
-  const quota = cgroup.cpuQuota;
-  const usableCores = typeof quota === 'number' ? Math.max(1, Math.min(cpu.availableParallelism, Math.ceil(quota))) : cpu.availableParallelism;
+  const measuredMhz = frequencyOf(cpu, options.measureFrequency ?? 'auto');
 
   // last, with nothing else running: the noise window must see the host, not this capture
   const noise = await checkNoise(sources, {
@@ -121,53 +171,13 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
     envVersion: ENV_BLOCK_VERSION,
     capturedAt: new Date().toISOString(),
     captureMs: 0,
-    host: {
-      hostname: sources.os.hostname(),
-      platform: process.platform,
-      arch: process.arch,
-      kernel: system.kernel,
-      os: system.os,
-      virtualization: system.virtualization,
-      virtualizationSource: system.virtualizationSource,
-      container: system.container,
-      containerSource: system.containerSource,
-      system: system.system,
-      uptimeSec: Math.round(sources.os.uptime()),
-    },
-    cpu: {
-      model: cpu.model,
-      modelSource: cpu.modelSource,
-      vendor: cpu.vendor,
-      family: cpu.family,
-      modelId: cpu.modelId,
-      stepping: cpu.stepping,
-      logicalCores: cpu.logicalCores,
-      physicalCores: cpu.physicalCores,
-      sockets: cpu.sockets,
-      threadsPerCore: cpu.threadsPerCore,
-      availableParallelism: cpu.availableParallelism,
-      affinity: cpu.affinity,
-      cgroupCpuQuota: quota,
-      usableCores,
-      frequency: { ...cpu.frequency, measuredMhz },
-      simd: cpu.simd,
-      flags: cpu.flags,
-      caches: cpu.caches,
-    },
+    host: hostBlock(sources, system),
+    cpu: cpuBlock(cpu, cgroup, measuredMhz),
     memory: { ...memory, cgroupLimitBytes: cgroup.memoryLimit },
     cgroup: cgroup.info,
     storage,
     network,
-    runtime: {
-      node: process.versions.node,
-      v8: process.versions.v8,
-      uv: process.versions.uv ?? 'unknown',
-      openssl: process.versions.openssl ?? 'unknown',
-      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
-      napi: process.versions.napi ?? 'unknown',
-      execArgv: process.execArgv,
-      nodeOptions: process.env.NODE_OPTIONS === undefined || process.env.NODE_OPTIONS === '' ? null : process.env.NODE_OPTIONS,
-    },
+    runtime: runtimeBlock(),
     native: safeNativeStatus(),
     tools: toolsBlock,
     noise,

@@ -194,7 +194,7 @@ function captureTopology(
 }
 
 /** Cache levels from sysfs: the size of one instance and how many instances the online CPUs have. */
-export function captureCaches(sources: HostSources): MaybeKnown<CpuCache[]> {
+function captureCaches(sources: HostSources): MaybeKnown<CpuCache[]> {
   const online = onlineCpus(sources) ?? [0];
   const byKey = new Map<string, { cache: Omit<CpuCache, 'instances'>; shared: Set<string> }>();
   for (const cpu of online) {

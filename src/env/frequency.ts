@@ -48,7 +48,7 @@ function chain20(n: number, a: number, b: number): number {
   return x;
 }
 
-export const FREQUENCY_METHOD = 'dependent 32-bit add/xor chain (1 op per cycle); fastest 20-op minus fastest 4-op loop run cancels the loop overhead';
+const FREQUENCY_METHOD = 'dependent 32-bit add/xor chain (1 op per cycle); fastest 20-op minus fastest 4-op loop run cancels the loop overhead';
 
 export interface FrequencyOptions {
   /** Timed pairs. @default 15 */

@@ -16,7 +16,7 @@ export interface NoiseThresholds {
   stealFraction: number;
 }
 
-export const DEFAULT_NOISE_THRESHOLDS: NoiseThresholds = { loadPerCore: 0.8, busyFraction: 0.25, stealFraction: 0.05 };
+const DEFAULT_NOISE_THRESHOLDS: NoiseThresholds = { loadPerCore: 0.8, busyFraction: 0.25, stealFraction: 0.05 };
 
 interface CpuTimes {
   /** All time, in USER_HZ ticks, summed over CPUs (guest time is already inside user). */
@@ -28,7 +28,7 @@ interface CpuTimes {
 }
 
 /** The aggregate 'cpu' line of /proc/stat. */
-export function parseProcStat(text: string): CpuTimes | undefined {
+function parseProcStat(text: string): CpuTimes | undefined {
   const line = text.split('\n').find((l) => l.startsWith('cpu '));
   if (line === undefined) return undefined;
   const f = line.trim().split(/\s+/).slice(1).map(Number);
@@ -115,9 +115,8 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
 
   const warnings: string[] = [];
   if (loadPerCore > thresholds.loadPerCore) {
-    warnings.push(
-      `load average ${loadAverage[0].toFixed(2)} over ${logical} logical CPUs (${loadPerCore.toFixed(2)} per core, limit ${thresholds.loadPerCore}) in the last minute`,
-    );
+    const perCore = `${loadPerCore.toFixed(2)} per core, limit ${thresholds.loadPerCore}`;
+    warnings.push(`load average ${loadAverage[0].toFixed(2)} over ${logical} logical CPUs (${perCore}) in the last minute`);
   }
   if (typeof busyFraction === 'number' && busyFraction > thresholds.busyFraction) {
     const who = Array.isArray(busiestProcesses)
@@ -127,8 +126,9 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
           .map((p) => `${p.name} (pid ${p.pid}, ${p.cpuCores.toFixed(2)} cores)`)
           .join(', ')
       : '';
+    const busiest = who === '' ? '' : `; busiest: ${who}`;
     warnings.push(
-      `${pct(busyFraction)} of all CPU time was busy during a ${windowMs} ms window while servebench idled (limit ${pct(thresholds.busyFraction)})${who === '' ? '' : `; busiest: ${who}`}`,
+      `${pct(busyFraction)} of all CPU time was busy during a ${windowMs} ms window while servebench idled (limit ${pct(thresholds.busyFraction)})${busiest}`,
     );
   }
   if (typeof stealFraction === 'number' && stealFraction > thresholds.stealFraction) {

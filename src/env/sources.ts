@@ -12,7 +12,7 @@ import { errorMessage } from '../errors.js';
 /** The parts of systeminformation the capture uses. */
 export type SystemInfoApi = Pick<typeof SystemInformation, 'cpu' | 'system' | 'osInfo' | 'memLayout' | 'diskLayout'>;
 
-export type CommandResult = { ok: true; output: string } | { ok: false; reason: string };
+type CommandResult = { ok: true; output: string } | { ok: false; reason: string };
 
 /** What node:os says (injectable so a test can present a host with no CPUs listed). */
 export interface OsFacts {
@@ -146,7 +146,7 @@ export function createHostSources(options: HostSourcesOptions = {}): HostSources
 }
 
 /** Find an executable on PATH (no shell). */
-export function which(command: string): string | undefined {
+function which(command: string): string | undefined {
   if (isAbsolute(command)) return isExecutable(command) ? command : undefined;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;

@@ -22,7 +22,7 @@ const PROGRAMS: ReadonlyArray<{ name: ToolName; command: string; args: string[];
 const TIMEOUT_MS = 5000;
 
 /** The installed version of an npm package, read from its package.json. */
-export function packageVersion(name: string, from: string = packageRoot): MaybeKnown<ToolVersion> {
+function packageVersion(name: string, from: string = packageRoot): MaybeKnown<ToolVersion> {
   let file: string;
   try {
     file = createRequire(join(from, 'package.json')).resolve(`${name}/package.json`);

@@ -29,7 +29,7 @@ export interface ProcessOutcome {
   result?: KernelJobResult;
 }
 
-export function spreadOf(values: readonly number[], unit: string): Spread {
+function spreadOf(values: readonly number[], unit: string): Spread {
   return {
     unit,
     median: median(values),
@@ -41,7 +41,7 @@ export function spreadOf(values: readonly number[], unit: string): Spread {
 }
 
 /** Threads the roofline of a kernel assumes at n: native-parallel splits only inputs of 2 chunks or more. */
-export function probeThreadsFor(kernel: KernelName, n: number, native: NativeStatus): number {
+function probeThreadsFor(kernel: KernelName, n: number, native: NativeStatus): number {
   if (kernel !== 'native-parallel' || !native.available) return 1;
   const threads = Number(native.build.rayonThreads ?? '1');
   const minChunk = Number(native.build.parallelMinChunk ?? '0');
@@ -96,7 +96,9 @@ function figuresFor(
     flags.push({
       subject,
       kind: 'noisy',
-      message: `medians of ${perProcess.length} processes spread ${pct(acrossProcesses.relativeSpread)} (> ${pct(settings.noise.maxSpreadAcrossProcesses)}): ${medians.map((m) => fmtNs(m)).join(', ')} ns/call`,
+      message:
+        `medians of ${perProcess.length} processes spread ${pct(acrossProcesses.relativeSpread)} (> ${pct(settings.noise.maxSpreadAcrossProcesses)}): ` +
+        `${medians.map((m) => fmtNs(m)).join(', ')} ns/call`,
     });
   }
   if (medianRme > settings.noise.maxRmePercent) {
@@ -145,7 +147,9 @@ function probeEntries(sizes: number[], threadCounts: number[], outcomes: Process
           flags.push({
             subject: `probe@${formatSize(n)}x${threads}`,
             kind: 'noisy',
-            message: `bandwidth probe spread ${pct(acrossProcesses.relativeSpread)} across ${done.length} processes: ${figures.map((f) => f.toFixed(1)).join(', ')} GB/s`,
+            message:
+              `bandwidth probe spread ${pct(acrossProcesses.relativeSpread)} across ${done.length} processes: ` +
+              `${figures.map((f) => f.toFixed(1)).join(', ')} GB/s`,
           });
         }
         out.push({ n, threads, state: 'completed', gbPerSec: median(figures), acrossProcesses, isa: done[0]!.isa });
@@ -172,7 +176,7 @@ function ratio(entries: KernelEntry[], slow: KernelName, fast: KernelName, n: nu
   return a !== undefined && b !== undefined ? a.nsPerCall / b.nsPerCall : null;
 }
 
-export function ratiosFor(entries: KernelEntry[], sizes: number[]): KernelRatios[] {
+function ratiosFor(entries: KernelEntry[], sizes: number[]): KernelRatios[] {
   return sizes.map((n) => ({
     n,
     nativeOverTyped: ratio(entries, 'typed', 'native', n),
@@ -195,13 +199,13 @@ export function findCrossover(entries: KernelEntry[], sizes: number[]): Crossove
   return { state: 'found', n: both[i]!, below: i > 0 ? both[i - 1]! : null };
 }
 
-export function callOverheadOf(entries: KernelEntry[]): CallOverhead {
+function callOverheadOf(entries: KernelEntry[]): CallOverhead {
   const at1 = (k: KernelName) => completedFigure(entries, k, 1)?.nsPerCall ?? null;
   return { nativeNsPerCall: at1('native'), nativeAsyncNsPerCall: at1('native-async'), typedNsPerCall: at1('typed') };
 }
 
 /** The issue's speed goals, checked on this run's figures. */
-export function speedGoals(entries: KernelEntry[]): SpeedGoal[] {
+function speedGoals(entries: KernelEntry[]): SpeedGoal[] {
   const goal = (
     id: string,
     description: string,
@@ -260,7 +264,9 @@ export function aggregateKernels(
       flags.push({
         subject: `process ${o.record.index}`,
         kind: 'native-mismatch',
-        message: `the addon is ${native.available ? 'available' : 'unavailable'} in the parent but ${child.available ? 'available' : `unavailable (${child.reason})`} in this process`,
+        message:
+          `the addon is ${native.available ? 'available' : 'unavailable'} in the parent ` +
+          `but ${child.available ? 'available' : `unavailable (${child.reason})`} in this process`,
       });
     }
   }

@@ -42,11 +42,11 @@ export const NATIVE_FUNCTIONS = ['buildInfo', 'mean', 'meanParallel', 'meanAsync
 export type NativeLoad = { status: NativeStatus & { available: true }; binding: NativeBinding } | { status: NativeStatus & { available: false } };
 
 /** The folder of the crate and its generated loader. */
-export const nativeDir: string = join(packageRoot, 'native');
+const nativeDir: string = join(packageRoot, 'native');
 /** The generated CommonJS loader (the package is ESM, hence .cjs). */
 export const nativeLoaderPath: string = join(nativeDir, 'index.cjs');
 /** Written by scripts/build-native.mjs: what the last build did, and why it did not build. */
-export const nativeBuildStatusPath: string = join(nativeDir, 'build-status.json');
+const nativeBuildStatusPath: string = join(nativeDir, 'build-status.json');
 
 /** The environment switch that disables the addon (for comparisons and for tests of the fallback). */
 export const NATIVE_ENV_SWITCH = 'SERVEBENCH_NATIVE';

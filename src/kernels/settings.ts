@@ -6,11 +6,11 @@ import type { KernelsSettings } from '../results/kernels.js';
 import { KERNEL_NAMES, type KernelName } from './types.js';
 
 /** Sizes of the full run: 1e3 to 1e8 doubles (8 KB to 800 MB). */
-export const FULL_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+const FULL_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
 /** Sizes of --quick: 1e3 to 1e7. */
-export const QUICK_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7];
+const QUICK_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 1e7];
 /** Small sizes for the call overhead (n = 1) and the native-vs-typed crossover. */
-export const SMALL_SIZES: readonly number[] = [1, 10, 100];
+const SMALL_SIZES: readonly number[] = [1, 10, 100];
 /** The bandwidth probe runs from this n up; below it a call's fixed cost, not memory, decides. */
 export const PROBE_MIN_N = 1000;
 /** Largest n accepted: 2e8 doubles is 1.6 GB per copy, and the naive kernel holds a second copy. */

@@ -37,7 +37,7 @@ function rotate<T>(xs: readonly T[], by: number): T[] {
 }
 
 /** The processes to start, in order: repeats outermost, sizes inside, kernel order rotated every process. */
-export function planProcesses(sizes: readonly number[], kernels: readonly KernelName[], repeats: number): PlannedProcess[] {
+function planProcesses(sizes: readonly number[], kernels: readonly KernelName[], repeats: number): PlannedProcess[] {
   const plan: PlannedProcess[] = [];
   for (let r = 0; r < repeats; r++) {
     for (const n of sizes) {

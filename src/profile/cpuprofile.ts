@@ -99,14 +99,16 @@ function location(cf: CallFrame): string {
   return `${file}:${cf.lineNumber + 1}`;
 }
 
-/** Turn a CPU profile into weighted stacks, classified and with blocked waits made explicit. */
-export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadOptions = {}): StackProfile {
-  const byId = new Map<number, CpuProfileNode>();
-  const parentOf = new Map<number, number>();
-  for (const n of profile.nodes) byId.set(n.id, n);
-  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+interface SampleCounts {
+  /** Samples per node id, inside the window when one is given. */
+  counts: Map<number, number>;
+  /** Times of the first and last sample counted (µs), Infinity and -Infinity when none. */
+  firstUs: number;
+  lastUs: number;
+}
 
-  // Samples per node, inside the window when one is given (sample times are startTime + running deltas).
+/** Samples per node, inside the window when one is given (sample times are startTime + running deltas). */
+function countSamples(profile: CpuProfile, windowUs: CpuProfileReadOptions['windowUs']): SampleCounts {
   const counts = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -115,7 +117,7 @@ export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadO
   let lastUs = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < samples.length; i++) {
     t += deltas[i] ?? 0;
-    if (options.windowUs !== undefined && (t < options.windowUs.startUs || t > options.windowUs.endUs)) continue;
+    if (windowUs !== undefined && (t < windowUs.startUs || t > windowUs.endUs)) continue;
     const id = samples[i]!;
     counts.set(id, (counts.get(id) ?? 0) + 1);
     firstUs = Math.min(firstUs, t);
@@ -125,18 +127,33 @@ export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadO
     // Older profiles carry hitCount only.
     for (const n of profile.nodes) if ((n.hitCount ?? 0) > 0) counts.set(n.id, n.hitCount!);
   }
+  return { counts, firstUs, lastUs };
+}
 
-  const sources = new SourceLines();
-  const addon = options.addonFunctions ?? new Set<string>();
-  const stacks: WeightedStack[] = [];
-  const pathCache = new Map<number, Frame[]>();
+/** The frames from the root to each node, classified; cached per node. */
+class FramePaths {
+  private readonly byId = new Map<number, CpuProfileNode>();
+  private readonly parentOf = new Map<number, number>();
+  private readonly cache = new Map<number, Frame[]>();
 
-  const framesTo = (id: number): Frame[] => {
-    const cached = pathCache.get(id);
+  constructor(
+    nodes: readonly CpuProfileNode[],
+    private readonly addon: ReadonlySet<string>,
+  ) {
+    for (const n of nodes) this.byId.set(n.id, n);
+    for (const n of nodes) for (const c of n.children ?? []) this.parentOf.set(c, n.id);
+  }
+
+  node(id: number): CpuProfileNode {
+    return this.byId.get(id)!;
+  }
+
+  to(id: number): Frame[] {
+    const cached = this.cache.get(id);
     if (cached !== undefined) return cached;
     const chain: CpuProfileNode[] = [];
-    for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) {
-      const n = byId.get(cur);
+    for (let cur: number | undefined = id; cur !== undefined; cur = this.parentOf.get(cur)) {
+      const n = this.byId.get(cur);
       if (n === undefined || n.callFrame.functionName === '(root)') break;
       chain.push(n);
     }
@@ -153,18 +170,58 @@ export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadO
       } else if (name === '(idle)') frames.push(IDLE_FRAME);
       else if (name === '(garbage collector)') frames.push(GC_FRAME);
       else if (name === '(program)') frames.push(PROGRAM_FRAME);
-      else if (addon.has(cf.functionName)) frames.push({ name, location: 'native addon', group: 'native-addon' });
+      else if (this.addon.has(cf.functionName)) frames.push({ name, location: 'native addon', group: 'native-addon' });
       // A native function without a script: a Node binding when Node's own JavaScript called it,
       // otherwise an engine builtin or API callback called from app code.
       else frames.push({ name, location: '', group: lastScriptGroup === 'node' ? 'node' : 'v8' });
     }
-    pathCache.set(id, frames);
+    this.cache.set(id, frames);
     return frames;
-  };
+  }
+}
 
+/**
+ * Split a node's samples by source line (positionTicks cover the whole profile, so a window scales them): a
+ * line calling Atomics.wait is a wait; a line of the native wrapper calling an addon function is time in
+ * the addon, which V8 charges to the JavaScript caller (napi functions get no frame of their own).
+ */
+function splitByLine(node: CpuProfileNode, frames: Frame[], count: number, sources: SourceLines, options: CpuProfileReadOptions): WeightedStack[] {
+  const ticks = node.positionTicks ?? [];
+  const lineTotal = ticks.reduce((s, p) => s + p.ticks, 0);
+  if (node.callFrame.url === '' || lineTotal === 0) return [{ frames, weight: count }];
+  const file = location(node.callFrame).replace(/:\d+$/, '');
+  const addon = options.addonFunctions ?? new Set<string>();
+  const byLeaf = new Map<string, { frame: Frame | undefined; ticks: number }>();
+  for (const p of ticks) {
+    const text = sources.line(node.callFrame.url, p.line);
+    const leaf = text === undefined ? undefined : lineLeaf(text, `${file}:${p.line}`, wrapperFile(file, options), addon, options.atomicsWait ?? 'blocked');
+    const k = leaf === undefined ? '' : `${leaf.name}\u0000${leaf.location}`;
+    const e = byLeaf.get(k) ?? { frame: leaf, ticks: 0 };
+    e.ticks += p.ticks;
+    byLeaf.set(k, e);
+  }
+  const stacks: WeightedStack[] = [];
+  let left = count;
+  const parts = [...byLeaf.values()].sort((a, b) => (a.frame === undefined ? 1 : 0) - (b.frame === undefined ? 1 : 0));
+  for (const part of parts) {
+    const w = part.frame === undefined ? left : Math.min(left, Math.round((count * part.ticks) / lineTotal));
+    if (w <= 0) continue;
+    stacks.push({ frames: part.frame === undefined ? frames : [...frames, part.frame], weight: w });
+    left -= w;
+  }
+  if (left > 0) stacks.push({ frames, weight: left });
+  return stacks;
+}
+
+/** Turn a CPU profile into weighted stacks, classified and with blocked waits made explicit. */
+export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadOptions = {}): StackProfile {
+  const { counts, firstUs, lastUs } = countSamples(profile, options.windowUs);
+  const paths = new FramePaths(profile.nodes, options.addonFunctions ?? new Set<string>());
+  const sources = new SourceLines();
+  const stacks: WeightedStack[] = [];
   for (const [id, count] of counts) {
-    const node = byId.get(id)!;
-    const frames = framesTo(id);
+    const node = paths.node(id);
+    const frames = paths.to(id);
     if (frames.length === 0) continue;
     const parentName = frames.length >= 2 ? frames[frames.length - 2]!.name : '';
     // A native leaf under spawnSync & co: the thread waits for another process or thread.
@@ -172,36 +229,10 @@ export function cpuProfileToStacks(profile: CpuProfile, options: CpuProfileReadO
       stacks.push({ frames: [...frames.slice(0, -1), blockedFrame(parentName, frames[frames.length - 1]!.name)], weight: count });
       continue;
     }
-    const ticks = node.positionTicks ?? [];
-    const lineTotal = ticks.reduce((s, p) => s + p.ticks, 0);
-    if (node.callFrame.url === '' || lineTotal === 0) {
-      stacks.push({ frames, weight: count });
-      continue;
-    }
-    // Split the node's samples by source line (positionTicks cover the whole profile, so a window scales
-    // them): a line calling Atomics.wait is a wait; a line of the native wrapper calling an addon function is
-    // time in the addon, which V8 charges to the JavaScript caller (napi functions get no frame of their own).
-    const file = location(node.callFrame).replace(/:\d+$/, '');
-    const byLeaf = new Map<string, { frame: Frame | undefined; ticks: number }>();
-    for (const p of ticks) {
-      const text = sources.line(node.callFrame.url, p.line);
-      const leaf = text === undefined ? undefined : lineLeaf(text, `${file}:${p.line}`, wrapperFile(file, options), addon, options.atomicsWait ?? 'blocked');
-      const k = leaf === undefined ? '' : `${leaf.name}\u0000${leaf.location}`;
-      const e = byLeaf.get(k) ?? { frame: leaf, ticks: 0 };
-      e.ticks += p.ticks;
-      byLeaf.set(k, e);
-    }
-    let left = count;
-    const parts = [...byLeaf.values()].sort((a, b) => (a.frame === undefined ? 1 : 0) - (b.frame === undefined ? 1 : 0));
-    for (const part of parts) {
-      const w = part.frame === undefined ? left : Math.min(left, Math.round((count * part.ticks) / lineTotal));
-      if (w <= 0) continue;
-      stacks.push({ frames: part.frame === undefined ? frames : [...frames, part.frame], weight: w });
-      left -= w;
-    }
-    if (left > 0) stacks.push({ frames, weight: left });
+    stacks.push(...splitByLine(node, frames, count, sources, options));
   }
 
+  const samples = profile.samples ?? [];
   const intervalUs = samples.length > 1 ? (profile.endTime - profile.startTime) / samples.length : undefined;
   const windowMs =
     options.windowUs !== undefined

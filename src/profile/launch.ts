@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Names shared with src/profile/tools.ts (not imported from there: this entry point stays tiny).
+// Names shared with src/profile/tools/types.ts (not imported from there: this entry point stays tiny).
 const TOOL_LOG = 'tool.log';
 const TOOL_EXIT = 'tool-exit.json';
 

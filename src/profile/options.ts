@@ -1,14 +1,22 @@
 // The profile suite's options: defaults in one place, validated once with errors naming the option.
 
-import { KERNEL_NAMES, type KernelName } from '../kernels/index.js';
 import { OptionError } from '../errors.js';
 import { checkChoice, checkInteger } from '../options.js';
-import type { ProfileCase, ProfilePredict, ProfileRequestPath, ProfileService, ProfileSettings, ProfileToolName, ProfileTopology } from '../results/profile.js';
+import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileSettings, ProfileToolName, ProfileTopology } from '../results/profile.js';
+import {
+  KERNEL_NAMES,
+  type KernelName,
+  MATRIX_PATHS,
+  PREDICT_KINDS,
+  PROFILE_SERVICES,
+  PROFILE_TOOLS,
+  STORE_KINDS,
+  type StoreKind,
+  TOPOLOGIES,
+} from '../results/vocab.js';
 import type { StartTarget } from './target.js';
-import type { ToolPaths } from './tools.js';
-
-export const PROFILE_TOOLS: readonly ProfileToolName[] = ['0x', 'doctor', 'flame', 'bubbleprof', 'heap', 'cpuprof', 'perf'];
-export const PROFILE_PATHS: readonly ProfileRequestPath[] = ['sync', 'async'];
+import { ADAPTERS } from './tools/adapters.js';
+import type { ToolPaths } from './tools/types.js';
 
 export interface ProfileOptions {
   /** @default ['0x', 'doctor'] */
@@ -28,7 +36,7 @@ export interface ProfileOptions {
   /** Processes of the scoring service for cluster and nginx. */
   workers?: number;
   /** @default 'memory' */
-  store?: 'memory' | 'redis';
+  store?: StoreKind;
   /** Load applied to each case while it is profiled. @default 10000 */
   durationMs?: number;
   /** Connections of the closed-loop load. @default 20 */
@@ -41,8 +49,6 @@ export interface ProfileOptions {
   toolPaths?: Partial<ToolPaths>;
   /** What to profile. @default the serving system (startServingTarget) */
   startTarget?: StartTarget;
-  /** Called after each case, finished or not. */
-  onCase?: (c: ProfileCase) => void;
 }
 
 /** The options after defaults and checks: the settings the results record, and the tools' time to finish. */
@@ -53,11 +59,11 @@ export type ResolvedProfileOptions = Omit<ProfileSettings, 'kernel'> & {
 
 export const PROFILE_DEFAULTS = {
   tools: ['0x', 'doctor'] as ProfileToolName[],
-  paths: ['sync', 'async'] as ProfileRequestPath[],
+  paths: [...MATRIX_PATHS] as ProfileRequestPath[],
   service: 'scoring' as ProfileService,
   predict: 'io' as ProfilePredict,
   topology: 'single' as ProfileTopology,
-  store: 'memory' as const,
+  store: 'memory' as StoreKind,
   durationMs: 10_000,
   connections: 20,
   finishTimeoutMs: 120_000,
@@ -67,21 +73,20 @@ export const PROFILE_DEFAULTS = {
 export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions {
   const tools = [...new Set(o.tools ?? PROFILE_DEFAULTS.tools)].map((t) => checkChoice('--tool', t, PROFILE_TOOLS));
   if (tools.length === 0) throw new OptionError('--tool', `name at least one of ${PROFILE_TOOLS.join(', ')}`);
-  const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => checkChoice('--path', p, PROFILE_PATHS));
-  if (paths.length === 0) throw new OptionError('--path', 'name at least one of sync, async');
-  const service = checkChoice('--service', o.service ?? PROFILE_DEFAULTS.service, ['scoring', 'model'] as const);
+  const paths = [...new Set(o.paths ?? PROFILE_DEFAULTS.paths)].map((p) => checkChoice('--path', p, MATRIX_PATHS));
+  if (paths.length === 0) throw new OptionError('--path', `name at least one of ${MATRIX_PATHS.join(', ')}`);
+  const service = checkChoice('--service', o.service ?? PROFILE_DEFAULTS.service, PROFILE_SERVICES);
   if (service === 'model' && o.store !== undefined && o.store !== 'memory')
     throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
-  const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, ['io', 'cpu'] as const);
-  const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, ['single', 'cluster', 'nginx'] as const);
-  const store = checkChoice('--store', o.store ?? PROFILE_DEFAULTS.store, ['memory', 'redis'] as const);
+  const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, PREDICT_KINDS);
+  const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, TOPOLOGIES);
+  const store = checkChoice('--store', o.store ?? PROFILE_DEFAULTS.store, STORE_KINDS);
   if (topology === 'cluster') {
-    const refuse = tools.filter((t) => t !== 'cpuprof' && t !== 'perf');
+    const refuse = tools.filter((t) => !ADAPTERS[t].followsClusterWorkers);
+    const can = PROFILE_TOOLS.filter((t) => ADAPTERS[t].followsClusterWorkers).join(' or ');
     if (refuse.length > 0) {
-      throw new OptionError(
-        '--tool',
-        `${refuse.join(', ')} cannot profile cluster workers (they refuse node:cluster); use --tool cpuprof or perf with --topology cluster, or --topology nginx`,
-      );
+      const why = `${refuse.join(', ')} cannot profile cluster workers (they refuse node:cluster)`;
+      throw new OptionError('--tool', `${why}; use --tool ${can} with --topology cluster, or --topology nginx`);
     }
   }
   if (o.workers !== undefined) {

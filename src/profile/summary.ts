@@ -4,7 +4,7 @@
 import { FRAME_GROUPS, type FrameGroup, type FunctionShare, type GroupShare, type ProfileSource, type ProfileSummary } from '../results/profile.js';
 import { frameKey, totalWeight, type StackProfile } from './stacks.js';
 
-export { FRAME_GROUPS, FRAME_GROUP_LABELS as GROUP_LABELS } from '../results/profile.js';
+export { FRAME_GROUP_LABELS as GROUP_LABELS } from '../results/profile.js';
 
 export interface SummaryOptions {
   source: ProfileSource;
@@ -62,11 +62,6 @@ export function summarize(profile: StackProfile, options: SummaryOptions): Profi
     topFunctions,
     blockedDetection: profile.blockedDetection,
   };
-}
-
-/** The group with the largest share, or undefined for an empty summary. */
-export function dominantGroup(s: ProfileSummary): GroupShare | undefined {
-  return s.total > 0 ? s.groups[0] : undefined;
 }
 
 /** The share of one group (0 when absent). */

@@ -11,9 +11,9 @@ import { scoringTarget } from '../load/systems.js';
 import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../results/profile.js';
 import { SERVING_DEFAULTS, startModelApi, startSystem } from '../serving/index.js';
 import { createRng, randomVector } from '../stats/index.js';
-import type { CommandLine } from './tools.js';
+import type { CommandLine } from './tools/types.js';
 
-export interface TargetOptions {
+interface TargetOptions {
   /** scoring: the whole system, its scoring handler profiled; model: one model API alone, profiled. */
   service: ProfileService;
   path: ProfileRequestPath;
@@ -90,7 +90,7 @@ function signalled(procs: readonly { pid: number; role: string }[]): number[] {
 }
 
 /** The process group of a pid (Linux /proc), or undefined when the process is gone or /proc is absent. */
-export function processGroupOf(pid: number): number | undefined {
+function processGroupOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so count from the last ')'.

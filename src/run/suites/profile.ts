@@ -1,18 +1,19 @@
 // The profile suite (src/profile/) as a Suite: both request paths under profilers, summaries from their data.
+// Its artefacts (flame graphs, the tools' reports) go in the run folder, beside profile.json and profile.md.
 
+import { join } from 'node:path';
 import type { ProfileOptions } from '../../profile/options.js';
 import { runProfileSuite } from '../../profile/suite.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../../report/profile.js';
 import type { ProfileData } from '../../results/index.js';
 import type { Suite } from '../suite.js';
-import { join } from 'node:path';
 
 export const profileSuite: Suite<ProfileOptions, ProfileData> = {
   name: 'profile',
   kind: 'profile',
   file: 'profile.json',
   capture: {},
-  run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }),
+  run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
   benchOptions: ({ quick, stamp, profilesDir }) => ({ outDir: join(profilesDir, stamp), ...(quick ? { durationMs: 5000 } : {}) }),
   failed: (data) => data.cases.some((c) => c.state === 'errored'),
   interrupted: (data) => ({ ...data, interrupted: true }),
