@@ -40,11 +40,8 @@ export function register(program: Command): void {
         suites,
         ...(opts.out === undefined ? {} : { outDir: opts.out }),
       });
-      if (opts.json === true) process.stdout.write(toJson(results));
-      else
-        process.stdout.write(
-          `${renderBenchTerminal(results)}\nresults: ${join(outDir, 'results.json')}\n         ${join(outDir, 'results.md')}\n         ${join(outDir, 'results.html')}\n`,
-        );
+      const files = ['results.json', 'results.md', 'results.html'].map((f, i) => `${i === 0 ? 'results: ' : '         '}${join(outDir, f)}`);
+      process.stdout.write(opts.json === true ? toJson(results) : `${renderBenchTerminal(results)}\n${files.join('\n')}\n`);
       if (results.data.suites.some((s) => s.state !== 'completed')) process.exitCode = 1;
     });
 }

@@ -149,11 +149,13 @@ export function register(program: Command): void {
   program
     .command('load')
     .description(
-      'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix {sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
+      'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix ' +
+        '{sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
     )
     .option(
       '--scenario <list>',
-      `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)`,
+      `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
+        'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)',
     )
     .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
     .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)

@@ -33,7 +33,7 @@ export interface BenchSettings {
 }
 
 /** A file rendered beside a suite's results file (Markdown, HTML). */
-export interface RenderedFile {
+interface RenderedFile {
   name: string;
   text: string;
 }
