@@ -28,8 +28,8 @@ export function firstLine(s: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Rounding and counts
 
-/** One decimal. */
-export const round1 = (x: number): number => Math.round(x * 10) / 10;
+/** One decimal (the same rounding as the data's). */
+export { round1 } from '../stats/round.js';
 
 /** A count in full, with thousands separators (56,100,000); '-' when there is none. */
 export function count(x: number | null | undefined): string {
