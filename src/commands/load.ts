@@ -13,7 +13,7 @@ import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown } from '../report/load.js';
 import { toJson } from '../results/index.js';
-import { ARRIVAL_PROCESSES, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { ARRIVAL_PROCESSES, BUILTIN_PREDICTS, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { runSuiteToFile } from '../run/run-suite.js';
 import { suites } from './suites.js';
 
@@ -159,7 +159,7 @@ export function register(program: Command): void {
     )
     .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
     .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
-    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: both)`)
+    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: ${BUILTIN_PREDICTS.join(',')})`)
     .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
     .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
     .option('--redis-url <url>', 'an existing Redis for --store redis')

@@ -11,7 +11,7 @@ import type { LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/l
 import {
   MATRIX_PATHS,
   MATRIX_SCENARIOS,
-  PREDICT_KINDS,
+  BUILTIN_PREDICTS,
   SCENARIO_NAMES,
   TOPOLOGIES,
   isOneOf,
@@ -188,7 +188,7 @@ function matrixEntries(options: LoadSuiteOptions, matrixScenarios: readonly Matr
   }
   const entries: PlanEntry[] = [];
   // --quick keeps the io predict only (unless --predict says otherwise); the rest stays listed as skipped.
-  for (const predict of options.predicts ?? PREDICT_KINDS) {
+  for (const predict of options.predicts ?? BUILTIN_PREDICTS) {
     for (const topology of options.topologies ?? TOPOLOGIES) {
       for (const path of options.paths ?? MATRIX_PATHS) {
         const e: PlanEntry = { config: serving(options, workers, path, topology, predict), matrixRounds, rpSteps: [], rpRounds: 0 };

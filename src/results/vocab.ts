@@ -20,6 +20,9 @@ export type Topology = (typeof TOPOLOGIES)[number];
 export const PREDICT_KINDS = ['io', 'cpu', 'onnx', 'module'] as const;
 export type PredictKind = (typeof PREDICT_KINDS)[number];
 
+/** The built-in predicts, the seeds' stand-ins: what the load matrix runs unless told otherwise. */
+export const BUILTIN_PREDICTS = ['io', 'cpu'] as const satisfies readonly PredictKind[];
+
 /** The predicts that run a model file the user brings (--model). */
 export const FILE_PREDICTS = ['onnx', 'module'] as const satisfies readonly PredictKind[];
 export type FilePredict = (typeof FILE_PREDICTS)[number];
