@@ -2,6 +2,7 @@
 // exiting when the parent is gone. Nothing servebench starts outlives it.
 
 import type { ManagedProcess } from './managed-process.js';
+import { watchParents } from './parents.js';
 import { withTimeout } from './wait.js';
 
 // Every ManagedProcess of every supervisor, for the last-resort kill on exit.
@@ -36,33 +37,37 @@ export function installExitHooks(): void {
 let signalsInstalled = false;
 
 /**
- * For the CLI (not for library users, whose process is theirs): on SIGINT, SIGTERM or SIGHUP run the
- * shutdown hooks, stop every child, and exit with 128 + the signal number.
+ * For the CLI (not for library users, whose process is theirs): on SIGINT, SIGTERM or SIGHUP, or when the
+ * process that started servebench is gone (parents.ts), run the shutdown hooks, stop every child, and exit
+ * with 128 + the signal number (129 for a vanished parent, as for SIGHUP).
  */
 export function installSignalHandlers(): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
   installExitHooks();
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-  for (const sig of signals) {
-    process.on(sig, () => {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      process.stderr.write(`\nservebench: ${sig} received, stopping everything it started...\n`);
-      void (async () => {
-        for (const hook of shutdownHooks) {
-          try {
-            await hook();
-          } catch (err) {
-            process.stderr.write(`servebench: a shutdown step failed: ${String(err)}\n`);
-          }
-        }
-        await withTimeout(stopAllProcesses(), 10000, 'stop').catch(() => undefined);
-        process.exit(codes[sig] ?? 1);
-      })();
-    });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => shutDown(`${sig} received`, codes[sig] ?? 1));
   }
+  watchParents(() => shutDown('the process that started servebench is gone', codes.SIGHUP ?? 129));
+}
+
+/** Run the shutdown hooks (partial results first), stop every child, and exit with `code`. Once. */
+function shutDown(why: string, code: number): void {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  process.stderr.write(`\nservebench: ${why}, stopping everything it started...\n`);
+  void (async () => {
+    for (const hook of shutdownHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        process.stderr.write(`servebench: a shutdown step failed: ${String(err)}\n`);
+      }
+    }
+    await withTimeout(stopAllProcesses(), 10000, 'stop').catch(() => undefined);
+    process.exit(code);
+  })();
 }
 
 /**
