@@ -112,11 +112,9 @@ impl Alarm {
         };
     }
 
-    /// Consume an expiry (the fd stays readable until read), and forget the deadline so the next arm sets it.
-    pub fn clear(&mut self) {
-        let mut buf = [0u8; 8];
-        // SAFETY: reads at most 8 bytes into a buffer of 8; EAGAIN (no expiry) is fine.
-        unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), 8) };
+    /// The alarm rang: forget its deadline so the next `arm` sets one. No read of the expiry count is
+    /// needed: the next timerfd_settime resets it, and edge-triggered epoll reports every expiry.
+    pub fn rang(&mut self) {
         self.armed_at = 0;
     }
 }

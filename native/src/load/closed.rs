@@ -14,6 +14,13 @@ use mio::{Events, Token};
 use std::io;
 use std::sync::atomic::Ordering::Relaxed;
 
+/// A request queued on a connection, not yet written (its times are set when it is).
+const FRESH: InFlight = InFlight {
+    start_ns: 0,
+    sent_ns: 0,
+    measured: true,
+    from_queue: false,
+};
 /// How often connections are checked for timed-out requests, at most.
 const SCAN_NS: u64 = 10_000_000;
 const RETRY_MIN_NS: u64 = 1_000_000;
@@ -40,6 +47,8 @@ struct Closed<'a> {
     stop: bool,
     /// Responses read from one connection, before they are recorded (kept to reuse its memory).
     answered: Vec<(InFlight, Response)>,
+    /// Slots without a connection, to (re)open at their `retry_at`.
+    down: Vec<usize>,
 }
 
 pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
@@ -67,6 +76,7 @@ pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
         amount,
         stop: false,
         answered: Vec::new(),
+        down: (0..mine as usize).collect(),
     };
     let scan_every = SCAN_NS.min((shared.cfg.timeout_ns / 4).max(1_000_000));
     let mut next_scan = mono_ns() + scan_every;
@@ -82,12 +92,7 @@ pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
             c.expire(now);
             next_scan = now + scan_every;
         }
-        let retry = c
-            .slots
-            .iter()
-            .filter(|s| s.conn.is_none())
-            .map(|s| s.retry_at)
-            .min();
+        let retry = c.down.iter().map(|&i| c.slots[i].retry_at).min();
         let mut deadline = next_scan
             .min(shared.window_end())
             .min(retry.unwrap_or(u64::MAX));
@@ -99,7 +104,7 @@ pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
             if event.token() == WAKE || event.token().0 >= c.slots.len() {
                 continue;
             }
-            c.on_event(event.token().0);
+            c.on_event(event.token().0, event.is_read_closed() || event.is_error());
             if c.stop {
                 break;
             }
@@ -152,48 +157,42 @@ impl Closed<'_> {
 
     /// Open the connections that are due (again); a connection starts with its `pipelining` requests queued.
     fn reconnect_due(&mut self, now: u64) {
-        for i in 0..self.slots.len() {
-            let s = &self.slots[i];
-            if s.conn.is_some() || s.retry_at > now {
-                continue;
+        let mut down = std::mem::take(&mut self.down);
+        down.retain(|&i| self.slots[i].retry_at > now || !self.reopen(i, now));
+        down.append(&mut self.down);
+        self.down = down;
+    }
+
+    /// Open slot `i`'s connection: true when the socket is on its way (it may still fail to connect).
+    fn reopen(&mut self, i: usize, now: u64) -> bool {
+        match Conn::open(
+            self.base.shared.cfg.addr,
+            self.base.poll.registry(),
+            Token(i),
+        ) {
+            Ok(mut conn) => {
+                for _ in 0..self.pipelining {
+                    conn.push(self.base.next_request(), FRESH);
+                }
+                let s = &mut self.slots[i];
+                s.conn = Some(conn);
+                s.opened_ns = now;
+                true
             }
-            match Conn::open(
-                self.base.shared.cfg.addr,
-                self.base.poll.registry(),
-                Token(i),
-            ) {
-                Ok(mut conn) => {
-                    for _ in 0..self.pipelining {
-                        conn.push(
-                            self.base.next_request(),
-                            InFlight {
-                                start_ns: 0,
-                                sent_ns: 0,
-                                measured: true,
-                                from_queue: false,
-                            },
-                        );
-                    }
-                    let s = &mut self.slots[i];
-                    s.conn = Some(conn);
-                    s.opened_ns = now;
+            Err(e) => {
+                let f = Failure::from_io(&e);
+                for _ in 0..self.pipelining {
+                    self.record(
+                        now,
+                        InFlight {
+                            start_ns: now,
+                            ..FRESH
+                        },
+                        Err(f),
+                    );
                 }
-                Err(e) => {
-                    let f = Failure::from_io(&e);
-                    for _ in 0..self.pipelining {
-                        self.record(
-                            now,
-                            InFlight {
-                                start_ns: now,
-                                sent_ns: 0,
-                                measured: true,
-                                from_queue: false,
-                            },
-                            Err(f),
-                        );
-                    }
-                    self.connect_failed(i, now);
-                }
+                self.connect_failed(i, now);
+                false
             }
         }
     }
@@ -218,6 +217,7 @@ impl Closed<'_> {
             }
         }
         self.slots[i].retry_at = now;
+        self.down.push(i);
     }
 
     /// Fail the requests of connections that have waited longer than the timeout.
@@ -240,7 +240,7 @@ impl Closed<'_> {
         }
     }
 
-    fn on_event(&mut self, i: usize) {
+    fn on_event(&mut self, i: usize, to_end: bool) {
         let head = self.base.shared.cfg.head;
         let Some(conn) = self.slots[i].conn.as_mut() else {
             return;
@@ -260,7 +260,7 @@ impl Closed<'_> {
         let now = mono_ns();
         let mut answered = std::mem::take(&mut self.answered);
         let conn = self.slots[i].conn.as_mut().expect("connection present");
-        let end = conn.read(head, |req, r| answered.push((req, r)));
+        let end = conn.read(head, to_end, |req, r| answered.push((req, r)));
         let replies = answered.len();
         for &(req, r) in &answered {
             self.record(now, req, Ok(r));
@@ -275,15 +275,7 @@ impl Closed<'_> {
         }
         if !self.stop {
             for _ in 0..replies {
-                conn.push(
-                    self.base.next_request(),
-                    InFlight {
-                        start_ns: 0,
-                        sent_ns: 0,
-                        measured: true,
-                        from_queue: false,
-                    },
-                );
+                conn.push(self.base.next_request(), FRESH);
             }
         }
         if let Err(e) = conn.flush(mono_ns(), true) {

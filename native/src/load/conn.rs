@@ -139,10 +139,13 @@ impl Conn {
         Ok(stamped)
     }
 
-    /// Read what the socket has and hand each complete response, with its request, to `done`.
+    /// Read what the socket has and hand each complete response, with its request, to `done`. `to_end`:
+    /// the event said the peer closed (or the socket failed): read on to the end, where a short read
+    /// would otherwise stop early and the close, already signalled, would never be seen.
     pub fn read(
         &mut self,
         head_request: bool,
+        to_end: bool,
         mut done: impl FnMut(InFlight, Response),
     ) -> ReadEnd {
         loop {
@@ -165,7 +168,7 @@ impl Conn {
                 return ReadEnd::Closed(Some(f));
             }
             // A short read emptied the socket: edge-triggered epoll reports any later data as a new event.
-            if n < room {
+            if n < room && !to_end {
                 return ReadEnd::Open;
             }
         }

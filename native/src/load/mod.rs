@@ -5,7 +5,7 @@
 //!
 //! Modules: `config` (the checked configuration), `request` (URL, address, encoded requests), `arrivals` (schedules), `http` (response framing),
 //! `conn` (one connection), `worker` (what both loops share), `closed` and `open` (the loops), `recorder`
-//! (per-thread figures), `report` (the report and snapshot), `run` (threads, cancel, snapshot, waiting),
+//! (per-thread figures), `report` (the report and snapshot), `hdr_codec` (the histogram's V2 compressed encoding), `run` (threads, cancel, snapshot, waiting),
 //! `clock` (monotonic and thread CPU clocks, the precise alarm).
 
 mod arrivals;
@@ -13,6 +13,7 @@ mod clock;
 mod closed;
 mod config;
 mod conn;
+mod hdr_codec;
 mod http;
 mod open;
 mod recorder;

@@ -126,7 +126,7 @@ pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
         o.base.wait(&mut events, Some(deadline))?;
         for event in events.iter() {
             if event.token() != WAKE && event.token().0 < o.conns.len() {
-                o.on_event(event.token().0);
+                o.on_event(event.token().0, event.is_read_closed() || event.is_error());
             }
         }
     }
@@ -303,7 +303,7 @@ impl Open<'_> {
         }
     }
 
-    fn on_event(&mut self, i: usize) {
+    fn on_event(&mut self, i: usize, to_end: bool) {
         let head = self.base.shared.cfg.head;
         let Some((conn, _)) = self.conns[i].as_mut() else {
             return;
@@ -317,7 +317,7 @@ impl Open<'_> {
         }
         let now = mono_ns();
         let mut answered = std::mem::take(&mut self.answered);
-        let end = conn.read(head, |req, r| answered.push((req, r)));
+        let end = conn.read(head, to_end, |req, r| answered.push((req, r)));
         let closing = conn.closing;
         for &(req, r) in &answered {
             self.complete(now, req, Ok(r));

@@ -2,9 +2,8 @@
 //! of servebench's LoadMeasurement (src/results/load.ts), the latency histogram serialized in HdrHistogram's
 //! V2 compressed form (base64, so it merges with every other engine's), and the live snapshot's shape.
 
+use super::hdr_codec::encode_compressed_base64;
 use super::recorder::{Code, ElapsedStats, Recorder};
-use base64::Engine as _;
-use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 use napi_derive::napi;
 use std::collections::HashMap;
@@ -206,15 +205,6 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The histogram as HdrHistogram's V2 compressed encoding, base64.
-pub fn encode_histogram(h: &Histogram<u64>) -> String {
-    let mut bytes = Vec::new();
-    V2DeflateSerializer::new()
-        .serialize(h, &mut bytes)
-        .expect("serializing into memory cannot fail");
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 fn latency_summary(h: &Histogram<u64>) -> LoadLatencyUs {
     if h.is_empty() {
         return LoadLatencyUs::default();
@@ -349,7 +339,8 @@ pub fn assemble(parts: Vec<ThreadResult>, facts: &RunFacts) -> LoadRunReport {
             .map(|i| f(rec.per_second.get(i).copied().unwrap_or(0)))
             .collect(),
         latency_us: latency_summary(&rec.histogram),
-        latency_histogram_us: (!rec.histogram.is_empty()).then(|| encode_histogram(&rec.histogram)),
+        latency_histogram_us: (!rec.histogram.is_empty())
+            .then(|| encode_compressed_base64(&rec.histogram)),
         latency_resolution: LoadLatencyResolution {
             resolution_us: 1.0,
             source: source(facts),

@@ -98,7 +98,7 @@ impl<'a> Base<'a> {
         }
         #[cfg(target_os = "linux")]
         if events.iter().any(|e| e.token() == ALARM) {
-            self.alarm.clear();
+            self.alarm.rang();
         }
         Ok(())
     }
