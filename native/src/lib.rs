@@ -1,8 +1,8 @@
-//! servebench's native addon: the mean kernels of the CPU-bound predict (vectorized, parallel, async) and
-//! a memory-read bandwidth probe.
+//! servebench's native addon: the mean kernels of the CPU-bound predict (vectorized, parallel, async), a
+//! memory-read bandwidth probe, and an HTTP load engine (load/).
 //!
-//! The work lives in plain `*_impl` functions (mean.rs, bandwidth.rs) that know nothing of JavaScript;
-//! the `#[napi]` functions below only convert arguments and results. The generated loader
+//! The work lives in plain `*_impl` functions (mean.rs, bandwidth.rs) and the load/ modules, which know
+//! little of JavaScript; the `#[napi]` items below only convert arguments and results. The generated loader
 //! (native/index.cjs) is wrapped by src/kernels/native-binding.ts, which is what servebench imports.
 
 #![deny(clippy::all)]
@@ -10,10 +10,12 @@
 mod bandwidth;
 mod input;
 mod isa;
+mod load;
 mod mean;
 
 use input::{F64Owned, F64Slice};
-use napi::bindgen_prelude::{AsyncTask, Env, Error, Result, Status};
+use load::{LoadRunConfig, LoadRunReport, LoadRunSnapshot};
+use napi::bindgen_prelude::{AsyncTask, Env, Error, Object, Result, Status};
 use napi::Task;
 use napi_derive::napi;
 use std::collections::HashMap;
@@ -129,4 +131,69 @@ pub fn build_info() -> HashMap<String, String> {
         ("parallelMinChunk", mean::PAR_MIN_CHUNK.to_string()),
     ];
     facts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// A run of the native load engine: HTTP/1.1 load from threads of its own (never the JS event loop), closed
+/// loop (connections sending back to back, optionally pipelined) or open loop (arrivals at a rate, each
+/// latency timed from its scheduled send time, coordinated omission corrected).
+///
+/// ```js
+/// const run = LoadRun.start({ url: 'http://127.0.0.1:8080/', mode: 'open', rateRps: 20000, durationMs: 10000 });
+/// const timer = setInterval(() => console.error(run.snapshot()), 1000);
+/// const report = await run.result();
+/// ```
+#[napi]
+pub struct LoadRun {
+    handle: load::RunHandle,
+}
+
+#[napi]
+impl LoadRun {
+    /// Check `config` and start the run; returns at once. Throws an Error naming the field at fault when
+    /// the configuration is invalid (e.g. "config.rateRps is required in mode 'open'").
+    #[napi(factory)]
+    pub fn start(config: LoadRunConfig) -> Result<LoadRun> {
+        let cfg = load::validate(&config)
+            .map_err(|e| Error::new(Status::InvalidArg, format!("LoadRun.start: config.{e}")))?;
+        let handle = load::start(cfg).map_err(|e| {
+            Error::from_reason(format!("LoadRun.start: cannot start the load threads: {e}"))
+        })?;
+        Ok(LoadRun { handle })
+    }
+
+    /// Stop the run: the window ends now, requests in flight get a short drain (open loop), and the report
+    /// covers what ran, with `interrupted: true`. Does nothing once the run has ended.
+    #[napi]
+    pub fn cancel(&self) {
+        self.handle.cancel();
+    }
+
+    /// Progress so far, for a live status line; cheap (atomics and a few short locks).
+    #[napi]
+    pub fn snapshot(&self) -> LoadRunSnapshot {
+        self.handle.snapshot()
+    }
+
+    /// True once the run has ended and its report is ready.
+    #[napi(getter)]
+    pub fn done(&self) -> bool {
+        self.handle.is_done()
+    }
+
+    /// The report, once the run ends (at once if it has). Every call resolves with the same figures. Rejects
+    /// only when a load thread failed to start or crashed.
+    #[napi(ts_return_type = "Promise<LoadRunReport>")]
+    pub fn result<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        let (deferred, promise) = env
+            .create_deferred::<LoadRunReport, Box<dyn FnOnce(Env) -> Result<LoadRunReport> + Send>>(
+            )?;
+        self.handle.when_done(move |outcome| match outcome {
+            Ok(report) => {
+                let report = report.clone();
+                deferred.resolve(Box::new(move |_| Ok(report)));
+            }
+            Err(message) => deferred.reject(Error::from_reason(message.clone())),
+        });
+        Ok(promise)
+    }
 }
