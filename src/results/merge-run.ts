@@ -11,7 +11,7 @@ import type { LatencyBin, LatencyUs, LoadMeasurement, LoadRun, LoadShape, RunVal
 type Completed = Extract<LoadRun, { state: 'completed' }>;
 
 /** One shard's part in a merged run. */
-export interface RunShard {
+interface RunShard {
   shard: number;
   file: string;
   /** 'missing': the shard has no such run (it stopped earlier, or its ramp took other steps). */
@@ -109,7 +109,9 @@ function mergeLatency(runs: Completed[], shardNames: string[], notes: string[], 
   const encoded = runs.flatMap((r) => (r.latencyHistogramUs === undefined ? [] : [r.latencyHistogramUs]));
   const without = runs.flatMap((r, i) => (r.latencyHistogramUs === undefined && r.requests.successes > 0 ? [shardNames[i]!] : []));
   if (without.length > 0) {
-    const msg = `latency: ${without.join(', ')} kept no histogram (autocannon worker threads keep whole ms of their own), so the percentiles leave their samples out`;
+    const msg =
+      `latency: ${without.join(', ')} kept no histogram (autocannon worker threads keep whole ms of their own), ` +
+      'so the percentiles leave their samples out';
     notes.push(msg);
     reasons.push(msg);
   }

@@ -12,10 +12,10 @@ import { labelTemplate, mergeRunGroup, type MergedRun, type ShardRun } from './m
 import { ServebenchError } from '../errors.js';
 
 export type { MergeInput } from './merge-checks.js';
-export type { MergedRun, RunShard } from './merge-run.js';
+export type { MergedRun } from './merge-run.js';
 
 /** One input file, as the merged result lists it. */
-export interface MergedShard {
+interface MergedShard {
   file: string;
   index: number;
   /** Shards the distributed load had (options.shard.count), when the file says. */
@@ -31,7 +31,7 @@ export interface MergedShard {
   interrupted: boolean;
 }
 
-export interface MergeInfo {
+interface MergeInfo {
   shards: MergedShard[];
   /** Shard indexes of the distributed load that were not given. */
   missing: number[];
