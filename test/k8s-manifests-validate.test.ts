@@ -130,6 +130,10 @@ describe('servebench k8s: what each option set deploys', () => {
     expect(args).toEqual(expect.arrayContaining(['--model-a-url', '$(SERVEBENCH_MODEL_A_URL)', '--host', '0.0.0.0', '--port', '8080']));
     expect(containersOf(named(objs, 'Deployment', 'model-a')!)[0]!.resources.requests.cpu).toBe('3000m');
     expect(named(manifestsOf({ workers: '3' }), 'Deployment', 'scoring')!.spec.replicas).toBe(3);
+    // A queue worker pod runs one worker, cluster or not.
+    const queue = manifestsOf({ path: 'queue', topology: 'cluster', workers: '3' });
+    expect(containersOf(named(queue, 'Deployment', 'model-worker')!)[0]!.resources.requests.cpu).toBe('1000m');
+    expect(containersOf(named(queue, 'Deployment', 'scoring')!)[0]!.resources.requests.cpu).toBe('1500m');
   });
 
   it("each HPA takes the emulation's settings, or Kubernetes' time constants", () => {

@@ -38,9 +38,9 @@ function healthProbes(): Pick<IContainer, 'readinessProbe' | 'livenessProbe' | '
   };
 }
 
-/** Processes in one pod of a service: --workers with --topology cluster, else one. */
-function processesPerPod(s: K8sSettings): number {
-  return s.serve.topology === 'cluster' ? (s.serve.workers ?? K8S_DEFAULTS.workers) : 1;
+/** Processes in one pod of a service: --workers with --topology cluster, else one (a queue worker pod: always one). */
+function processesPerPod(s: K8sSettings, service: ServiceName): number {
+  return s.serve.topology === 'cluster' && service !== 'model-worker' ? (s.serve.workers ?? K8S_DEFAULTS.workers) : 1;
 }
 
 function modelVolume(s: K8sSettings): { volumes: IVolume[]; mounts: NonNullable<IContainer['volumeMounts']> } {
@@ -60,7 +60,7 @@ export function serviceDeployment(s: K8sSettings, service: ServiceName, replicas
     image: s.image,
     args: serveArgs(s, service),
     envFrom: [{ configMapRef: { name: SETTINGS_CONFIG_MAP } }],
-    resources: resourcesFor(service === 'scoring' ? RESOURCES.scoring : RESOURCES.model, processesPerPod(s)),
+    resources: resourcesFor(service === 'scoring' ? RESOURCES.scoring : RESOURCES.model, processesPerPod(s, service)),
     securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000 },
     ...(listens ? { ports: [{ name: 'http', containerPort: servicePort(s, service) }], ...healthProbes() } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
