@@ -13,6 +13,8 @@ import { register as registerHw } from './commands/hw.js';
 import { register as registerBench } from './commands/bench.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerCapacity } from './commands/capacity.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerK8s } from './commands/k8s.js';
 
 export function buildProgram(): Command {
   const program = new Command('servebench')
@@ -20,7 +22,18 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBench, registerKernels, registerServe, registerLoad, registerProfile, registerHw, registerCapacity, registerReport]) {
+  for (const register of [
+    registerBench,
+    registerKernels,
+    registerServe,
+    registerLoad,
+    registerProfile,
+    registerHw,
+    registerCapacity,
+    registerReport,
+    registerMerge,
+    registerK8s,
+  ]) {
     register(program);
   }
   return program;

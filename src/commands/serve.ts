@@ -1,17 +1,19 @@
 // `servebench serve`: start the whole serving system (feature store, two model APIs, scoring handler) on
 // one path and topology, with the built-in predicts or a model file (--predict onnx|module --model FILE),
 // print the scoring URL on stdout and the models on stderr, and keep it running until SIGINT or SIGTERM,
-// which stop everything it started.
+// which stop everything it started. `--only SERVICE` starts one service alone (a container's entry point:
+// see docs/kubernetes.md).
 
 import type { Command } from 'commander';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import { OptionError } from '../errors.js';
-import { parseChoice, parseDuration, parseInteger } from '../options.js';
+import { parseChoice, parseDuration, parseInteger, parseUrl } from '../options.js';
 import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
 import type { ModelDescription } from '../results/serving.js';
-import { PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { PREDICT_KINDS, REQUEST_PATHS, SERVICE_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { startOneService } from '../serving/index.js';
 import { startSystem } from '../serving/system.js';
 import type { SystemOptions } from '../serving/types.js';
 
@@ -40,6 +42,9 @@ export interface RawServeOptions {
   modelB?: string;
   onnxThreads?: string;
   json?: boolean;
+  only?: string;
+  modelAUrl?: string;
+  modelBUrl?: string;
 }
 
 /** Turn the command line's strings into SystemOptions; every check names the option (OptionError). */
@@ -109,6 +114,35 @@ function parsePath(raw: string): SystemOptions['path'] {
   );
 }
 
+/** Serve until a signal: the CLI's handler runs the shutdown hooks and exits. */
+function serveForever(): Promise<never> {
+  return new Promise<never>(() => {
+    setInterval(() => undefined, 1 << 30);
+  });
+}
+
+/** `--only SERVICE`: one service alone, e.g. in a container; prints its URL (the model workers: their jobs list). */
+async function serveOne(raw: RawServeOptions, options: SystemOptions): Promise<void> {
+  const service = parseChoice('--only', raw.only ?? '', SERVICE_NAMES);
+  if (raw.json === true) throw new OptionError('--json', 'applies to the whole system; --only prints the one service URL');
+  const given = [raw.modelAUrl, raw.modelBUrl].filter((u) => u !== undefined).length;
+  if (given === 1) throw new OptionError(raw.modelAUrl === undefined ? '--model-a-url' : '--model-b-url', 'give both --model-a-url and --model-b-url');
+  const modelUrls =
+    raw.modelAUrl === undefined || raw.modelBUrl === undefined
+      ? undefined
+      : { a: parseUrl('--model-a-url', raw.modelAUrl).origin, b: parseUrl('--model-b-url', raw.modelBUrl).origin };
+  progress('serve', `starting ${service} alone: path ${options.path}, topology ${options.topology}, predict ${options.predict}`);
+  const one = await startOneService(options, { service, ...(modelUrls === undefined ? {} : { modelUrls }) });
+  onShutdown(() => one.stop());
+  if (one.store !== undefined) progress('serve', `feature store: ${one.store.detail}`);
+  for (const note of one.notes) warn('serve', note);
+  if (modelUrls !== undefined) progress('serve', `model APIs: ${modelUrls.a} ${modelUrls.b}`);
+  progress('serve', `processes: ${one.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
+  one.onNotice((n) => warn('serve', n.message));
+  process.stdout.write(`${one.url}\n`);
+  await serveForever();
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
@@ -148,8 +182,18 @@ export function register(program: Command): void {
     .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
     .option('--pool-threads <N>', 'async path: worker-pool threads for a sync kernel, an ONNX model or a synchronous module predict (default: one per core)')
     .option('--json', 'print the system description as JSON on stdout instead of the bare URL')
+    .option('--only <service>', `start one service alone (a container's entry point): ${SERVICE_NAMES.join(' | ')}`)
+    .option('--model-a-url <url>', "--only scoring on the sync and async paths: model-a's base URL, e.g. http://model-a:8080")
+    .option('--model-b-url <url>', "--only scoring on the sync and async paths: model-b's base URL")
     .action(async (raw: RawServeOptions) => {
       const options = parseServeOptions(raw);
+      if (raw.only !== undefined) return serveOne(raw, options);
+      for (const [name, v] of [
+        ['--model-a-url', raw.modelAUrl],
+        ['--model-b-url', raw.modelBUrl],
+      ] as const) {
+        if (v !== undefined) throw new OptionError(name, 'applies only with --only scoring (the whole system starts its own model APIs)');
+      }
       progress('serve', `starting: path ${options.path}, topology ${options.topology}, predict ${options.predict}, store ${options.store}`);
       const system = await startSystem(options);
       onShutdown(() => system.stop());
@@ -174,9 +218,6 @@ export function register(program: Command): void {
       progress('serve', 'Ctrl-C (SIGINT) or SIGTERM stops everything it started');
       system.onNotice((n) => warn('serve', n.message));
       process.stdout.write(raw.json === true ? `${JSON.stringify(d, null, 2)}\n` : `${system.scoringUrl}\n`);
-      // Serve until a signal: the CLI's handler runs the shutdown hook above and exits.
-      await new Promise<never>(() => {
-        setInterval(() => undefined, 1 << 30);
-      });
+      await serveForever();
     });
 }

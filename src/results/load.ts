@@ -351,6 +351,18 @@ export interface LoadOptionsEcho {
   connections?: number;
   rateRps?: number;
   seed: number;
+  /**
+   * `--shard i/N`: this run applied shard `index` of `count` of the load (its share of the rate or the
+   * connections, and seed base + index, as src/k8s/shards.ts splits them; `rateRps`, `connections` and `seed`
+   * above are then this shard's own). `servebench merge` adds the shards up.
+   */
+  shard?: ShardEcho;
+}
+
+/** Which shard of a distributed load a result is: shard `index` (0-based) of `count`. */
+export interface ShardEcho {
+  index: number;
+  count: number;
 }
 
 export interface LoadData {

@@ -1,16 +1,14 @@
 // Result types of the serving system (owned by src/serving/): the HTTP contract of its two services, the
 // metrics every server process reports, and the description of a started system that results embed.
 
-import type { PredictKind, RequestPath, StoreKind, Topology } from './vocab.js';
+import type { PredictKind, RequestPath, ServiceName, StoreKind, Topology } from './vocab.js';
 
 /**
  * RequestPath: how a scoring request is carried out: blocking one step after another (WSGI-like), never
  * blocking, or (queue) never blocking with its model calls carried as jobs on a Redis list that model
  * workers take one at a time (seed 001's broker and ml_service).
  */
-export type { FilePredict, PredictKind, RequestPath, StoreKind, Topology } from './vocab.js';
-/** The services of the system: scoring and two model APIs; on the queue path, model workers instead of model APIs. */
-export type ServiceName = 'scoring' | 'model-a' | 'model-b' | 'model-worker';
+export type { FilePredict, PredictKind, RequestPath, ServiceName, StoreKind, Topology } from './vocab.js';
 /** Where a cpu predict runs: inline on the event loop (sync path), on the libuv pool (native-async), or a worker-thread pool. */
 export type CpuPlacement = 'inline' | 'native-async' | 'worker-pool';
 /**

@@ -27,6 +27,10 @@ export const BUILTIN_PREDICTS = ['io', 'cpu'] as const satisfies readonly Predic
 export const FILE_PREDICTS = ['onnx', 'module'] as const satisfies readonly PredictKind[];
 export type FilePredict = (typeof FILE_PREDICTS)[number];
 
+/** The services of the system: scoring and two model APIs; on the queue path, model workers instead of model APIs. */
+export const SERVICE_NAMES = ['scoring', 'model-a', 'model-b', 'model-worker'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 export const STORE_KINDS = ['memory', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 

@@ -1,6 +1,8 @@
 // The serving system under test: re-exports only.
 
 export { startSystem, startModelApi } from './system.js';
+export { startOneService } from './one-service.js';
+export type { OneServiceOptions, RunningOneService } from './one-service.js';
 export { resolveSystemOptions, resolveCpuPredict } from './options.js';
 export { topologyAvailability } from './topology/index.js';
 export type {
