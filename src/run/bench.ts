@@ -7,7 +7,7 @@ import { captureEnv } from '../env/index.js';
 import { toErrorInfo } from '../errors.js';
 import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../paths.js';
 import { onShutdown, supervisor } from '../processes/index.js';
-import { progress } from '../progress.js';
+import { clearStatus, progress, setStatus } from '../progress.js';
 import type { BenchResults } from '../report/run-report.js';
 import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
 import { version } from '../version.js';
@@ -66,23 +66,48 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
     process.stderr.write(`servebench: partial results saved in ${file}\n`);
   });
   try {
-    for (const suite of suites) {
+    const eta = timeLeft(suites, settings.quick);
+    for (const [i, suite] of suites.entries()) {
       current = { suite: suite.name, startedAt: new Date(), partial: undefined };
+      setStatus({ label: 'bench', suite: { index: i + 1, total: suites.length, name: suite.name }, etaMs: eta(i, 0) });
       const record = await runSection(suite, current, { env, settings, signal: abort.signal, sections });
       // An interrupt may have written this suite down already: the suite's own final data replaces that.
       const written = current.record;
       current = undefined;
       if (written !== undefined) Object.assign(written, record, { state: 'interrupted' });
       else data.suites.push(record);
+      eta.done(i, record.durationMs);
       progress('bench', `suite ${suite.name}: ${record.state} in ${(record.durationMs / 1000).toFixed(0)} s`);
       save();
       if (abort.signal.aborted) break;
     }
   } finally {
     offShutdown();
+    clearStatus();
   }
   await renderRunFiles(results, outDir);
   return { results, outDir };
+}
+
+/**
+ * The time-left estimate: the remaining suites' typical durations, scaled by how the finished ones compared
+ * with theirs on this host (a slower host, or a busier one, stretches every estimate alike).
+ */
+function timeLeft(suites: readonly AnySuite[], quick: boolean) {
+  const expected = suites.map((s) => 1000 * (quick ? s.expectedSeconds.quick : s.expectedSeconds.full));
+  let actualMs = 0;
+  let expectedMs = 0;
+  const estimate = (index: number, elapsedInSuiteMs: number): number => {
+    const scale = expectedMs > 0 ? actualMs / expectedMs : 1;
+    const rest = expected.slice(index).reduce((a, b) => a + b, 0);
+    return Math.max(0, rest * scale - elapsedInSuiteMs);
+  };
+  return Object.assign(estimate, {
+    done(index: number, durationMs: number): void {
+      actualMs += durationMs;
+      expectedMs += expected[index] ?? 0;
+    },
+  });
 }
 
 interface SectionInput {

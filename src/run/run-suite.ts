@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
 import { ensureDir } from '../paths.js';
 import { onShutdown, type Supervisor, supervisor as defaultSupervisor, withTimeout } from '../processes/index.js';
-import { warn } from '../progress.js';
+import { clearStatus, setStatus, warn } from '../progress.js';
 import { type EnvBlock, envelope, type ResultEnvelope, type ResultKind, writeFileAtomic, writeJsonAtomic } from '../results/index.js';
 import { version } from '../version.js';
 import type { Suite } from './suite.js';
@@ -37,6 +37,7 @@ export interface SuiteRun<D> {
 export async function runSuiteToFile<O, D>(suite: Suite<O, D>, options: O, run: RunToFileOptions): Promise<SuiteRun<D>> {
   const outDir = ensureDir(run.outDir);
   const file = join(outDir, suite.file);
+  setStatus({ label: suite.name });
   const env = run.env ?? (await captureEnv(suite.capture));
   const controller = new AbortController();
   let latest: D | undefined;
@@ -70,6 +71,7 @@ export async function runSuiteToFile<O, D>(suite: Suite<O, D>, options: O, run: 
     data = await running;
   } finally {
     offShutdown();
+    clearStatus();
   }
   if (controller.signal.aborted) data = suite.interrupted(data);
   const result = write(data);

@@ -47,6 +47,8 @@ export interface Suite<O, D> {
   readonly file: string;
   /** How much of the environment to capture when it runs alone. */
   readonly capture: CaptureEnvOptions;
+  /** Typical duration on a 2-core host, seconds, full and with --quick: the main job's time-left estimate. */
+  readonly expectedSeconds: { full: number; quick: number };
   run(options: O, ctx: SuiteContext<D>): Promise<D>;
   /** Its options as a section of the main job. */
   benchOptions(settings: BenchSettings): O;

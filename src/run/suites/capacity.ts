@@ -10,6 +10,7 @@ export const capacitySuite: Suite<CapacityOptions, CapacityData> = {
   kind: 'capacity',
   file: 'capacity.json',
   capture: { measureFrequency: 'never', toolVersions: false },
+  expectedSeconds: { full: 163, quick: 47 },
   run: (options, ctx) => runCapacitySuite(options, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
   benchOptions: ({ quick }) => ({ quick }),
   failed: (data) => data.kernels.some((k) => k.state === 'errored') || data.flags.some((f) => f.kind === 'errored'),

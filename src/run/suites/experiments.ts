@@ -15,6 +15,7 @@ export function experimentsSuite(inputs: ScenarioInputs): Suite<ExperimentsOptio
     kind: 'load',
     file: 'experiments.json',
     capture: {},
+    expectedSeconds: { full: 113, quick: 62 },
     run: (options, ctx) =>
       runExperimentsSuite({
         definitions: inputs.experimentDefinitions,

@@ -21,6 +21,7 @@ export const hardwareSuite: Suite<Omit<HardwareSuiteOptions, 'env'>, HardwareDat
   // The suite measures the frequency with more repeats and fills the block's field; its own noise check is
   // longer than the capture's, so the capture prints nothing.
   capture: { measureFrequency: 'never', warn: false },
+  expectedSeconds: { full: 2, quick: 1 },
   run: async (options, ctx) => {
     if (ctx.alone) for (const w of ctx.env.warnings) warn('hw', w);
     const data = await runHardwareSuite({ ...options, env: ctx.env });

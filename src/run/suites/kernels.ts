@@ -10,6 +10,7 @@ export const kernelsSuite: Suite<KernelsOptions, KernelsData> = {
   kind: 'kernels',
   file: 'kernels.json',
   capture: { measureFrequency: 'never' },
+  expectedSeconds: { full: 86, quick: 17 },
   run: (options, ctx) => runKernelsSuite(options, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
   benchOptions: ({ quick }) => ({ quick }),
   failed: (data) => data.entries.some((e) => e.state === 'errored'),

@@ -29,6 +29,7 @@ export function loadSuite(inputs: ScenarioInputs): Suite<LoadOptions, LoadData> 
     kind: 'load',
     file: 'load.json',
     capture: {},
+    expectedSeconds: { full: 242, quick: 75 },
     run: (options, ctx) =>
       runLoadSuite({
         definitions: inputs.loadDefinitions,

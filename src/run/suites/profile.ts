@@ -13,6 +13,7 @@ export const profileSuite: Suite<ProfileOptions, ProfileData> = {
   kind: 'profile',
   file: 'profile.json',
   capture: {},
+  expectedSeconds: { full: 61, quick: 39 },
   run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
   benchOptions: ({ quick, stamp, profilesDir }) => ({ outDir: join(profilesDir, stamp), ...(quick ? { durationMs: 5000 } : {}) }),
   failed: (data) => data.cases.some((c) => c.state === 'errored'),
