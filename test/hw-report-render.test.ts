@@ -117,6 +117,7 @@ describe('hardware renderers', () => {
     expect(text).toMatch(/^cpu\s+Fancy \| <CPU> 3000 .* 3100 MHz measured$/m);
     expect(text).toMatch(/^bandwidth\s+512 KiB x1: 95\.5 GB\/s · 256 MiB x1: errored$/m);
     expect(text).toMatch(/^simd\s+sse2 sse4\.2 avx2 avx512f$/m);
-    expect(text.trim().split('\n')).toHaveLength(13);
+    // 13 topics, and the GPU line (the first thing an ML-serving reader looks for)
+    expect(text.trim().split('\n')).toHaveLength(14);
   });
 });

@@ -7,7 +7,7 @@ import { nativeStatus } from '../kernels/native-binding.js';
 import { warn } from '../progress.js';
 import { errorMessage } from '../errors.js';
 import type { NativeStatus } from '../results/common.js';
-import type { EnvBlock, MaybeKnown, MeasuredFrequency } from '../results/env.js';
+import type { EnvBlock, GpuInfo, MaybeKnown, MeasuredFrequency } from '../results/env.js';
 import { ENV_BLOCK_VERSION, isUnknown, TOOL_NAMES } from '../results/env.js';
 import { type CgroupFacts, captureCgroup } from './cgroup.js';
 import { captureCpu } from './cpu.js';
@@ -121,6 +121,19 @@ function hostBlock(sources: HostSources, system: Awaited<ReturnType<typeof captu
   };
 }
 
+/** The GPUs systeminformation lists (an empty list: none found). */
+function gpusOf(graphics: MaybeKnown<Systeminformation.GraphicsData>): MaybeKnown<GpuInfo[]> {
+  if (isUnknown(graphics)) return graphics;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  return graphics.controllers.map((c) => ({
+    vendor: text(c.vendor) ?? 'unknown',
+    model: text(c.model) ?? text(c.name) ?? 'unknown',
+    driver: text(c.driverVersion),
+    memoryBytes: typeof c.memoryTotal === 'number' ? c.memoryTotal * 1024 * 1024 : typeof c.vram === 'number' && c.vram > 0 ? c.vram * 1024 * 1024 : null,
+    bus: text(c.pciBus) ?? text(c.busAddress),
+  }));
+}
+
 function runtimeBlock(): EnvBlock['runtime'] {
   return {
     node: process.versions.node,
@@ -142,11 +155,12 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
   const warnings: string[] = [];
   const si = await sources.si();
 
-  const [siCpu, siOs, siLayout, siDisks] = await Promise.all([
+  const [siCpu, siOs, siLayout, siDisks, siGraphics] = await Promise.all([
     siCall(si, 'cpu', (s) => s.cpu(), warnings),
     siCall(si, 'osInfo', (s) => s.osInfo(), warnings),
     siCall(si, 'memLayout', (s) => s.memLayout(), warnings),
     siCall(si, 'diskLayout', (s) => s.diskLayout(), warnings),
+    siCall(si, 'graphics', (s) => s.graphics(), warnings),
   ]);
   const cpu = captureCpu(sources, value<Systeminformation.CpuData>(siCpu));
   const cgroup = captureCgroup(sources);
@@ -177,6 +191,7 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
     cgroup: cgroup.info,
     storage,
     network,
+    gpus: gpusOf(siGraphics),
     runtime: runtimeBlock(),
     native: safeNativeStatus(),
     tools: toolsBlock,

@@ -10,7 +10,7 @@ import type * as SystemInformation from 'systeminformation';
 import { errorMessage } from '../errors.js';
 
 /** The parts of systeminformation the capture uses. */
-export type SystemInfoApi = Pick<typeof SystemInformation, 'cpu' | 'system' | 'osInfo' | 'memLayout' | 'diskLayout'>;
+export type SystemInfoApi = Pick<typeof SystemInformation, 'cpu' | 'system' | 'osInfo' | 'memLayout' | 'diskLayout' | 'graphics'>;
 
 type CommandResult = { ok: true; output: string } | { ok: false; reason: string };
 

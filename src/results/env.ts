@@ -170,6 +170,18 @@ export interface CgroupInfo {
   cpusetCpus: Fact<string>;
 }
 
+/** One GPU (or other graphics/compute controller) of the host. */
+export interface GpuInfo {
+  vendor: string;
+  model: string;
+  /** Driver version, where the OS or nvidia-smi tells. */
+  driver: string | null;
+  /** Dedicated memory, bytes, where known. */
+  memoryBytes: number | null;
+  /** The PCI bus address, where known. */
+  bus: string | null;
+}
+
 export interface EnvBlock {
   /** Layout version of this block (see ENV_BLOCK_VERSION). */
   envVersion: typeof ENV_BLOCK_VERSION;
@@ -242,6 +254,11 @@ export interface EnvBlock {
     disk: MaybeKnown<DiskInfo>;
   };
   network: MaybeKnown<NetworkInterfaceInfo[]>;
+  /**
+   * Graphics and compute accelerators (systeminformation's graphics(), which asks nvidia-smi where it is
+   * installed): an empty list means none was found. Absent in files written before it was recorded.
+   */
+  gpus?: MaybeKnown<GpuInfo[]>;
   runtime: {
     node: string;
     v8: string;

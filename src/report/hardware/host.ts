@@ -208,6 +208,44 @@ export function networkSection(env: EnvBlock): Section {
   };
 }
 
+/** The GPUs: the first thing a reader serving models looks for, so 'none found' is said, not left out. */
+export function gpuSection(env: EnvBlock): Section {
+  const gpus = env.gpus;
+  const title = 'GPU';
+  if (gpus === undefined) return { id: 'gpu', title, paragraphs: ['Not recorded (a results file written before servebench recorded GPUs).'], tables: [] };
+  if (isUnknown(gpus)) return { id: 'gpu', title, paragraphs: [`GPUs unknown: ${gpus.reason}.`], tables: [] };
+  if (gpus.length === 0) {
+    return {
+      id: 'gpu',
+      title,
+      paragraphs: ['None found: no graphics or compute controller is listed (systeminformation, nvidia-smi where installed). Every figure here is CPU-only.'],
+      tables: [],
+    };
+  }
+  return {
+    id: 'gpu',
+    title,
+    paragraphs: ['servebench runs every model on the CPU; a GPU here is listed, not used.'],
+    tables: [
+      {
+        columns: ['Vendor', 'Model', 'Driver', 'Memory', 'Bus'],
+        rows: gpus.map((g) => [t(g.vendor), t(g.model), t(g.driver ?? '-'), t(g.memoryBytes === null ? '-' : fmtBytes(g.memoryBytes)), t(g.bus ?? '-')]),
+      },
+    ],
+  };
+}
+
+/** The GPU line of the short summary. */
+export function gpuSummary(env: EnvBlock): string {
+  const gpus = env.gpus;
+  if (gpus === undefined) return 'not recorded';
+  if (isUnknown(gpus)) return `unknown (${gpus.reason})`;
+  if (gpus.length === 0) return 'none found';
+  return gpus
+    .map((g) => `${g.vendor} ${g.model}${g.driver === null ? '' : ` (driver ${g.driver})`}${g.memoryBytes === null ? '' : `, ${fmtBytes(g.memoryBytes)}`}`)
+    .join(' · ');
+}
+
 export function runtimeSection(env: EnvBlock): Section {
   const r = env.runtime;
   return {

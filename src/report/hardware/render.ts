@@ -8,6 +8,7 @@ import { escapeHtml as esc, escapeTableCell, formatBinaryBytes as fmtBytes, form
 import { htmlPage } from '../page.js';
 import { mdTable } from '../tables.js';
 import { type Cell, type HardwareReportInput, pct } from './cells.js';
+import { gpuSummary } from './host.js';
 import { hardwareSections } from './sections.js';
 
 // ---------------------------------------------------------------- Markdown
@@ -133,6 +134,7 @@ export function renderHardwareSummary(input: HardwareReportInput): string {
     ['cpu', `${c.model} · ${c.logicalCores} logical / ${fv(c.physicalCores)} physical · OS ${fv(c.frequency.currentMhz, (v) => `${v} MHz`)} · ${measured}`],
     ['simd', c.simd.length > 0 ? c.simd.join(' ') : 'none found'],
     ['caches', caches],
+    ['gpu', gpuSummary(env)],
     ['memory', `${fmtBytes(env.memory.totalBytes)} total · ${fmtBytes(env.memory.availableBytes)} available · NUMA ${numa}`],
     ['limits', `cgroup ${val(env.cgroup.version)} · cpu quota ${quota} · memory ${memoryLimit} · usable cores ${c.usableCores}`],
     ['disk', `${val(fs, (f) => `${f.type} on ${f.device}, ${fmtBytes(f.availableBytes)} free`)} · ${val(disk, (d) => `${d.device} ${val(d.driver)}`)}`],
