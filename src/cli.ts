@@ -1,5 +1,7 @@
 // The command line: one parser, one command per verb (src/commands/), exit codes in one place.
 //   0 success · 1 a run failed or produced invalid results · 2 bad options or input · 130/143 interrupted
+//   3 a --threshold was crossed · 4 compare --fail-on-regression: a significant regression beyond the allowance
+//   (3 and 4 are set after every result is written; src/results/compare/exit-codes.ts names them)
 
 import { Command, CommanderError } from 'commander';
 import { OptionError, ServebenchError, errorMessage } from './errors.js';
@@ -13,6 +15,8 @@ import { register as registerHw } from './commands/hw.js';
 import { register as registerBench } from './commands/bench.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerCapacity } from './commands/capacity.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerRuns } from './commands/runs.js';
 
 export function buildProgram(): Command {
   const program = new Command('servebench')
@@ -20,7 +24,18 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBench, registerKernels, registerServe, registerLoad, registerProfile, registerHw, registerCapacity, registerReport]) {
+  for (const register of [
+    registerBench,
+    registerKernels,
+    registerServe,
+    registerLoad,
+    registerProfile,
+    registerHw,
+    registerCapacity,
+    registerReport,
+    registerCompare,
+    registerRuns,
+  ]) {
     register(program);
   }
   return program;
