@@ -1,5 +1,7 @@
 // The command line: one parser, one command per verb (src/commands/), exit codes in one place.
 //   0 success · 1 a run failed or produced invalid results · 2 bad options or input · 130/143 interrupted
+//   3 a --threshold was crossed · 4 compare --fail-on-regression: a significant regression beyond the allowance
+//   (3 and 4 are set after every result is written; src/results/compare/exit-codes.ts names them)
 
 import { Command, CommanderError } from 'commander';
 import { OptionError, ServebenchError, errorMessage } from './errors.js';
@@ -15,6 +17,8 @@ import { register as registerReport } from './commands/report.js';
 import { register as registerCapacity } from './commands/capacity.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerK8s } from './commands/k8s.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerRuns } from './commands/runs.js';
 
 export function buildProgram(): Command {
   const program = new Command('servebench')
@@ -33,6 +37,8 @@ export function buildProgram(): Command {
     registerReport,
     registerMerge,
     registerK8s,
+    registerCompare,
+    registerRuns,
   ]) {
     register(program);
   }

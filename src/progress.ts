@@ -48,7 +48,7 @@ export function setProgressSink(next: ProgressSink): () => void {
 const live = (): boolean => sink.isTTY === true;
 
 /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or TERM=dumb. */
-export function colourOn(): boolean {
+function colourOn(): boolean {
   return live() && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
 }
 

@@ -1,6 +1,6 @@
 // Any saved results file (results.json of a run, or one suite's kernels.json, load.json, profile.json,
 // capacity.json, hardware.json) rendered in one of the report formats: one table from the file's kind to its
-// renderers. What `servebench report` prints or writes.
+// renderers (and CSV, one table for every kind: csv.ts). What `servebench report` prints or writes.
 
 import type { CapacityData } from '../results/capacity.js';
 import type { ResultEnvelope, ResultKind } from '../results/index.js';
@@ -9,6 +9,7 @@ import type { KernelsData } from '../results/kernels.js';
 import type { LoadData } from '../results/load.js';
 import type { ProfileData } from '../results/profile.js';
 import { renderCapacityMarkdown, renderCapacityTable } from './capacity.js';
+import { renderCsv } from './csv.js';
 import { renderHardwareHtml, renderHardwareMarkdown, renderHardwareSummary } from './hardware/render.js';
 import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
@@ -23,10 +24,10 @@ import {
   renderBenchTerminal,
 } from './run-report.js';
 
-export const REPORT_FORMATS = ['terminal', 'md', 'html'] as const;
+export const REPORT_FORMATS = ['terminal', 'md', 'html', 'csv'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-type Renderers = Record<ReportFormat, () => string>;
+type Renderers = Record<Exclude<ReportFormat, 'csv'>, () => string>;
 
 /** A suite's Markdown and terminal renderers; its HTML is the Markdown as a page. */
 function suite<D>(title: string, data: D, md: (d: D) => string, terminal: (d: D) => string): Renderers {
@@ -54,9 +55,9 @@ function renderersOf(r: ResultEnvelope<ResultKind, unknown>): Renderers {
   }
 }
 
-/** Render a results file in one format (a run without its charts). */
-export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: ReportFormat): string {
-  return renderersOf(r)[format]();
+/** Render a results file in one format (a run without its charts); `series` adds load's per-second rows to CSV. */
+export function renderResults(r: ResultEnvelope<ResultKind, unknown>, format: ReportFormat, series = false): string {
+  return format === 'csv' ? renderCsv(r, { series }) : renderersOf(r)[format]();
 }
 
 export interface SavedResultsOptions {
@@ -65,6 +66,8 @@ export interface SavedResultsOptions {
   runDir: string;
   /** The folder the Markdown is written to, for relative chart links. @default runDir */
   outDir?: string;
+  /** CSV: add the per-second rows of every load run. @default false */
+  series?: boolean;
 }
 
 /**
@@ -75,5 +78,5 @@ export async function renderSavedResults(r: ResultEnvelope<ResultKind, unknown>,
   if (r.kind === 'bench' && options.format === 'html') return renderBenchHtmlWithCharts(r as BenchResults);
   if (r.kind === 'bench' && options.format === 'md')
     return renderBenchMarkdownWithChartLinks(r as BenchResults, options.runDir, options.outDir ?? options.runDir);
-  return renderResults(r, options.format);
+  return renderResults(r, options.format, options.series === true);
 }

@@ -26,6 +26,11 @@ export function mergeHistograms(encoded: readonly string[]): string | undefined 
   return hdr.encodeIntoCompressedBase64(addAll(encoded));
 }
 
+/** The number of samples in a histogram. */
+export function histogramCount(encoded: string): number {
+  return decode(encoded).totalCount;
+}
+
 /** Percentiles of the pooled samples of the histograms; undefined when none holds a sample. */
 export function pooledLatency(encoded: readonly string[]): (LatencyUs & { count: number }) | undefined {
   const h = addAll(encoded);
