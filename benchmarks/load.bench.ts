@@ -22,7 +22,7 @@ installSignalHandlers();
 try {
   const env = await captureEnv();
   const data = await runLoadSuite({ quick: values.quick === true, definitions: scenarios });
-  const file = join(ensureDir(values.out ?? defaultReportsDir), 'load.json');
+  const file = join(ensureDir(values.out ?? defaultReportsDir()), 'load.json');
   writeJsonAtomic(file, envelope('load', env, data, version));
   process.stdout.write(renderLoadTerminal(data));
   process.stderr.write(`[load] wrote ${file}\n`);

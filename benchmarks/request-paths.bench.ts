@@ -36,7 +36,7 @@ try {
     quick: values.quick === true,
     ...(values.workers === undefined ? {} : { workers: parseInteger('--workers', values.workers, 1, 256) }),
   });
-  const dir = ensureDir(values.out ?? defaultReportsDir);
+  const dir = ensureDir(values.out ?? defaultReportsDir());
   writeJsonAtomic(join(dir, 'request-paths.json'), envelope('load', env, data, version));
   writeFileAtomic(join(dir, 'request-paths.md'), renderLoadMarkdown(data));
   process.stdout.write(renderLoadTerminal(data));

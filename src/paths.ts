@@ -30,10 +30,32 @@ export function compiledEntry(relative: string): string {
   return file;
 }
 
-/** Default folder for reports (results.json, kernels.json, load.json, hardware.*). */
-export const defaultReportsDir: string = join(packageRoot, 'reports');
-/** Default folder for profiler output (flame graphs, clinic reports). */
-export const defaultProfilesDir: string = join(packageRoot, 'profiles');
+/** Default parent of the run folders: reports/ under the working folder (never the package's install folder). */
+export function defaultReportsDir(): string {
+  return resolve('reports');
+}
+
+/** Default parent of the profile runs (flame graphs, clinic reports): profiles/ under the working folder. */
+export function defaultProfilesDir(): string {
+  return resolve('profiles');
+}
+
+/**
+ * A new run folder `<parent>/<name>-<stamp>` that did not exist before (a suffix -2, -3... when two runs
+ * start in the same second): a run never writes into an earlier run's folder.
+ */
+export function newRunDir(parent: string, name: string, stamp: string = runStamp()): string {
+  mkdirSync(parent, { recursive: true });
+  for (let i = 1; ; i++) {
+    const dir = join(resolve(parent), i === 1 ? `${name}-${stamp}` : `${name}-${stamp}-${i}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
 
 /** A sortable, filesystem-safe timestamp for run folders: 20261122-043430. */
 export function runStamp(date: Date = new Date()): string {

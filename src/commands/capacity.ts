@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .option('--probe-timeout <duration>', 'base time limit of one probe, plus 250 ns per value (1s..1h; default 20s)')
     .option('--seed <n>', 'seed of the values', '3')
     .option('--json', 'print the capacity.json envelope on stdout instead of the table')
-    .option('--out <dir>', 'folder for capacity.json', defaultReportsDir)
+    .option('--out <dir>', 'folder for capacity.json', defaultReportsDir())
     .action(async (opts: CapacityCliOptions) => {
       const budgetBytes = opts.memoryBudget === undefined ? undefined : parseByteSize('--memory-budget', opts.memoryBudget);
       const kernels = opts.kernels === undefined ? undefined : parseChoiceList<KernelName>('--kernels', opts.kernels, KERNEL_NAMES);

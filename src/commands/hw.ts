@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .command('hw')
     .description('report the hardware and environment of this host: hardware.json, hardware.md, hardware.html')
     .option('--json', 'print the hardware.json envelope on stdout instead of the summary')
-    .option('--out <dir>', 'folder for hardware.json, hardware.md and hardware.html', defaultReportsDir)
+    .option('--out <dir>', 'folder for hardware.json, hardware.md and hardware.html', defaultReportsDir())
     .option('--no-bandwidth', 'skip the memory-read bandwidth probe')
     .option('--noise-window <duration>', 'how long to watch the host for the noise check (100ms..60s)', '1s')
     .option('--repeats <n>', 'repeats per bandwidth probe (1..50)', '5')

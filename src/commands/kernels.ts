@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--time <ms>', 'tinybench time budget per kernel per process, 10..60000 ms (default 250; 120 with --quick)')
     .option('--seed <n>', 'seed of the input values', '3')
     .option('--json', 'print the kernels.json envelope on stdout instead of the table')
-    .option('--out <dir>', 'folder for kernels.json', defaultReportsDir)
+    .option('--out <dir>', 'folder for kernels.json', defaultReportsDir())
     .action(async (opts: KernelsCliOptions) => {
       const sizes = opts.sizes === undefined ? undefined : parseIntegerList('--sizes', opts.sizes, 1, MAX_N);
       const smallSizes =

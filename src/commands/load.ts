@@ -195,7 +195,7 @@ export function register(program: Command): void {
       const options = toSuiteOptions(raw);
       // On SIGINT/SIGTERM the current step stops early (its figures so far are kept, marked by the validity
       // rules) and what was measured is written once, marked interrupted.
-      const run = await runSuiteToFile(suites.load, options, { outDir: raw.out ?? defaultReportsDir });
+      const run = await runSuiteToFile(suites.load, options, { outDir: raw.out ?? defaultReportsDir() });
       const data = run.result.data;
       if (raw.json === true) process.stdout.write(toJson(run.result));
       else if (raw.markdown === true) process.stdout.write(renderLoadMarkdown(data));

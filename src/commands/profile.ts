@@ -83,7 +83,7 @@ export function register(program: Command): void {
       const options = profileOptions(opts);
       // Validate everything (combinations too) before capturing the environment or making the run folder.
       resolveProfileOptions(options);
-      const run = await runSuiteToFile(profileSuite, options, { outDir: opts.out ?? join(defaultProfilesDir, runStamp()) });
+      const run = await runSuiteToFile(profileSuite, options, { outDir: opts.out ?? join(defaultProfilesDir(), runStamp()) });
       progress('profile', `wrote ${run.file} and profile.md`);
       if (opts.json === true) process.stdout.write(toJson(run.result));
       else process.stdout.write(opts.markdown === true ? renderProfileMarkdown(run.result.data) : profileSuite.terminal(run.result));

@@ -18,6 +18,7 @@ import { unknown } from './parse.js';
 import { createHostSources, type HostSources, type SystemInfoApi } from './sources.js';
 import { captureNetwork, captureStorage } from './storage.js';
 import { captureSystem } from './system.js';
+import { captureProject } from './project.js';
 import { captureTools } from './tools.js';
 
 export interface CaptureEnvOptions {
@@ -192,6 +193,7 @@ export async function captureEnv(options: CaptureEnvOptions = {}): Promise<EnvBl
     storage,
     network,
     gpus: gpusOf(siGraphics),
+    project: captureProject(options.workingDir ?? process.cwd()),
     runtime: runtimeBlock(),
     native: safeNativeStatus(),
     tools: toolsBlock,

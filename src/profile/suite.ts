@@ -81,7 +81,7 @@ function caseEnded(c: ProfileCase): string {
  */
 export async function runProfileSuite(options: ProfileOptions = {}, hooks: SuiteHooks<ProfileData> = {}): Promise<ProfileData> {
   const o = resolveProfileOptions(options);
-  const runDir = ensureDir(options.outDir ?? join(defaultProfilesDir, runStamp()));
+  const runDir = ensureDir(options.outDir ?? join(defaultProfilesDir(), runStamp()));
   const paths: ToolPaths = { ...defaultToolPaths(), ...options.toolPaths };
   const tools = await toolInfo(o.tools, paths);
   const data: ProfileData = { outDir: runDir, settings: settingsOf(o), tools, cases: [] };

@@ -182,6 +182,15 @@ export interface GpuInfo {
   bus: string | null;
 }
 
+/** The project the run measured: the working folder and, where it is a git checkout, its commit. */
+export interface ProjectInfo {
+  cwd: string;
+  /** `git rev-parse HEAD` in the working folder; null where it is not a git checkout (or git is missing). */
+  gitCommit: string | null;
+  /** Uncommitted changes to tracked files (null when unknown). */
+  gitDirty: boolean | null;
+}
+
 export interface EnvBlock {
   /** Layout version of this block (see ENV_BLOCK_VERSION). */
   envVersion: typeof ENV_BLOCK_VERSION;
@@ -259,6 +268,8 @@ export interface EnvBlock {
    * installed): an empty list means none was found. Absent in files written before it was recorded.
    */
   gpus?: MaybeKnown<GpuInfo[]>;
+  /** The measured project (absent in files written before it was recorded). */
+  project?: ProjectInfo;
   runtime: {
     node: string;
     v8: string;

@@ -40,9 +40,9 @@ const elapsed = (startedAt: Date) => ({ startedAt: startedAt.toISOString(), dura
 /** Run the bench over the registry's suites (in its order): returns the results (also written to outDir/results.json after every suite). */
 export async function runBench(registry: readonly AnySuite[], options: BenchOptions = {}): Promise<{ results: BenchResults; outDir: string }> {
   const stamp = runStamp();
-  const outDir = ensureDir(options.outDir ?? join(defaultReportsDir, `bench-${stamp}`));
+  const outDir = ensureDir(options.outDir ?? join(defaultReportsDir(), `bench-${stamp}`));
   const suites = registry.filter((s) => (options.suites ?? registry.map((r) => r.name)).includes(s.name));
-  const settings: BenchSettings = { quick: options.quick ?? false, stamp, profilesDir: options.profilesDir ?? defaultProfilesDir };
+  const settings: BenchSettings = { quick: options.quick ?? false, stamp, profilesDir: options.profilesDir ?? defaultProfilesDir() };
   progress('bench', `run folder ${outDir}; suites ${suites.map((s) => s.name).join(', ')}${settings.quick ? ' (quick)' : ''}`);
   const env = await captureEnv();
   const data: BenchData = { quick: settings.quick, suites: [], sections: {} };

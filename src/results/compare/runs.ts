@@ -12,7 +12,7 @@ export interface RunListing {
   /** A bench run's suites, in the order run. */
   suites: string[];
   createdAt: string;
-  /** `servebench.gitCommit` where recorded, else '-'. */
+  /** The measured project's git commit (env.project) where recorded, else '-'. */
   gitCommit: string;
   host: string;
 }
@@ -49,7 +49,7 @@ function describeFile(path: string): RunListing | undefined {
   } catch {
     return undefined;
   }
-  const commit = (r.servebench as { gitCommit?: unknown }).gitCommit;
+  const commit = r.env.project?.gitCommit ?? (r.servebench as { gitCommit?: unknown }).gitCommit;
   return {
     path,
     kind: r.kind,
