@@ -2,12 +2,13 @@
 // model API alone, and its summaries show the model's own frames: the module's function under --cpu-prof,
 // onnxruntime's native library under perf (charged to dependencies). Its /predict bodies carry as many
 // features as the model takes (a 4-feature model gets 4).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProfileSuite } from '../src/profile/suite.js';
+import { perfInfo } from '../src/profile/tools/installed.js';
+import { defaultToolPaths } from '../src/profile/tools/types.js';
 import { setQuiet } from '../src/progress.js';
 import type { ProfileCase } from '../src/results/profile.js';
 import { fixtureModel, shippedModel } from './serving-model-fixtures.js';
@@ -21,14 +22,8 @@ function done(c: ProfileCase | undefined): Extract<ProfileCase, { state: 'comple
   return c;
 }
 
-function perfWorks(): boolean {
-  try {
-    execFileSync('perf', ['record', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** perf installed and allowed here (the suite's own check). */
+const perfWorks = (await perfInfo(defaultToolPaths().perf)).available;
 
 describe('profile --service model with your model', () => {
   it("names the module's own function among the model API's top frames (--cpu-prof, sync path)", async () => {
@@ -67,7 +62,7 @@ describe('profile --service model with your model', () => {
     expect(c.load.failures.non2xx).toBe(0);
   }, 120_000);
 
-  it.runIf(perfWorks())(
+  it.runIf(perfWorks)(
     "shows onnxruntime's native frames under perf",
     async () => {
       const data = await runProfileSuite({

@@ -9,6 +9,7 @@ import { isExperiment, planExperiments, type ExperimentsPlan } from '../experime
 import type { KernelName } from '../kernels/types.js';
 import type { LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
 import {
+  FILE_PREDICTS,
   MATRIX_PATHS,
   MATRIX_SCENARIOS,
   BUILTIN_PREDICTS,
@@ -48,8 +49,9 @@ interface LoadTargetOptions {
 
 export interface LoadSuiteOptions extends LoadSettingsOptions {
   /**
-   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target;
-   * no stress with quick; response-time and sustained when connections or rateRps is given)
+   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target or
+   * with only onnx and module predicts; no stress with quick; response-time and sustained when connections
+   * or rateRps is given)
    */
   scenarios?: ScenarioName[];
   /** @default ['sync', 'async'] */
@@ -142,7 +144,9 @@ function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): Sce
   const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
   // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
   // leaves stress (and the cpu predict, below) to the full run, to stay well under two minutes.
-  const everything: readonly ScenarioName[] = options.target !== undefined ? MATRIX_SCENARIOS : ALL_SCENARIOS;
+  // request-paths is the seeds' io comparison: a run on your own model alone (onnx, module) leaves it out.
+  const ownModel = options.predicts?.every((p) => isOneOf(FILE_PREDICTS, p)) === true;
+  const everything: readonly ScenarioName[] = options.target !== undefined || ownModel ? MATRIX_SCENARIOS : ALL_SCENARIOS;
   const defaultSelection: ScenarioName[] = explicitLoad ? ['response-time', 'sustained'] : everything.filter((s) => !(quick && s === 'stress'));
   const scenarios = resolveScenarios(options.scenarios ?? defaultSelection, engine, explicitLoad);
   if (options.target !== undefined && scenarios.includes('request-paths')) {
