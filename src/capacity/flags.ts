@@ -3,7 +3,7 @@
 // measured check disagrees with, and errored points of the server check.
 
 import type { Flag } from '../results/common.js';
-import type { CapacityKernelResult, ProbeOutcomeKind, ServerCheck } from '../results/capacity.js';
+import type { CapacityKernelResult, CapacityModelResult, ProbeOutcomeKind, ServerCheck } from '../results/capacity.js';
 import { formatN } from '../report/format.js';
 
 /** Failures that are not the budget running out (V8's maximum Array length, a time limit, a crash). */
@@ -71,4 +71,18 @@ export function capacityFlags(kernels: readonly CapacityKernelResult[], serverCh
     }
   }
   return flags;
+}
+
+/** The flags of a model's capacity: errored, unavailable, or known only roughly. */
+export function modelFlags(m: CapacityModelResult | undefined): Flag[] {
+  if (m === undefined) return [];
+  const subject = `capacity:model:${m.name ?? m.predict}`;
+  if (m.state === 'errored') return [{ subject, kind: 'errored', message: m.error.message }];
+  if (m.state === 'unavailable') return [{ subject, kind: 'unavailable', message: m.reason }];
+  if (m.state === 'completed' && !m.converged) {
+    const why =
+      m.maxRows === null ? 'not even one row fitted' : m.firstFailRows === null ? `nothing failed up to ${formatN(m.maxRows)} rows` : 'probe limit reached';
+    return [{ subject, kind: 'imprecise', message: why }];
+  }
+  return [];
 }

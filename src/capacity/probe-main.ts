@@ -14,6 +14,7 @@ import { errorMessage, toErrorInfo } from '../errors.js';
 import { exitWithParent } from '../processes/index.js';
 import type { ProbeMemory, ProbeStage } from '../results/capacity.js';
 import { randomVector } from '../stats/random.js';
+import { runOnnxBatch, type ProbeHooks } from './onnx-batch.js';
 import { ALLOCATION_ERROR_PATTERN, type ProbeJob, type ProbeReportBody } from './protocol.js';
 
 /** Odd warm-up sizes: the remainder loops run too; the larger one splits native-parallel across threads. */
@@ -67,6 +68,17 @@ function memory(): ProbeMemory {
 function finish(report: ProbeReportBody, code: number): void {
   send({ type: 'capacity-report', pid: process.pid, stage, ...report }, () => process.exit(code));
 }
+
+/** What a model's probe (onnx-batch.ts) borrows from this process's reporting. */
+const HOOKS: ProbeHooks = {
+  setStage,
+  markBaseline: () => {
+    baselineRssBytes = process.memoryUsage().rss;
+    baselineDataBytes = vmDataBytes();
+  },
+  memory,
+  finish,
+};
 
 async function warmUp(kernel: Kernel, seed: number): Promise<void> {
   for (const size of WARM_SIZES) {
@@ -188,6 +200,7 @@ async function main(): Promise<void> {
   }
   try {
     if (job.mode === 'verify') verify(job);
+    else if (job.mode === 'onnx-batch') await runOnnxBatch(job, HOOKS);
     else await predict(job);
   } catch (err) {
     finish({ outcome: 'errored', error: toErrorInfo(err), memory: memory(), buildMs: null, kernelMs: null }, 4);

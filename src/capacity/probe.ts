@@ -52,10 +52,30 @@ export interface ProbeRequest {
   timeoutMs: number;
 }
 
+/** One probe of any job: what every probe records (the kernel's or the model's fields are added by the caller). */
+export type ProbeRun = Omit<CapacityProbe, 'kernel' | 'mean' | 'reference'> & { report: ProbeReport | undefined };
+
 /** Run one probe to its end and return it as data; never throws. */
 export async function runProbe(sup: Supervisor, limit: MemoryLimit, req: ProbeRequest): Promise<CapacityProbe> {
   const concurrency = req.concurrency ?? 1;
   const job: ProbeJob = { mode: 'predict', kernel: req.kernel, n: req.n, seed: req.seed, concurrency };
+  const name = `capacity-${req.kernel}-n${formatN(req.n)}${concurrency > 1 ? `-c${concurrency}` : ''}`;
+  const { report, ...run } = await runProbeJob(sup, limit, job, { name, n: req.n, step: req.step, concurrency, timeoutMs: req.timeoutMs });
+  const probe: CapacityProbe = { kernel: req.kernel, ...run };
+  if (report?.outcome === 'ok') {
+    probe.mean = report.mean;
+    probe.reference = report.reference;
+  }
+  return probe;
+}
+
+/** Run one probe process for `job` under the budget, sample its peak RSS, classify how it ended; never throws. */
+export async function runProbeJob(
+  sup: Supervisor,
+  limit: MemoryLimit,
+  job: ProbeJob,
+  p: { name: string; n: number; step: CapacityProbe['step']; concurrency: number; timeoutMs: number },
+): Promise<ProbeRun> {
   const started = Date.now();
   let proc: ManagedProcess | undefined;
   let stage: ProbeStage = 'started';
@@ -65,20 +85,13 @@ export async function runProbe(sup: Supervisor, limit: MemoryLimit, req: ProbeRe
   let peak: number | null = null;
   try {
     const cmd = limitedNode(limit, [compiledEntry('src/capacity/probe-main'), JSON.stringify(job)]);
-    proc = await sup.start({
-      name: `capacity-${req.kernel}-n${formatN(req.n)}${concurrency > 1 ? `-c${concurrency}` : ''}`,
-      command: cmd.command,
-      args: cmd.args,
-      ipc: true,
-      stopTimeoutMs: 2000,
-      keepOutputBytes: 32 * 1024,
-    });
+    proc = await sup.start({ name: p.name, command: cmd.command, args: cmd.args, ipc: true, stopTimeoutMs: 2000, keepOutputBytes: 32 * 1024 });
     const sampler = samplePeakRss(proc.pid);
     proc.onMessage((m) => {
       if (isProbeStage(m)) stage = m.stage;
     });
     try {
-      exit = await proc.waitForExit(req.timeoutMs);
+      exit = await proc.waitForExit(p.timeoutMs);
     } catch {
       timedOut = true;
       proc.signal('SIGKILL');
@@ -92,12 +105,11 @@ export async function runProbe(sup: Supervisor, limit: MemoryLimit, req: ProbeRe
   const stages = proc?.messages.filter(isProbeStage) ?? [];
   if (stages.length > 0) stage = stages[stages.length - 1]!.stage;
   if (report !== undefined) stage = report.stage;
-  const c = classifyProbe({ report, stage, exit, timedOut, timeoutMs: req.timeoutMs, output: proc?.output() ?? '', error });
-  const probe: CapacityProbe = {
-    kernel: req.kernel,
-    n: req.n,
-    step: req.step,
-    concurrency,
+  const c = classifyProbe({ report, stage, exit, timedOut, timeoutMs: p.timeoutMs, output: proc?.output() ?? '', error });
+  return {
+    n: p.n,
+    step: p.step,
+    concurrency: p.concurrency,
     outcome: c.outcome,
     detail: c.detail,
     stage,
@@ -108,10 +120,6 @@ export async function runProbe(sup: Supervisor, limit: MemoryLimit, req: ProbeRe
     kernelMs: report?.kernelMs ?? null,
     memory: report?.memory ?? null,
     sampledPeakRssBytes: peak,
+    report,
   };
-  if (report?.outcome === 'ok') {
-    probe.mean = report.mean;
-    probe.reference = report.reference;
-  }
-  return probe;
 }

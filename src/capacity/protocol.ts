@@ -13,7 +13,21 @@ export type ProbeJob =
    */
   | { mode: 'predict'; kernel: KernelName; n: number; seed: number; concurrency: number }
   /** Ask for an ArrayBuffer of `bytes` (never touched): under a working limit it must be refused. */
-  | { mode: 'verify'; bytes: number };
+  | { mode: 'verify'; bytes: number }
+  /** Open an ONNX model, then run one inference on a batch of `rows` rows of seeded random features (onnx-batch.ts). */
+  | OnnxBatchJob;
+
+export interface OnnxBatchJob {
+  mode: 'onnx-batch';
+  /** Absolute path of the .onnx file. */
+  path: string;
+  input: { name: string; type: string; featureCount: number };
+  output: string;
+  rows: number;
+  seed: number;
+  /** onnxruntime's intra-op threads. */
+  threads: number;
+}
 
 export interface ProbeStageMessage {
   type: 'capacity-stage';

@@ -3,7 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
-import { checkInteger } from '../options.js';
+import { checkChoice, checkInteger } from '../options.js';
+import { PREDICT_KINDS, type PredictKind } from '../results/vocab.js';
 import { parseMeminfo } from '../env/parse.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
 import type { CapacitySettings } from '../results/capacity.js';
@@ -49,6 +50,15 @@ export interface CapacityOptions {
   probeTimeoutBaseMs?: number;
   /** Bytes of free memory (MemAvailable) to check the budget against. @default read from /proc/meminfo */
   availableBytes?: number;
+  /**
+   * Whose capacity: the cpu predict's kernels (n values), or a model's (onnx: the largest input batch; io and
+   * module: the answer that the question does not apply). @default 'cpu'
+   */
+  predict?: PredictKind;
+  /** onnx and module: the model file. @default onnx: the shipped models/model-a.onnx */
+  modelFile?: string;
+  /** onnx: intra-op threads of the probes' sessions. @default 1 */
+  onnxThreads?: number;
 }
 
 /** A round number (1, 2 or 5 times a power of ten) at most x. */
@@ -79,8 +89,10 @@ export function formatBytes(bytes: number): string {
 /** Fill in the defaults and validate; throws OptionError naming the option. */
 export function resolveCapacitySettings(options: CapacityOptions = {}): CapacitySettings & { quick: boolean } {
   const quick = options.quick ?? false;
-  const kernels = [...new Set(options.kernels ?? KERNEL_NAMES)];
-  if (kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
+  const predict = checkChoice('--predict', options.predict ?? 'cpu', PREDICT_KINDS);
+  checkModelOptions(predict, options);
+  const kernels = predict === 'cpu' ? [...new Set(options.kernels ?? KERNEL_NAMES)] : [];
+  if (predict === 'cpu' && kernels.length === 0) throw new OptionError('--kernels', 'needs at least one kernel');
   for (const k of kernels) {
     if (!KERNEL_NAMES.includes(k)) throw new OptionError('--kernels', `must be among ${KERNEL_NAMES.join(', ')}; got '${k}'`);
   }
@@ -106,8 +118,9 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
   const maxProbesPerKernel = options.maxProbesPerKernel ?? (quick ? 9 : 16);
   checkInteger('--max-probes', maxProbesPerKernel, 4, 40);
   const ceiling = searchCeiling(budgetBytes);
+  // A model's search starts from its own ceiling (budget / one row's input), known once the file is read.
   const startN = options.startN ?? roundDown125(budgetBytes / 32);
-  checkInteger('--start-n', startN, MIN_N, ceiling);
+  checkInteger('--start-n', startN, predict === 'cpu' ? MIN_N : 1, ceiling);
   const concurrency = [...new Set(options.concurrency ?? [1, 4])].sort((a, b) => a - b);
   if (concurrency.length === 0) throw new OptionError('--concurrency', 'needs at least one value');
   for (const c of concurrency) checkInteger('--concurrency', c, 1, 64);
@@ -130,8 +143,21 @@ export function resolveCapacitySettings(options: CapacityOptions = {}): Capacity
     // probes of C inputs each per kernel cost about a third of the quick run).
     derivedCheckMargin: quick ? null : Math.min(0.25, 1.5 * tolerance),
     seed,
-    serverCheck: options.serverCheck ?? true,
+    serverCheck: predict === 'cpu' && (options.serverCheck ?? true),
+    ...(predict === 'cpu' ? {} : { predict }),
+    ...(options.modelFile === undefined ? {} : { modelFile: options.modelFile }),
   };
+}
+
+/** The model options go with a model's predict, and the kernels' with the cpu predict. */
+function checkModelOptions(predict: PredictKind, o: CapacityOptions): void {
+  if (predict !== 'cpu' && o.kernels !== undefined) throw new OptionError('--kernels', `applies to --predict cpu (the kernels); got --predict ${predict}`);
+  if (o.modelFile !== undefined && predict !== 'onnx' && predict !== 'module') throw new OptionError('--model', 'applies to --predict onnx or module');
+  if (predict === 'module' && o.modelFile === undefined) throw new OptionError('--model', 'required with --predict module');
+  if (o.onnxThreads !== undefined) {
+    if (predict !== 'onnx') throw new OptionError('--onnx-threads', 'applies only to --predict onnx');
+    checkInteger('--onnx-threads', o.onnxThreads, 1, 256);
+  }
 }
 
 /** The largest n worth trying: the values alone take 8 bytes each. */

@@ -11,9 +11,21 @@ import type { KernelName } from '../kernels/types.js';
 import { type Supervisor, supervisor } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { formatN } from '../report/format.js';
-import type { CapacityData, CapacityKernelResult, CapacityProbe, MemoryLimitMechanism, ServerCheck, ServerCheckPoint } from '../results/capacity.js';
+import type {
+  CapacityData,
+  CapacityKernelResult,
+  CapacityModelResult,
+  CapacityProbe,
+  MemoryLimitMechanism,
+  ModelCapacityProbe,
+  ServerCheck,
+  ServerCheckPoint,
+} from '../results/capacity.js';
+import type { PredictKind } from '../results/vocab.js';
+import { onnxStatus } from '../serving/index.js';
+import { searchModelCapacity } from './model.js';
 import type { SuiteHooks } from '../suite-hooks.js';
-import { capacityFlags } from './flags.js';
+import { capacityFlags, modelFlags } from './flags.js';
 import { derivedCheckSizes, summarizeKernel } from './kernel-result.js';
 import { findMemoryLimit, type MemoryLimit, verifyLimit } from './limit.js';
 import { runProbe } from './probe.js';
@@ -40,6 +52,8 @@ class CapacityRun {
   /** The kernel whose probes are under way (reported as errored if the run stops there). */
   current: CapacityKernelResult | undefined;
   mechanism: MemoryLimitMechanism | null = null;
+  /** A model's capacity (--predict onnx, module, io), in place of the kernels'. */
+  model: CapacityModelResult | undefined;
   serverCheck: ServerCheck;
   interrupted = false;
   readonly sup: Supervisor;
@@ -68,8 +82,9 @@ class CapacityRun {
       mechanism: this.mechanism,
       native: this.native,
       kernels,
+      ...(this.model === undefined ? {} : { model: this.model }),
       serverCheck: this.serverCheck,
-      flags: capacityFlags(kernels, this.serverCheck),
+      flags: [...capacityFlags(kernels, this.serverCheck), ...modelFlags(this.model)],
       startedAt: this.started.toISOString(),
       durationMs: Date.now() - this.started.getTime(),
       interrupted: this.interrupted,
@@ -228,6 +243,7 @@ async function checkOnServer(run: CapacityRun, limit: MemoryLimit, signal: Abort
 export async function runCapacitySuite(options: CapacityOptions = {}, hooks: SuiteHooks<CapacityData> = {}): Promise<CapacityData> {
   const settings = resolveCapacitySettings(options);
   const run = new CapacityRun(settings, hooks);
+  if (settings.predict !== undefined && settings.predict !== 'cpu') return runModelCapacity(run, settings.predict, options);
   const tolerance = `${(settings.tolerance * 100).toFixed(1)}%`;
   progress('capacity', `memory budget ${formatBytes(settings.budgetBytes)} per probe; kernels ${settings.kernels.join(', ')}; tolerance ${tolerance}`);
   const limit = await prepareLimit(run);
@@ -254,4 +270,60 @@ export async function runCapacitySuite(options: CapacityOptions = {}, hooks: Sui
   if (run.interrupted) run.serverCheck = { state: 'skipped', reason: 'interrupted' };
   else if (settings.serverCheck) await checkOnServer(run, limit, hooks.signal);
   return run.snapshot();
+}
+
+/** A model's capacity instead of the kernels': the search for onnx (under a verified limit), or why the question does not apply. */
+async function runModelCapacity(run: CapacityRun, predict: Exclude<PredictKind, 'cpu'>, options: CapacityOptions): Promise<CapacityData> {
+  const { settings } = run;
+  const o = {
+    predict,
+    ...(options.modelFile === undefined ? {} : { modelFile: options.modelFile }),
+    ...(options.onnxThreads === undefined ? {} : { onnxThreads: options.onnxThreads }),
+    budgetBytes: settings.budgetBytes,
+    tolerance: settings.tolerance,
+    maxProbes: settings.maxProbesPerKernel,
+    ...(options.startN === undefined ? {} : { startRows: options.startN }),
+    seed: settings.seed,
+    probeTimeout: settings.probeTimeout,
+  };
+  run.serverCheck = { state: 'skipped', reason: "the server check covers the cpu predict's kernels" };
+  const limit = predict === 'onnx' && onnxStatus().available ? await prepareLimit(run) : undefined;
+  if (predict === 'onnx' && onnxStatus().available && limit === undefined) {
+    const message = run.mechanism === null ? 'no memory limit mechanism (prlimit)' : `the memory limit could not be verified: ${run.mechanism.verification}`;
+    run.model = {
+      predict,
+      question: 'the largest input batch under the memory budget',
+      state: 'errored',
+      error: { code: 'SB_ERR_INTERNAL', message },
+      probes: [],
+    };
+    return run.snapshot();
+  }
+  progress(
+    'capacity',
+    `${predict} predict: ${options.modelFile ?? (predict === 'onnx' ? 'the shipped model-a.onnx' : '')}; memory budget ${formatBytes(settings.budgetBytes)}`,
+  );
+  run.model = await searchModelCapacity(o, {
+    sup: run.sup,
+    limit,
+    aborted: () => run.aborted(),
+    onProbe: (partial, p) => {
+      run.model = partial;
+      progress('capacity', describeModelProbe(p));
+      run.update();
+    },
+  });
+  if (run.aborted()) run.interrupted = true;
+  const m = run.model;
+  progress(
+    'capacity',
+    m.state === 'completed' ? `model: max batch ${m.maxRows ?? '-'} rows, fails at ${m.firstFailRows ?? '-'} (${m.failure ?? '-'})` : `model: ${m.state}`,
+  );
+  return run.snapshot();
+}
+
+function describeModelProbe(p: ModelCapacityProbe): string {
+  const peak = p.memory?.peakRssBytes ?? p.sampledPeakRssBytes;
+  const mem = peak === null ? '' : `, peak RSS ${formatBytes(peak)}`;
+  return `  batch ${formatN(p.n)} rows (${p.step}): ${p.outcome === 'ok' ? 'ok' : `${p.outcome}: ${p.detail}`}${mem}, ${(p.durationMs / 1000).toFixed(1)} s`;
 }

@@ -1,7 +1,8 @@
 // `servebench bench` (`npm run bench`): the main job. Parses its flags and runs src/run's runBench: every
 // suite of the registry in sequence, one results folder; prints the summary (or results.json) and the exit code.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { checkModelFiles, predictForModelFile } from '../load/model-options.js';
 import type { Command } from 'commander';
 import { parseChoiceList } from '../options.js';
 import { renderBenchTerminal } from '../report/run-report.js';
@@ -16,6 +17,7 @@ interface BenchCliOptions {
   skip?: string;
   out?: string;
   json?: boolean;
+  model?: string;
 }
 
 export function register(program: Command): void {
@@ -29,15 +31,20 @@ export function register(program: Command): void {
     .option('--skip <list>', 'suites to leave out, comma-separated')
     .option('--out <dir>', 'the run folder (default reports/bench-<timestamp>)')
     .option('--json', 'print results.json on stdout instead of the summary')
+    .option('--model <file>', 'run the serving suites (load, profile) on your model: an .onnx file (predict onnx) or a .mjs/.js/.cjs module (predict module)')
     .action(async (opts: BenchCliOptions) => {
       let suites = opts.suites === undefined ? [...SUITE_NAMES] : parseChoiceList('--suites', opts.suites, SUITE_NAMES);
       if (opts.skip !== undefined) {
         const skip = parseChoiceList('--skip', opts.skip, SUITE_NAMES);
         suites = suites.filter((s) => !skip.includes(s));
       }
+      const model = opts.model === undefined ? undefined : { file: resolve(opts.model), predict: predictForModelFile('--model', opts.model) };
+      // A model that cannot be read stops the run here (exit 2), not one suite after another.
+      if (model !== undefined) await checkModelFiles([model.predict], { modelFile: model.file });
       const { results, outDir } = await runBench(suiteList(registry), {
         quick: opts.quick === true,
         suites,
+        ...(model === undefined ? {} : { model }),
         ...(opts.out === undefined ? {} : { outDir: opts.out }),
       });
       const files = ['results.json', 'results.md', 'results.html'].map((f, i) => `${i === 0 ? 'results: ' : '         '}${join(outDir, f)}`);

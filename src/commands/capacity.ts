@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { DEFAULT_BUDGET_BYTES, formatBytes, resolveCapacitySettings } from '../capacity/settings.js';
 import { OptionError } from '../errors.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
-import { parseByteSize, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
+import { parseByteSize, parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber } from '../options.js';
+import { PREDICT_KINDS } from '../results/vocab.js';
 import { defaultReportsDir } from '../paths.js';
 import { progress, warn } from '../progress.js';
 import { toJson } from '../results/index.js';
@@ -25,6 +26,9 @@ interface CapacityCliOptions {
   serverCheck?: boolean;
   probeTimeout?: string;
   seed?: string;
+  predict?: string;
+  model?: string;
+  onnxThreads?: string;
   json?: boolean;
   out: string;
 }
@@ -56,6 +60,12 @@ export function register(program: Command): void {
     .option('--no-server-check', 'skip the check against a real model API')
     .option('--probe-timeout <duration>', 'base time limit of one probe, plus 250 ns per value (1s..1h; default 20s)')
     .option('--seed <n>', 'seed of the values', '3')
+    .option(
+      '--predict <kind>',
+      `whose capacity: cpu (the kernels' n; default), onnx (an ONNX model's largest input batch), io or module (the question does not apply, and says why)`,
+    )
+    .option('--model <file>', 'onnx: the .onnx model (default: the shipped models/model-a.onnx); module: the predict module')
+    .option('--onnx-threads <N>', "onnx: intra-op threads of the probes' sessions (default 1)")
     .option('--json', 'print the capacity.json envelope on stdout instead of the table')
     .option('--out <dir>', 'folder for capacity.json', defaultReportsDir())
     .action(async (opts: CapacityCliOptions) => {
@@ -79,6 +89,9 @@ export function register(program: Command): void {
         ...(maxProbesPerKernel === undefined ? {} : { maxProbesPerKernel }),
         ...(startN === undefined ? {} : { startN }),
         ...(probeTimeoutBaseMs === undefined ? {} : { probeTimeoutBaseMs }),
+        ...(opts.predict === undefined ? {} : { predict: parseChoice('--predict', opts.predict, PREDICT_KINDS) }),
+        ...(opts.model === undefined ? {} : { modelFile: opts.model }),
+        ...(opts.onnxThreads === undefined ? {} : { onnxThreads: parseInteger('--onnx-threads', opts.onnxThreads, 1, 256) }),
       };
       // Validate everything (the budget against free memory too) before capturing the environment.
       resolveCapacitySettings(options);

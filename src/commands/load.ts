@@ -9,6 +9,10 @@ import { experiments, scenarios } from '../../benchmarks/scenarios/index.js';
 import { ALL_SCENARIOS } from '../load/plan.js';
 import type { LoadSuiteOptions } from '../load/plan.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
+import { predictForModelFile } from '../load/model-options.js';
+import { BODY_ORDERS, HTTP_METHODS, readRequestData } from '../load/request-data.js';
+import type { ModelFileOptions } from '../load/systems.js';
+import type { PredictKind } from '../results/vocab.js';
 import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown } from '../report/load.js';
@@ -47,8 +51,14 @@ interface RawOptions {
   target?: string;
   method?: string;
   body: string[];
+  bodies?: string;
+  bodiesOrder?: string;
   header: string[];
   pid?: string;
+  model?: string;
+  modelA?: string;
+  modelB?: string;
+  onnxThreads?: string;
   json?: boolean;
   markdown?: boolean;
   out?: string;
@@ -65,19 +75,51 @@ function parseShare(option: string, raw: string): number {
   return v;
 }
 
-function parseHeader(raw: string): [string, string] {
-  const i = raw.indexOf(':');
-  if (i <= 0) throw new OptionError('--header', `expected 'name: value', got '${raw}'`);
-  return [raw.slice(0, i).trim().toLowerCase(), raw.slice(i + 1).trim()];
+/** The model options, and the predict they imply when --predict is not given (onnx for .onnx, module for .mjs/.js/.cjs). */
+function modelOptions(o: RawOptions): { model?: ModelFileOptions; predict?: PredictKind } {
+  const files = { ...(o.modelA === undefined ? {} : { a: o.modelA }), ...(o.modelB === undefined ? {} : { b: o.modelB }) };
+  const model: ModelFileOptions = {
+    ...(o.model === undefined ? {} : { modelFile: o.model }),
+    ...(Object.keys(files).length === 0 ? {} : { modelFiles: files }),
+    ...(o.onnxThreads === undefined ? {} : { onnxThreads: parseInteger('--onnx-threads', o.onnxThreads, 1, 256) }),
+  };
+  if (Object.keys(model).length === 0) return {};
+  const named = o.model ?? o.modelA ?? o.modelB;
+  const option = o.model !== undefined ? '--model' : o.modelA !== undefined ? '--model-a' : '--model-b';
+  return { model, ...(named === undefined ? {} : { predict: predictForModelFile(option, named) }) };
 }
 
-/** Validate every option once, here; the suite gets typed values. */
-export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
+/** The --target part: URL, method, request data (files read here), pids, and the command to start first. */
+function targetOptions(o: RawOptions, command: readonly string[], seed: number): NonNullable<LoadSuiteOptions['target']> {
+  const url = parseUrl('--target', o.target ?? '');
+  const data = readRequestData({
+    body: o.body,
+    ...(o.bodies === undefined ? {} : { bodies: o.bodies }),
+    ...(o.bodiesOrder === undefined ? {} : { order: parseChoice('--bodies-order', o.bodiesOrder, BODY_ORDERS) }),
+    header: o.header,
+    seed,
+  });
+  return {
+    url: url.toString(),
+    ...(o.method === undefined ? {} : { method: parseChoice('--method', o.method.toUpperCase(), HTTP_METHODS) }),
+    headers: data.headers,
+    bodies: data.bodies,
+    pids: o.pid === undefined ? [] : parseIntegerList('--pid', o.pid, 1),
+    ...(command.length === 0 ? {} : { command: [...command] }),
+    ...(data.echo.files.length + data.echo.headerFiles.length > 0 || data.echo.order === 'random' ? { requestData: data.echo } : {}),
+  };
+}
+
+/** Validate every option once, here; the suite gets typed values (request data files are read here too). */
+export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): LoadSuiteOptions {
   const s: LoadSuiteOptions = { definitions: scenarios, experimentDefinitions: experiments };
+  const m = modelOptions(o);
   if (o.scenario !== undefined) s.scenarios = parseChoiceList('--scenario', o.scenario, SCENARIO_NAMES);
   if (o.path !== undefined) s.paths = parseChoiceList('--path', o.path, MATRIX_PATHS);
   if (o.topology !== undefined) s.topologies = parseChoiceList('--topology', o.topology, TOPOLOGIES);
   if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, PREDICT_KINDS);
+  else if (m.predict !== undefined && o.target === undefined) s.predicts = [m.predict];
+  if (m.model !== undefined) s.model = m.model;
   if (o.workers !== undefined) s.workers = parseInteger('--workers', o.workers, 1, 256);
   if (o.store !== undefined) s.store = parseChoice('--store', o.store, STORE_KINDS);
   if (o.redisUrl !== undefined) s.redisUrl = o.redisUrl;
@@ -112,9 +154,16 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
   if (o.seed !== undefined) s.seed = parseInteger('--seed', o.seed, 0, 0xffffffff);
   if (o.latencyGoal !== undefined) s.latencyGoalP99Us = parseDuration('--latency-goal', o.latencyGoal, 1, 3_600_000) * 1000;
   if (o.errorBudget !== undefined) s.errorBudget = parseShare('--error-budget', o.errorBudget);
-  const targetOnly = { '--method': o.method, '--pid': o.pid, '--body': o.body.length > 0 ? 'x' : undefined, '--header': o.header.length > 0 ? 'x' : undefined };
+  const targetOnly = {
+    '--method': o.method,
+    '--pid': o.pid,
+    '--body': o.body.length > 0 ? 'x' : undefined,
+    '--bodies': o.bodies,
+    '--bodies-order': o.bodiesOrder,
+    '--header': o.header.length > 0 ? 'x' : undefined,
+    'a command after --': command.length > 0 ? 'x' : undefined,
+  };
   if (o.target !== undefined) {
-    const url = parseUrl('--target', o.target);
     const serving = {
       '--path': o.path,
       '--topology': o.topology,
@@ -124,21 +173,14 @@ export function toSuiteOptions(o: RawOptions): LoadSuiteOptions {
       '--kernel': o.kernel,
       '--n': o.n,
       '--entities': o.entities,
+      '--model': o.model,
+      '--model-a': o.modelA,
+      '--model-b': o.modelB,
+      '--onnx-threads': o.onnxThreads,
     };
     for (const [name, v] of Object.entries(serving))
-      if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing is started');
-    s.target = {
-      url: url.toString(),
-      ...(o.method === undefined
-        ? {}
-        : { method: parseChoice('--method', o.method.toUpperCase(), ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const) }),
-      headers: Object.fromEntries(o.header.map(parseHeader)),
-      bodies: o.body,
-      pids: o.pid === undefined ? [] : parseIntegerList('--pid', o.pid, 1),
-    };
-    if (o.body.length > 0 && s.target.headers !== undefined && s.target.headers['content-type'] === undefined && o.body.every((b) => /^\s*[[{]/.test(b))) {
-      s.target.headers['content-type'] = 'application/json';
-    }
+      if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing of it is started');
+    s.target = targetOptions(o, command, s.seed ?? 1);
   } else {
     for (const [name, v] of Object.entries(targetOnly)) if (v !== undefined) throw new OptionError(name, 'applies only with --target URL');
   }
@@ -159,7 +201,11 @@ export function register(program: Command): void {
     )
     .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
     .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
-    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: ${BUILTIN_PREDICTS.join(',')})`)
+    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: ${BUILTIN_PREDICTS.join(',')}; with --model: the model's)`)
+    .option('--model <file>', 'onnx: an .onnx model (default: the shipped models); module: a .mjs/.js/.cjs exporting predict(features)')
+    .option('--model-a <file>', "onnx, module: model-a's file (over --model)")
+    .option('--model-b <file>', "onnx, module: model-b's file (over --model)")
+    .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
     .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
     .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
     .option('--redis-url <url>', 'an existing Redis for --store redis')
@@ -182,17 +228,20 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for arrivals and request bodies (default: 1)')
     .option('--latency-goal <d>', 'ramp: the p99 goal (default: 500ms)')
     .option('--error-budget <share>', 'ramp and validity: failures allowed, e.g. 1% or 0.01 (default: 1%)')
-    .option('--target <url>', 'load this running service; start nothing')
+    .argument('[command...]', "with --target: your server's command after --, started first and stopped after (e.g. -- node app.js)")
+    .option('--target <url>', 'load this service (running, or started from the command after --)')
     .option('--method <m>', 'with --target: HTTP method (default: POST with --body, else GET)')
-    .option('--body <text>', 'with --target: a request body (repeat for several, sent in turn)', collect, [])
-    .option('--header <h>', "with --target: a header 'name: value' (repeatable)", collect, [])
+    .option('--body <text>', "with --target: a request body, or @FILE for a file's contents (repeat for several, sent in turn)", collect, [])
+    .option('--bodies <file>', 'with --target: an NDJSON file, one request body a line')
+    .option('--bodies-order <order>', `with --target: ${BODY_ORDERS.join(' or ')} (random: seeded by --seed; default turn)`)
+    .option('--header <h>', "with --target: a header 'name: value', or @FILE with one a line (repeatable)", collect, [])
     .option('--pid <list>', 'with --target: pids of the service to sample (CPU %, RSS)')
     .option('--json', 'print the results JSON on stdout instead of the table')
     .option('--markdown', 'print Markdown instead of the table')
     .option('--out <dir>', 'folder for load.json (default: reports/)')
     .option('--strict', 'exit 1 when any run is invalid (not only when one errored)')
-    .action(async (raw: RawOptions) => {
-      const options = toSuiteOptions(raw);
+    .action(async (command: string[], raw: RawOptions) => {
+      const options = toSuiteOptions(raw, command);
       // On SIGINT/SIGTERM the current step stops early (its figures so far are kept, marked by the validity
       // rules) and what was measured is written once, marked interrupted.
       const run = await runSuiteToFile(suites.load, options, { outDir: raw.out ?? defaultReportsDir() });

@@ -9,6 +9,7 @@ import { isExperiment, planExperiments, type ExperimentsPlan } from '../experime
 import type { KernelName } from '../kernels/types.js';
 import type { LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
 import {
+  FILE_PREDICTS,
   MATRIX_PATHS,
   MATRIX_SCENARIOS,
   BUILTIN_PREDICTS,
@@ -22,7 +23,9 @@ import {
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import type { ScenarioSet } from './scenario-types.js';
 import { optionsEcho, resolveEngine, resolveSettings, type ChainSettings, type LoadSettingsOptions } from './settings.js';
-import { servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
+import { type ModelFileOptions, servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
+import { checkModelOptions } from './model-options.js';
+import type { RequestDataEcho } from '../results/request-data.js';
 
 /** The scenarios run by default: the matrix chain, then request-paths (the experiments run only when named). */
 export const ALL_SCENARIOS = [...MATRIX_SCENARIOS, 'request-paths'] as const satisfies readonly ScenarioName[];
@@ -38,12 +41,17 @@ interface LoadTargetOptions {
   bodies?: string[];
   /** Processes of the deployment to sample (CPU %, RSS). */
   pids?: number[];
+  /** The server to start first (and stop after): `load --target URL -- node app.js`. */
+  command?: string[];
+  /** Where the bodies and headers came from (files), for the results. */
+  requestData?: RequestDataEcho;
 }
 
 export interface LoadSuiteOptions extends LoadSettingsOptions {
   /**
-   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target;
-   * no stress with quick; response-time and sustained when connections or rateRps is given)
+   * @default response-time, ramp, sustained, stress and request-paths (no request-paths with a target or
+   * with only onnx and module predicts; no stress with quick; response-time and sustained when connections
+   * or rateRps is given)
    */
   scenarios?: ScenarioName[];
   /** @default ['sync', 'async'] */
@@ -56,6 +64,8 @@ export interface LoadSuiteOptions extends LoadSettingsOptions {
   workers?: number;
   kernel?: KernelName;
   n?: number;
+  /** onnx and module predicts: the model file(s) (--model, --model-a, --model-b) and --onnx-threads. */
+  model?: ModelFileOptions;
   /** Load a running deployment instead of starting the serving system. */
   target?: LoadTargetOptions;
   /** The scenarios' definitions (benchmarks/scenarios/ holds them). */
@@ -108,6 +118,7 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
   });
+  checkModelOptions(options.predicts ?? BUILTIN_PREDICTS, options.model, options.target !== undefined);
   const settings = resolveSettings(options, defs, engine);
   const workers = options.workers ?? availableParallelism();
   const matrixScenarios = scenarios.filter((s): s is MatrixScenario => isOneOf(MATRIX_SCENARIOS, s));
@@ -121,6 +132,8 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
     repeats: Math.max(rounds, experiments?.rounds ?? 0),
     ...(options.target === undefined ? {} : { target: options.target.url }),
   });
+  if (options.model !== undefined) echo.model = modelEcho(options.model);
+  if (options.target?.requestData !== undefined) echo.requestData = options.target.requestData;
   const experimentsPart = experiments === undefined ? {} : { experiments };
   return { scenarios, matrixScenarios, requestPaths, ...experimentsPart, settings, workers, entries, rounds, connections, echo };
 }
@@ -131,7 +144,9 @@ function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): Sce
   const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
   // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
   // leaves stress (and the cpu predict, below) to the full run, to stay well under two minutes.
-  const everything: readonly ScenarioName[] = options.target !== undefined ? MATRIX_SCENARIOS : ALL_SCENARIOS;
+  // request-paths is the seeds' io comparison: a run on your own model alone (onnx, module) leaves it out.
+  const ownModel = options.predicts?.every((p) => isOneOf(FILE_PREDICTS, p)) === true;
+  const everything: readonly ScenarioName[] = options.target !== undefined || ownModel ? MATRIX_SCENARIOS : ALL_SCENARIOS;
   const defaultSelection: ScenarioName[] = explicitLoad ? ['response-time', 'sustained'] : everything.filter((s) => !(quick && s === 'stress'));
   const scenarios = resolveScenarios(options.scenarios ?? defaultSelection, engine, explicitLoad);
   if (options.target !== undefined && scenarios.includes('request-paths')) {
@@ -165,6 +180,7 @@ function serving(options: LoadSuiteOptions, workers: number, path: RequestPath, 
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     ...(options.n === undefined ? {} : { n: options.n }),
+    ...(options.model === undefined ? {} : { model: options.model }),
     entities: options.entities ?? SERVING_DEFAULTS.entities,
     seed: options.seed ?? 1,
   });
@@ -183,6 +199,7 @@ function matrixEntries(options: LoadSuiteOptions, matrixScenarios: readonly Matr
       headers: t.headers ?? {},
       bodies,
       pids: t.pids ?? [],
+      ...(t.command === undefined ? {} : { command: t.command }),
     });
     return [{ config, matrixRounds, rpSteps: [], rpRounds: 0 }];
   }
@@ -221,6 +238,16 @@ function addRequestPathsEntries(entries: PlanEntry[], options: LoadSuiteOptions,
       entries.push({ config: serving(options, workers, path, topology, 'io'), matrixRounds: 0, rpSteps: steps, rpRounds: rounds });
     }
   }
+}
+
+/** The model options as the results echo them. */
+function modelEcho(m: ModelFileOptions): NonNullable<LoadOptionsEcho['model']> {
+  return {
+    ...(m.modelFile === undefined ? {} : { file: m.modelFile }),
+    ...(m.modelFiles?.a === undefined ? {} : { a: m.modelFiles.a }),
+    ...(m.modelFiles?.b === undefined ? {} : { b: m.modelFiles.b }),
+    ...(m.onnxThreads === undefined ? {} : { onnxThreads: m.onnxThreads }),
+  };
 }
 
 /** The most connections (or requests in flight) any step may open, for the descriptor budget. */

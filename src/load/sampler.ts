@@ -26,6 +26,20 @@ interface ProcSeries {
   joined: boolean;
 }
 
+/**
+ * A process's error answers by 'status code' over the window, from its cumulative counts (all of them when it
+ * started during the window); undefined when it sent none, or none happened.
+ */
+function errorCodesInWindow(first: ProcessMetrics | undefined, last: ProcessMetrics): Record<string, number> | undefined {
+  if (last.errorCodes === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const [code, n] of Object.entries(last.errorCodes)) {
+    const d = n - (first?.errorCodes?.[code] ?? 0);
+    if (d > 0) out[code] = d;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 /** @default 250 */
 const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /** How often a window looks for new descendants (a scan of /proc takes about a millisecond). */
@@ -191,6 +205,7 @@ export class ServerSampler {
     let elu: ProcessSampleSummary['eventLoopUtilization'] = null;
     let delay: ProcessSampleSummary['eventLoopDelayP99Us'] = null;
     let requests: number | null = null;
+    let errorCodes: Record<string, number> | undefined;
     if (ms.length > 0) {
       elu = { mean: round3(mean(ms.map((m) => m.eventLoopUtilization))), max: round3(Math.max(...ms.map((m) => m.eventLoopUtilization))) };
       const d = ms.map((m) => m.eventLoopDelayP99Ms * 1000);
@@ -200,6 +215,7 @@ export class ServerSampler {
       // A process that started during the window served all its requests in it.
       requests = first !== undefined ? last.requests - first.requests : s.joined ? last.requests : null;
       if (first === undefined && !s.joined) notes.push('no metrics before the window: request count unknown');
+      errorCodes = errorCodesInWindow(first, last);
     }
     return {
       role: s.proc.role,
@@ -211,6 +227,7 @@ export class ServerSampler {
       eventLoopUtilization: elu,
       eventLoopDelayP99Us: delay,
       requests,
+      ...(errorCodes === undefined ? {} : { errorCodes }),
       notes,
     };
   }

@@ -19,13 +19,22 @@ import { ServerSampler } from './sampler.js';
 import { runRequestPathsChain, runScenarioChain } from './scenarios.js';
 import { isAborted } from './settings.js';
 import { markSkipped, markStartFailure, servingConfigId, type SystemUnderTest } from './systems.js';
+import { checkModelFiles } from './model-options.js';
+import type { PredictKind } from '../results/vocab.js';
 
 export type { LoadSuiteOptions } from './plan.js';
 
 /** Run the load suite; returns plain data (progress on stderr only). */
 export async function runLoadSuite(options: LoadSuiteOptions): Promise<LoadData> {
   const t0 = performance.now();
-  return executeLoadPlan(planLoad(options), options, t0);
+  const plan = planLoad(options);
+  await checkModelFiles(activePredicts(plan), options.model);
+  return executeLoadPlan(plan, options, t0);
+}
+
+/** The predicts of the configurations that will run (not left out). */
+function activePredicts(plan: LoadPlan): PredictKind[] {
+  return plan.entries.flatMap((e) => (e.leftOut === undefined && e.config.describe.predict !== undefined ? [e.config.describe.predict] : []));
 }
 
 /** Carry out a plan: the rounds over its entries, then its experiments. */
@@ -104,6 +113,10 @@ async function runTurn(plan: LoadPlan, e: PlanEntry, c: LoadConfiguration, round
   c.url = sut.url;
   c.processes = sut.processes;
   if (sut.store !== undefined) c.store = sut.store;
+  if (sut.models !== undefined) {
+    c.model = sut.models.a;
+    if (sut.models.b !== undefined) c.modelB = sut.models.b;
+  }
   c.notes = sut.notes;
   const sampler = new ServerSampler(sut.processes, sut.metrics);
   const input = {

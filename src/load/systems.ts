@@ -7,10 +7,11 @@ import { warn } from '../progress.js';
 import { createRng } from '../stats/index.js';
 import type { Flag } from '../results/common.js';
 import type { LoadConfiguration } from '../results/load.js';
-import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/serving.js';
+import type { ModelDescription, PredictKind, RequestPath, StoreKind, SystemDescription, Topology } from '../results/serving.js';
 import type { KernelName } from '../kernels/types.js';
-import { startSystem, topologyAvailability } from '../serving/index.js';
+import { describeOnnxStatus, onnxStatus, startSystem, topologyAvailability, type SystemOptions } from '../serving/index.js';
 import type { HttpTarget } from './engines/types.js';
+import { startOwnServer } from './own-server.js';
 import type { MetricsSource, SampledProcess } from './sampler.js';
 import { readProcStat } from './proc.js';
 
@@ -20,6 +21,8 @@ export interface SystemUnderTest {
   processes: SampledProcess[];
   metrics?: MetricsSource;
   store?: { kind: string; detail: string };
+  /** onnx and module predicts: what the model services run (model-b's only when it differs). */
+  models?: { a: ModelDescription; b?: ModelDescription };
   notes: string[];
   stop(): Promise<void>;
 }
@@ -48,6 +51,25 @@ export interface ServingConfigOptions {
   /** Entities in the store; requests name them at random (seeded). */
   entities: number;
   seed: number;
+  /** onnx and module predicts: the model files and intra-op threads (as SystemOptions). */
+  model?: ModelFileOptions;
+}
+
+/** The model options of the onnx and module predicts, passed to every system started with one. */
+export type ModelFileOptions = Pick<SystemOptions, 'modelFile' | 'modelFiles' | 'onnxThreads'>;
+
+/** The model options a predict takes: the files for onnx and module, the intra-op threads for onnx only. */
+function modelOptionsFor(predict: PredictKind, m: ModelFileOptions | undefined): ModelFileOptions {
+  if (m === undefined || (predict !== 'onnx' && predict !== 'module')) return {};
+  const { onnxThreads, ...files } = m;
+  return predict === 'onnx' && onnxThreads !== undefined ? { ...files, onnxThreads } : files;
+}
+
+/** What a started system's model services run, for the results (model-b only when it runs another file). */
+function modelsOf(d: SystemDescription): SystemUnderTest['models'] {
+  if (d.models === undefined || d.models.a.file === undefined) return undefined;
+  const same = d.models.b.file?.sha256 === d.models.a.file.sha256 && d.models.b.name === d.models.a.name;
+  return same ? { a: d.models.a } : { a: d.models.a, b: d.models.b };
 }
 
 /** Distinct request bodies sent in turn: enough to spread over the store without building one per request. */
@@ -70,6 +92,7 @@ export function servingConfiguration(o: ServingConfigOptions): ConfigurationSpec
     id,
     describe: { path: o.path, topology: o.topology, predict: o.predict, ...(o.workers === undefined || o.topology === 'single' ? {} : { workers: o.workers }) },
     unavailable: async () => {
+      if (o.predict === 'onnx' && !onnxStatus().available) return describeOnnxStatus();
       const a = await topologyAvailability(o.topology);
       return a.available ? undefined : a.reason;
     },
@@ -85,13 +108,16 @@ export function servingConfiguration(o: ServingConfigOptions): ConfigurationSpec
         ...(o.redisUrl === undefined ? {} : { redisUrl: o.redisUrl }),
         ...(o.predict === 'cpu' && o.kernel !== undefined ? { kernel: o.kernel } : {}),
         ...(o.predict === 'cpu' && o.n !== undefined ? { n: o.n } : {}),
+        ...modelOptionsFor(o.predict, o.model),
       });
+      const models = modelsOf(sys.describe());
       return {
         url: sys.scoringUrl,
         // A getter on the system: read once per start, after it is ready (cluster workers included).
         processes: sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name })),
         metrics: (l) => sys.onMetrics(l),
         store: sys.store,
+        ...(models === undefined ? {} : { models }),
         notes: [...sys.notes, ...(sys.options.topology === 'single' ? [] : [`${sys.options.workers} workers per service`])],
         stop: () => sys.stop(),
       };
@@ -107,21 +133,45 @@ export interface TargetConfigOptions {
   bodies: string[];
   /** Processes of the deployment to sample (CPU %, RSS), if the user names them. */
   pids: number[];
+  /** A command servebench starts before the run (and stops after): the server behind the URL. */
+  command?: string[];
 }
 
-/** A deployment the user runs: nothing is started or stopped. */
+/** A deployment the user runs (nothing started or stopped), or the user's own server started from its command. */
 export function targetConfiguration(o: TargetConfigOptions): ConfigurationSpec {
   return {
     id: 'target',
-    describe: { url: o.url },
+    describe: { url: o.url, ...(o.command === undefined ? {} : { command: o.command }) },
     unavailable: async () => undefined,
-    start: async () => ({
-      url: o.url,
-      processes: o.pids.map((pid) => ({ role: 'target', pid, name: readProcStat(pid)?.comm ?? `pid ${pid}` })),
-      notes: o.pids.length === 0 ? ['--target: no --pid given, so no server-side sampling'] : [],
-      stop: async () => undefined,
-    }),
+    start: async () => (o.command === undefined ? runningTarget(o) : startedTarget(o, o.command)),
     target: () => ({ url: o.url, method: o.method, headers: o.headers, bodies: o.bodies }),
+  };
+}
+
+function runningTarget(o: TargetConfigOptions): SystemUnderTest {
+  return {
+    url: o.url,
+    processes: o.pids.map((pid) => ({ role: 'target', pid, name: readProcStat(pid)?.comm ?? `pid ${pid}` })),
+    notes: o.pids.length === 0 ? ['--target: no --pid given, so no server-side sampling'] : [],
+    stop: async () => undefined,
+  };
+}
+
+/** `--target URL -- CMD`: CMD started, waited for on the URL's port, sampled (with its descendants), stopped after. */
+async function startedTarget(o: TargetConfigOptions, command: string[]): Promise<SystemUnderTest> {
+  const url = new URL(o.url);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname === 'localhost' || url.hostname === '' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
+  const server = await startOwnServer({ argv: command, port, host, meter: true });
+  const name = readProcStat(server.proc.pid)?.comm ?? command[0] ?? 'target';
+  const extra = o.pids.map((pid) => ({ role: 'target', pid, name: readProcStat(pid)?.comm ?? `pid ${pid}` }));
+  const notes = [`--target: started \`${command.join(' ')}\` (pid ${server.proc.pid}), listening on port ${server.port}; stopped after the run`];
+  return {
+    url: o.url,
+    processes: [{ role: 'target', pid: server.proc.pid, name }, ...extra],
+    ...(server.metrics === undefined ? {} : { metrics: server.metrics }),
+    notes,
+    stop: () => server.stop(),
   };
 }
 

@@ -3,7 +3,7 @@
 // tool writes its output, and collect artefacts and summaries. Any failure becomes an errored case.
 
 import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type ErrorInfo, ServebenchError, toErrorInfo } from '../errors.js';
 import { autocannonEngine } from '../load/engines/autocannon.js';
@@ -12,7 +12,7 @@ import { progress } from '../progress.js';
 import type { ProfileCase, ProfileCaseKey, ProfileLoad, ProfileToolInfo } from '../results/profile.js';
 import { version } from '../version.js';
 import type { ResolvedProfileOptions } from './options.js';
-import { type StartedTarget, type StartTarget, stopProfiled } from './target.js';
+import { type StartedTarget, stopProfiled } from './target.js';
 import { ADAPTERS } from './tools/adapters.js';
 import { CLINIC_TOOLS } from './tools/clinic.js';
 import { toolOutputTail } from './tools/output.js';
@@ -22,7 +22,8 @@ import { type CaseContext, type CommandLine, type ProfilerAdapter, STOP_FILE, ty
 export interface CaseDeps {
   runDir: string;
   paths: ToolPaths;
-  startTarget: StartTarget;
+  /** Start what a case profiles, its profiled process(es) wrapped by the tool. */
+  start: (key: ProfileCaseKey, wrap: (cmd: CommandLine) => CommandLine) => Promise<StartedTarget>;
   addonFunctions: ReadonlySet<string>;
   tools: ProfileToolInfo[];
 }
@@ -39,9 +40,16 @@ function toolMissing(key: ProfileCaseKey, tools: readonly ProfileToolInfo[]): Pr
   return { ...key, state: 'errored', error: toErrorInfo(new ServebenchError('SB_ERR_MISSING_TOOL', `${key.tool}: ${info.note ?? 'not available'}`)) };
 }
 
-function caseContext(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: CaseDeps, dir: string): CaseContext {
+/** The flame graphs' title: the tool and what it profiled. */
+function caseTitle(key: ProfileCaseKey, o: ResolvedProfileOptions): string {
+  if (o.command !== undefined) return `${key.tool} · your server · ${o.command.argv.join(' ')}`;
   const service = key.service === 'model' ? 'model API alone · ' : '';
   const kernel = key.kernel === undefined ? '' : ` (${key.kernel})`;
+  const model = o.model?.file === undefined ? '' : ` (${basename(o.model.file)})`;
+  return `${key.tool} · ${service}${key.path} path · ${key.predict} predict${kernel}${model} · ${key.topology}`;
+}
+
+function caseContext(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: CaseDeps, dir: string): CaseContext {
   return {
     tool: key.tool,
     runDir: deps.runDir,
@@ -49,7 +57,7 @@ function caseContext(key: ProfileCaseKey, o: ResolvedProfileOptions, deps: CaseD
     paths: deps.paths,
     addonFunctions: deps.addonFunctions,
     roles: new Map(),
-    title: `${key.tool} · ${service}${key.path} path · ${key.predict} predict${kernel} · ${key.topology}`,
+    title: caseTitle(key, o),
     subtitle: [`load: ${o.connections} connections for ${o.durationMs / 1000} s (autocannon)`, `servebench ${version}, node ${process.versions.node}`],
   };
 }
@@ -107,19 +115,7 @@ export async function runCase(key: ProfileCaseKey, o: ResolvedProfileOptions, de
   let target: StartedTarget | undefined;
   try {
     const t0 = performance.now();
-    target = await deps.startTarget(
-      {
-        service: key.service,
-        path: key.path,
-        topology: key.topology,
-        predict: key.predict,
-        store: o.store,
-        ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
-        ...(o.n === undefined ? {} : { n: o.n }),
-        ...(o.workers === undefined ? {} : { workers: o.workers }),
-      },
-      wrap,
-    );
+    target = await deps.start(key, wrap);
     ctx.roles = target.roles;
     const startMs = performance.now() - t0;
     const { load, windowUs } = await driveLoad(target, o);
@@ -141,6 +137,7 @@ export async function runCase(key: ProfileCaseKey, o: ResolvedProfileOptions, de
       summaries: collected.summaries,
       ...(collected.doctor === undefined ? {} : { doctor: collected.doctor }),
       notes: target.notes,
+      ...(target.model === undefined ? {} : { model: target.model }),
       warnings,
       startMs: Math.round(startMs),
       loadMs: Math.round((windowUs.endUs - windowUs.startUs) / 1000),

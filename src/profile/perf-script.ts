@@ -35,6 +35,8 @@ function frameOf(symRaw: string, dso: string): Frame {
   }
   let group: FrameGroup;
   if (dso === '[kernel.kallsyms]' || dso.startsWith('[')) group = dso === '[unknown]' ? 'v8' : 'system';
+  // A dependency's native code (onnxruntime's libonnxruntime.so and its binding) is the dependency's, not servebench's addon.
+  else if (dso.includes('/node_modules/')) group = 'dependencies';
   else if (dso.endsWith('.node')) group = 'native-addon';
   else if (/\/node$|\/nodejs$/.test(dso)) group = /^(Builtins_|v8::|v8_|Heap|Scavenger|Mark)/.test(sym) ? 'v8' : 'node';
   else group = 'system';

@@ -12,19 +12,22 @@ import type { ProfileCase, ProfileCaseKey, ProfileData, ProfileSettings } from '
 import type { SuiteHooks } from '../suite-hooks.js';
 import { type CaseDeps, runCase } from './case.js';
 import { type ProfileOptions, type ResolvedProfileOptions, resolveProfileOptions } from './options.js';
-import { startServingTarget } from './target.js';
+import { startCommandTarget, startServingTarget, type StartTarget } from './target.js';
+import { ServebenchError } from '../errors.js';
 import { toolInfo } from './tools/installed.js';
 import { defaultToolPaths, type ToolPaths } from './tools/types.js';
 
-/** The case id, e.g. 'sync-io-0x', 'async-cpu-naive-cluster-cpuprof', 'sync-cpu-naive-model-cpuprof'. */
+/** The case id, e.g. 'sync-io-0x', 'async-cpu-naive-cluster-cpuprof', 'sync-cpu-naive-model-cpuprof', 'command-0x'. */
 function caseId(k: Omit<ProfileCaseKey, 'id'>): string {
+  if (k.service === 'command') return `command-${k.tool}`;
   return [k.path, k.predict, k.kernel, k.service === 'model' ? 'model' : undefined, k.topology === 'single' ? undefined : k.topology, k.tool]
     .filter((x) => x !== undefined)
     .join('-');
 }
 
-/** The cases to run, in order: every tool on every request path. */
+/** The cases to run, in order: every tool on every request path (your own server: every tool once). */
 function planCases(o: ResolvedProfileOptions): ProfileCaseKey[] {
+  if (o.service === 'command') return o.tools.map((tool) => ({ id: caseId({ tool, service: 'command' }), tool, service: 'command' }));
   return o.tools.flatMap((tool) =>
     o.paths.map((path) => {
       const key: Omit<ProfileCaseKey, 'id'> = {
@@ -47,14 +50,41 @@ function settingsOf(o: ResolvedProfileOptions): ProfileSettings {
     tools: o.tools,
     service: o.service,
     paths: o.paths,
-    predict: o.predict,
+    ...(o.predict === undefined ? {} : { predict: o.predict }),
     ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
     ...(o.n === undefined ? {} : { n: o.n }),
-    topology: o.topology,
+    ...(o.model === undefined ? {} : { model: o.model }),
+    ...(o.topology === undefined ? {} : { topology: o.topology }),
+    ...(o.command === undefined ? {} : { command: o.command }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     store: o.store,
     durationMs: o.durationMs,
     connections: o.connections,
+  };
+}
+
+/** How a case starts what it profiles: your own server from its command, or the serving system (or a test's target). */
+function starter(o: ResolvedProfileOptions, startTarget: StartTarget): CaseDeps['start'] {
+  if (o.command !== undefined) {
+    const start = startCommandTarget(o.command, o.bodies ?? []);
+    return (_key, wrap) => start(wrap);
+  }
+  return (key, wrap) => {
+    if (key.path === undefined || key.topology === undefined || key.predict === undefined || key.service === 'command') {
+      throw new ServebenchError('SB_ERR_INTERNAL', `case ${key.id}: no path, topology or predict`);
+    }
+    const target = {
+      service: key.service,
+      path: key.path,
+      topology: key.topology,
+      predict: key.predict,
+      store: o.store,
+      ...(o.kernel === undefined ? {} : { kernel: o.kernel }),
+      ...(o.n === undefined ? {} : { n: o.n }),
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+      ...(o.model === undefined ? {} : { model: o.model }),
+    };
+    return startTarget(target, wrap);
   };
 }
 
@@ -65,7 +95,10 @@ function addonFunctionNames(): Set<string> {
 }
 
 function caseStarted(key: ProfileCaseKey, o: ResolvedProfileOptions): string {
-  const what = `${key.tool} on the ${o.service === 'model' ? 'model API alone, ' : ''}${key.path} path (${o.predict} predict)`;
+  const what =
+    o.command !== undefined
+      ? `${key.tool} on your server (${o.command.argv.join(' ')})`
+      : `${key.tool} on the ${o.service === 'model' ? 'model API alone, ' : ''}${key.path} path (${o.predict} predict)`;
   return `${key.id}: ${what}, ${o.durationMs / 1000} s of load at ${o.connections} connections`;
 }
 
@@ -87,7 +120,7 @@ export async function runProfileSuite(options: ProfileOptions = {}, hooks: Suite
   const data: ProfileData = { outDir: runDir, settings: settingsOf(o), tools, cases: [] };
   const snapshot = (): ProfileData => ({ ...data, cases: [...data.cases] });
   hooks.onUpdate?.(snapshot());
-  const deps: CaseDeps = { runDir, paths, startTarget: options.startTarget ?? startServingTarget, addonFunctions: addonFunctionNames(), tools };
+  const deps: CaseDeps = { runDir, paths, start: starter(o, options.startTarget ?? startServingTarget), addonFunctions: addonFunctionNames(), tools };
   for (const key of planCases(o)) {
     if (hooks.signal?.aborted === true) break;
     progress('profile', caseStarted(key, o));

@@ -7,21 +7,26 @@ import { readFileSync } from 'node:fs';
 import { waitUntil } from '../processes/index.js';
 import type { KernelName } from '../kernels/index.js';
 import type { HttpTarget } from '../load/engines/types.js';
+import { startOwnServer } from '../load/own-server.js';
 import { scoringTarget } from '../load/systems.js';
-import type { ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../results/profile.js';
+import { Supervisor } from '../processes/index.js';
+import type { ProfileCommand, ProfilePredict, ProfileRequestPath, ProfileService, ProfileTopology } from '../results/profile.js';
+import type { ModelDescription } from '../results/serving.js';
 import { SERVING_DEFAULTS, startModelApi, startSystem } from '../serving/index.js';
 import { createRng, randomVector } from '../stats/index.js';
 import type { CommandLine } from './tools/types.js';
 
 interface TargetOptions {
   /** scoring: the whole system, its scoring handler profiled; model: one model API alone, profiled. */
-  service: ProfileService;
+  service: Exclude<ProfileService, 'command'>;
   path: ProfileRequestPath;
   topology: ProfileTopology;
   workers?: number;
   predict: ProfilePredict;
   kernel?: KernelName;
   n?: number;
+  /** onnx and module predicts: the model file and onnxruntime's intra-op threads. */
+  model?: { file?: string; onnxThreads?: number };
   store: 'memory' | 'redis';
 }
 
@@ -36,6 +41,8 @@ export interface StartedTarget {
    */
   profiledPids: number[];
   notes: string[];
+  /** onnx and module predicts: the model the profiled service runs. */
+  model?: ModelDescription;
   /** Stop everything (safe to call twice). */
   stop(): Promise<void>;
 }
@@ -43,9 +50,15 @@ export interface StartedTarget {
 /** Starts the thing to profile with its scoring process(es) wrapped; replaceable (tests use a fixture). */
 export type StartTarget = (options: TargetOptions, wrap: (cmd: CommandLine) => CommandLine) => Promise<StartedTarget>;
 
+/** Model API requests: {"features": [...]} with as many features as the model takes, a few in turn. */
+function predictBodies(featureCount: number): string[] {
+  const rng = createRng(SERVING_DEFAULTS.seed);
+  return Array.from({ length: 8 }, () => JSON.stringify({ features: Array.from(randomVector(featureCount, Math.floor(rng() * 2 ** 31))) }));
+}
+
 /**
  * The real system: feature store, model APIs A and B, and the scoring handler under the profiler; or, for
- * service 'model', one model API alone under the profiler (where a cpu predict's kernel runs).
+ * service 'model', one model API alone under the profiler (where a cpu predict's kernel, or a model, runs).
  */
 export const startServingTarget: StartTarget = async (options, wrap) => {
   const common = {
@@ -55,33 +68,48 @@ export const startServingTarget: StartTarget = async (options, wrap) => {
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     ...(options.n === undefined ? {} : { n: options.n }),
+    ...(options.model?.file === undefined ? {} : { modelFile: options.model.file }),
+    ...(options.model?.onnxThreads === undefined ? {} : { onnxThreads: options.model.onnxThreads }),
   };
   if (options.service === 'model') {
     const api = await startModelApi({ ...common, wrap });
     const profiled = api.processes.filter((p) => p.role !== 'nginx' && p.role !== 'nginx-worker');
-    // Model API requests: {"features": [...]} with the vector length the service expects, a few in turn.
-    const rng = createRng(SERVING_DEFAULTS.seed);
-    const bodies = Array.from({ length: 8 }, () =>
-      JSON.stringify({ features: Array.from(randomVector(SERVING_DEFAULTS.featureCount, Math.floor(rng() * 2 ** 31))) }),
-    );
     return {
-      request: { url: api.predictUrl, method: 'POST', headers: { 'content-type': 'application/json' }, bodies },
+      request: { url: api.predictUrl, method: 'POST', headers: { 'content-type': 'application/json' }, bodies: predictBodies(api.featureCount) },
       roles: new Map(profiled.map((p) => [p.pid, p.role])),
       profiledPids: signalled(profiled),
       notes: api.notes,
+      ...(api.model.file === undefined ? {} : { model: api.model }),
       stop: () => api.stop(),
     };
   }
   const sys = await startSystem({ ...common, store: options.store, wrapScoring: wrap });
   const scoring = sys.processes.filter((p) => p.service === 'scoring' && p.role !== 'nginx' && p.role !== 'nginx-worker');
+  const model = sys.describe().models?.a;
   return {
     request: scoringTarget(sys.scoringUrl, sys.options.entities, sys.options.seed),
     roles: new Map(scoring.map((p) => [p.pid, p.role])),
     profiledPids: signalled(scoring),
     notes: sys.notes,
+    ...(model?.file === undefined ? {} : { model }),
     stop: () => sys.stop(),
   };
 };
+
+/** Your own server: its command started under the profiler, waited for until it listens, loaded with your request. */
+export function startCommandTarget(c: ProfileCommand, bodies: readonly string[]): (wrap: (cmd: CommandLine) => CommandLine) => Promise<StartedTarget> {
+  return async (wrap) => {
+    const server = await startOwnServer({ argv: c.argv, ...(c.port === undefined ? {} : { port: c.port }), wrap, supervisor: new Supervisor() });
+    const how = server.portFrom === 'option' ? '--port' : server.portFrom === 'proc' ? 'the first port it listened on' : 'the port it printed';
+    return {
+      request: { url: `http://127.0.0.1:${server.port}${c.urlPath}`, method: c.method as HttpTarget['method'], headers: c.headers, bodies: [...bodies] },
+      roles: new Map([[server.pid, 'server']]),
+      profiledPids: [server.pid],
+      notes: [`your server: \`${c.argv.join(' ')}\`, pid ${server.pid}, port ${server.port} (${how})`],
+      stop: () => server.stop(),
+    };
+  };
+}
 
 /** The processes that get the stop signal: a cluster's primary (it stops its workers), else each process. */
 function signalled(procs: readonly { pid: number; role: string }[]): number[] {

@@ -3,6 +3,7 @@
 
 import type { CapacityData, CapacityKernelResult, CapacityProbe, ProbeOutcomeKind, ServerCheckPoint } from '../results/capacity.js';
 import { count, describeNativeStatus, describeResponses, formatN as shortN } from './format.js';
+import { modelCapacityLines } from './capacity-model.js';
 import { type Align, mdTable, textTable } from './tables.js';
 
 const MiB = 1024 * 1024;
@@ -209,6 +210,7 @@ function legend(d: CapacityData): string[] {
 
 /** The terminal rendering: the capacity table, how each kernel fails, the probes, the server check, flags. */
 export function renderCapacityTable(d: CapacityData): string {
+  if (d.model !== undefined) return renderModelTerminal(d);
   const lines: string[] = [headline(d), mechanismLine(d), describeNativeStatus(d.native), ''];
   const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
   const header = mainHeader(d.settings.concurrency);
@@ -244,6 +246,11 @@ export function renderCapacityTable(d: CapacityData): string {
 /** The same content as Markdown (for the README and report pages). */
 export function renderCapacityMarkdown(d: CapacityData): string {
   const out: string[] = [`## Capacity under a ${bytes(d.settings.budgetBytes)} memory budget${d.interrupted ? ' (interrupted, partial)' : ''}`, ''];
+  if (d.model !== undefined) {
+    if (d.mechanism !== null) out.push(`${mechanismLine(d).replace(/^limit: /, 'Limit: ')}.`, '');
+    out.push(...modelCapacityLines(d).map((l) => `- ${l}`), '', ...d.flags.map((f) => `- \`${f.subject}\` ${f.kind}: ${f.message}`));
+    return `${out.join('\n').trimEnd()}\n`;
+  }
   out.push(`${mechanismLine(d).replace(/^limit: /, 'Limit: ')}.`, '', `${describeNativeStatus(d.native)}.`, '');
   const rows = d.kernels.map((k) => mainRow(cellsOf(k, d.settings.concurrency)));
   out.push(mdTable(mainHeader(d.settings.concurrency), rows), '');
@@ -271,4 +278,13 @@ export function renderCapacityMarkdown(d: CapacityData): string {
   }
   out.push(...legend(d).map((l) => `> ${l}`), '');
   return out.join('\n');
+}
+
+/** A model's capacity on the terminal: the limit, the answer, the flags. */
+function renderModelTerminal(d: CapacityData): string {
+  const lines = [`capacity · ${d.model?.predict ?? ''} predict · budget ${bytes(d.settings.budgetBytes)}${d.interrupted ? ' · INTERRUPTED' : ''}`];
+  if (d.mechanism !== null) lines.push(mechanismLine(d));
+  lines.push('', ...modelCapacityLines(d));
+  if (d.flags.length > 0) lines.push('', `flags (${d.flags.length}):`, ...d.flags.map((f) => `  ${f.subject} ${f.kind}: ${f.message}`));
+  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 // Renderers of the load suite's data: a terminal table and Markdown. Both read only LoadData, so a saved
 // load.json can be rendered again without measuring.
 
-import type { LoadData, LoadRun, LoadSummary } from '../results/load.js';
+import type { LoadConfiguration, LoadData, LoadRun, LoadSummary } from '../results/load.js';
+import { modelLabel, modelLines } from './load-model.js';
 import { mean } from '../stats/index.js';
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
 import { experimentsMarkdown, experimentsTerminal } from './load-experiments.js';
@@ -51,6 +52,14 @@ function serverViewRuns(d: LoadData): CompletedRun[] {
   return out;
 }
 
+/** The error answers of a role's processes in the window, by their own count, e.g. 'errors: 500 model_failed x12'. */
+function errorAnswers(procs: readonly { errorCodes?: Record<string, number> }[]): string {
+  const sum = new Map<string, number>();
+  for (const p of procs) for (const [code, n] of Object.entries(p.errorCodes ?? {})) sum.set(code, (sum.get(code) ?? 0) + n);
+  if (sum.size === 0) return '';
+  return `errors: ${[...sum].map(([code, n]) => `${code} x${n}`).join(', ')}`;
+}
+
 /** One row per configuration and process role: CPU summed over the role's processes, the rest per process. */
 function serverRows(d: LoadData): Row[] {
   const rows: Row[] = [];
@@ -77,7 +86,7 @@ function serverRows(d: LoadData): Row[] {
         elu.length === 0 ? '-' : mean(elu).toFixed(2),
         delay.length === 0 ? '-' : fmtUs(Math.max(...delay)),
         `${(rss / 1048576).toFixed(0)} MB`,
-        role === timingRole ? timing : '',
+        [role === timingRole ? timing : '', errorAnswers(procs)].filter((x) => x !== '').join('; '),
       ]);
       first = false;
     }
@@ -85,17 +94,24 @@ function serverRows(d: LoadData): Row[] {
   return rows;
 }
 
-function sections(d: LoadData): Sections {
-  const configRows = d.configurations.map((c) => [
-    c.id,
-    c.state,
+/** A configuration's row: id, state, detail, and the model it ran when any configuration ran one. */
+function configRow(c: LoadConfiguration, withModel: boolean): Row {
+  const command = c.command === undefined ? '' : `started \`${c.command.join(' ')}\`, `;
+  const detail =
     c.state === 'skipped'
       ? (c.reason ?? '')
       : c.state === 'errored'
         ? (c.error?.message ?? '')
-        : `${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}` +
-          `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`,
-  ]);
+        : `${command}${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}` +
+          `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`;
+  if (!withModel) return [c.id, c.state, detail];
+  const model = c.model === undefined ? '-' : `${modelLabel(c.model)}${c.modelB === undefined ? '' : `; model-b: ${modelLabel(c.modelB)}`}`;
+  return [c.id, model, c.state, detail];
+}
+
+function sections(d: LoadData): Sections {
+  const withModel = d.configurations.some((c) => c.model !== undefined);
+  const configRows = d.configurations.map((c) => configRow(c, withModel));
   const rampRows = d.ramps.map((r) => [
     r.configId,
     `r${r.repeat}`,
@@ -147,12 +163,12 @@ function sections(d: LoadData): Sections {
   if (d.interrupted) notes.unshift('INTERRUPTED: partial results');
   return {
     summary: { head: SUMMARY_HEAD, rows: d.summaries.map(summaryRow) },
-    configurations: { head: ['configuration', 'state', 'detail'], rows: configRows },
+    configurations: { head: withModel ? ['configuration', 'model', 'state', 'detail'] : ['configuration', 'state', 'detail'], rows: configRows },
     ramps: { head: ['configuration', 'round', 'breaking point', 'rps', 'p99', 'ramp stopped because'], rows: rampRows },
     stresses: { head: ['configuration', 'round', 'overload', 'failures in overload', 'latency recovered after', 'recovered when'], rows: stressRows },
     goals: { head: ['goal', 'measured (median, min..max)', 'target', 'verdict', 'detail'], rows: goalRows },
     comparisons: { head: ['ratio', 'of rps', 'median (min..max)', 'per round', 'target', 'verdict'], rows: comparisonRows },
-    servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', "scoring's own timing"], rows: serverRows(d) },
+    servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', 'own timing and error answers'], rows: serverRows(d) },
     notes,
   };
 }
@@ -167,6 +183,8 @@ export function renderLoadTerminal(d: LoadData): string {
   );
   out.push('');
   out.push(table(s.configurations.head, s.configurations.rows));
+  const models = modelLines(d);
+  if (models.length > 0) out.push('', ...models.map((l) => `model: ${l}`));
   if (s.summary.rows.length > 0)
     out.push('', 'medians over valid repeats (min..max); latency p50/p99; failed = share of requests', table(s.summary.head, s.summary.rows));
   if (s.servers.rows.length > 0) out.push('', 'inside the servers (CPU summed over processes of a role, % of one core)', table(s.servers.head, s.servers.rows));
@@ -190,6 +208,8 @@ export function renderLoadMarkdown(d: LoadData): string {
       `${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
   );
   out.push('', mdTable(s.configurations.head, s.configurations.rows));
+  const models = modelLines(d);
+  if (models.length > 0) out.push('', ...models.map((l) => `- **model**: ${l}`));
   if (s.summary.rows.length > 0) out.push('', mdTable(s.summary.head, s.summary.rows));
   if (s.servers.rows.length > 0)
     out.push(

@@ -4,6 +4,7 @@
 
 import { FRAME_GROUP_LABELS, type FrameGroup, type ProfileCase, type ProfileData, type ProfileSummary } from '../results/profile.js';
 import { escapeTableCell, sharePercent as pct } from './format.js';
+import { modelLabel } from './load-model.js';
 import { mdTable } from './tables.js';
 
 type CompletedCase = Extract<ProfileCase, { state: 'completed' }>;
@@ -65,8 +66,16 @@ export function profileFindings(data: ProfileData): string[] {
     const sync = cases.find((c) => c.path === 'sync');
     const async = cases.find((c) => c.path === 'async');
     const first = cases[0]!;
+    if (first.service === 'command') {
+      for (const c of cases) {
+        const sm = primarySummary(c);
+        if (sm !== undefined) out.push(`${c.tool}, your server: ${groupSentence(sm)} of its ${unitWord(sm)}; top: ${topLine(sm, 3)}.`);
+        else if (c.doctor !== undefined) out.push(`clinic doctor, your server → ${c.doctor.category} (${c.doctor.title}).`);
+      }
+      continue;
+    }
     const alone = first.service === 'model' ? 'model API alone, ' : '';
-    const kernel = first.kernel === undefined ? '' : ` (${first.kernel})`;
+    const kernel = first.kernel === undefined ? (first.model === undefined ? '' : ` (${first.model.name})`) : ` (${first.kernel})`;
     const what = `${first.tool}, ${alone}${first.predict} predict${kernel}${first.topology === 'single' ? '' : `, ${first.topology}`}`;
     if (first.tool === 'doctor') {
       const part = (c: CompletedCase | undefined, name: string) =>
@@ -102,6 +111,14 @@ export function profileFindings(data: ProfileData): string[] {
   }
   for (const c of data.cases) if (c.state === 'errored') out.push(`${c.id}: ${c.tool} failed: ${c.error.message.split('\n')[0]}`);
   return out;
+}
+
+/** What was profiled, in a heading: your server's command, or the service, predict (and model or kernel) and topology. */
+function subject(s: ProfileData['settings']): string {
+  if (s.service === 'command') return `your server · ${s.command?.argv.join(' ') ?? ''}`;
+  const alone = s.service === 'model' ? 'model API alone · ' : 'scoring handler · ';
+  const detail = s.kernel !== undefined ? ` (${s.kernel})` : s.model?.file !== undefined ? ` (${s.model.file})` : '';
+  return `${alone}${s.predict ?? ''} predict${detail} · ${s.topology ?? ''}${s.workers === undefined ? '' : ` ×${s.workers}`}`;
 }
 
 function topLine(s: ProfileSummary, n: number): string {
@@ -142,11 +159,7 @@ function mainArtefacts(c: CompletedCase): string[] {
 export function renderProfileTerminal(data: ProfileData): string {
   const s = data.settings;
   const lines: string[] = [];
-  lines.push(
-    `servebench profile · ${s.service === 'model' ? 'model API alone · ' : 'scoring handler · '}` +
-      `${s.predict} predict${s.kernel === undefined ? '' : ` (${s.kernel})`} · ` +
-      `${s.topology}${s.workers === undefined ? '' : ` ×${s.workers}`} · ${s.connections} connections × ${s.durationMs / 1000} s per case`,
-  );
+  lines.push(`servebench profile · ${subject(s)} · ${s.connections} connections × ${s.durationMs / 1000} s per case`);
   lines.push(`run folder: ${data.outDir}`);
   lines.push(
     `tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`,
@@ -159,6 +172,7 @@ export function renderProfileTerminal(data: ProfileData): string {
       continue;
     }
     lines.push(`${c.id}  ${loadLine(c)}`);
+    if (c.model !== undefined) lines.push(`  model: ${modelLabel(c.model)}`);
     for (const sm of c.summaries) {
       lines.push(`  ${sm.process} · ${sourceLabel(sm)} · ${sm.total} ${unitWord(sm)}${sm.window === 'load' ? ' in the load window' : ', whole process'}`);
       lines.push(`    ${groupSentence(sm, 0.01, 6)}`);
@@ -189,11 +203,16 @@ const mdEsc = (s: string) => escapeTableCell(noHtml(s));
 /** Markdown: findings first, then per case its load, groups and top functions (for the README and reports). */
 export function renderProfileMarkdown(data: ProfileData): string {
   const s = data.settings;
-  const alone = s.service === 'model' ? 'model API alone, ' : '';
   const out: string[] = [];
-  out.push(`## Profiles: where the time goes (${alone}${s.predict} predict${s.kernel === undefined ? '' : `, ${s.kernel} kernel`}, ${s.topology})`, '');
+  out.push(`## Profiles: where the time goes (${subject(s)})`, '');
+  const ran =
+    s.service === 'command'
+      ? 'your server (started from its command) under the profiler'
+      : s.service === 'model'
+        ? 'one model API alone under the profiler'
+        : 'the serving system with its scoring process under the profiler';
   out.push(
-    `Each case ran ${s.service === 'model' ? 'one model API alone under the profiler' : 'the serving system with its scoring process under the profiler'} ` +
+    `Each case ran ${ran} ` +
       `while ${s.connections} connections sent requests for ${s.durationMs / 1000} s (autocannon, closed loop). ` +
       'Summaries are extracted from the profile data; shares are of samples (bytes for the heap profile).',
     '',
@@ -209,6 +228,7 @@ export function renderProfileMarkdown(data: ProfileData): string {
       continue;
     }
     out.push(`Load: ${loadLine(c)}.`, '');
+    if (c.model !== undefined) out.push(`Model: ${mdEsc(modelLabel(c.model))}.`, '');
     if (c.doctor !== undefined) {
       const i = c.doctor.issues;
       out.push(

@@ -15,6 +15,7 @@ import { count, formatGiB, percent, plural, times } from './format.js';
 import { renderHardwareMarkdown } from './hardware/render.js';
 import { renderKernelsMarkdown, renderKernelsTable } from './kernels.js';
 import { renderLoadMarkdown, renderLoadTerminal } from './load.js';
+import { modelLines } from './load-model.js';
 import { markdownPage } from './page.js';
 import { profileFindings, renderProfileMarkdown, renderProfileTerminal } from './profile.js';
 
@@ -58,6 +59,13 @@ function capacityFindings(data: BenchData): string[] {
   const cap = data.sections.capacity;
   if (cap === undefined) return [];
   const budget = formatGiB(cap.settings.budgetBytes);
+  const m = cap.model;
+  if (m !== undefined) {
+    const name = m.name ?? `the ${m.predict} predict`;
+    if (m.state === 'completed' && m.maxRows !== null)
+      return [`capacity: ${name} fits a batch of ${count(m.maxRows)} rows under ${budget}; past it: ${m.failure ?? 'no failure seen'}.`];
+    return [`capacity: ${name}: ${m.state === 'not-applicable' || m.state === 'unavailable' ? m.reason : m.state}.`];
+  }
   return cap.kernels.flatMap((kr) => {
     if (kr.state !== 'completed' || kr.maxN === null) return [];
     const per = kr.bytesPerValue === null ? '' : `, ${kr.bytesPerValue.toFixed(1)} B per value resident`;
@@ -70,6 +78,8 @@ function loadFindings(data: BenchData): string[] {
   for (const name of ['load', 'experiments'] as const) {
     const l = data.sections[name];
     if (l === undefined) continue;
+    // Your own model: sync vs async, and one process vs a pool, with the figures.
+    for (const line of modelLines(l)) out.push(`${name}: ${line}`);
     for (const c of l.comparisons) {
       if (c.met === null) {
         out.push(`${name}: ${c.description}: too few valid runs to tell.`);

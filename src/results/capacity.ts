@@ -2,8 +2,9 @@
 // predict succeeds in a fresh process under a stated memory budget, how it fails past that n, the bytes per
 // value it needed, every probe's outcome, and a check against a real model API under the same budget.
 
-import type { KernelName } from './vocab.js';
+import type { KernelName, PredictKind } from './vocab.js';
 import type { ErrorInfo, Flag, NativeStatus } from './common.js';
+import type { ModelFileDescription, ModelTensorDescription } from './serving.js';
 
 /**
  * How one probe (one fresh process predicting once at one n) ended.
@@ -225,11 +226,67 @@ export interface CapacitySettings {
   probeTimeout: { baseMs: number; perValueNs: number };
   seed: number;
   serverCheck: boolean;
+  /** The predict whose capacity is searched: the kernels' (cpu) unless a model's was asked for. @default 'cpu' */
+  predict?: PredictKind;
+  /** onnx and module: the model file. */
+  modelFile?: string;
 }
+
+/**
+ * One probe of a model's capacity: a fresh process under the budget that opens the model, builds one input
+ * batch of `n` rows (n x F features), runs one inference and checks the output. Fields as CapacityProbe's.
+ */
+export type ModelCapacityProbe = Omit<CapacityProbe, 'kernel' | 'mean' | 'reference'>;
+
+/**
+ * The capacity question for a model (`capacity --predict onnx|module|io`): for an ONNX model whose batch is
+ * dynamic, the largest input batch (rows of features in one inference) that fits under the budget, found by
+ * the kernels' search in fresh probe processes. Where the question does not apply (io waits, a module takes
+ * one vector a call, a model with a fixed batch), it says so.
+ */
+export type CapacityModelResult = {
+  predict: PredictKind;
+  /** The question, in words. */
+  question: string;
+  /** The model file and what it takes (onnx and module). */
+  name?: string;
+  file?: ModelFileDescription;
+  inputs?: ModelTensorDescription[];
+  runtime?: { name: string; version: string };
+} & (
+  | {
+      state: 'completed';
+      probes: ModelCapacityProbe[];
+      /** Features per row, and the input's element type. */
+      featureCount: number;
+      inputType: string;
+      /** onnxruntime's intra-op threads in each probe. */
+      threads: number;
+      /** The largest batch (rows) that fitted; null: not even one row. */
+      maxRows: number | null;
+      /** The smallest batch that failed; null: nothing failed up to the search's ceiling. */
+      firstFailRows: number | null;
+      failure: ProbeOutcomeKind | null;
+      failureDetail: string | null;
+      precision: number | null;
+      converged: boolean;
+      /** Peak RSS growth / rows at maxRows: resident bytes one row of a batch took, the model's intermediates included. */
+      bytesPerRow: number | null;
+      /** (budget - baseline data) / maxRows: what one row cost against the budget. */
+      budgetBytesPerRow: number | null;
+      baselineRssBytes: number | null;
+      peakRssBytes: number | null;
+    }
+  | { state: 'not-applicable'; reason: string }
+  | { state: 'unavailable'; reason: string }
+  | { state: 'errored'; error: ErrorInfo; probes: ModelCapacityProbe[] }
+);
 
 export interface CapacityData {
   quick: boolean;
   settings: CapacitySettings;
+  /** `--predict onnx|module|io`: the model's capacity (kernels is then empty); absent for the cpu predict's kernels. */
+  model?: CapacityModelResult;
   mechanism: MemoryLimitMechanism | null;
   native: NativeStatus;
   kernels: CapacityKernelResult[];

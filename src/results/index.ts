@@ -9,6 +9,7 @@ export * from './env.js';
 export * from './kernels.js';
 export * from './serving.js';
 export * from './load.js';
+export * from './request-data.js';
 export * from './experiments.js';
 export * from './profile.js';
 export * from './hardware.js';

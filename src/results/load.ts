@@ -3,6 +3,8 @@
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
+import type { RequestDataEcho } from './request-data.js';
+import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
 
 export type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
@@ -102,6 +104,8 @@ export interface ProcessSampleSummary {
   eventLoopDelayP99Us: { mean: number; max: number } | null;
   /** Requests the process completed in the window, by its own count. */
   requests: number | null;
+  /** Its error answers in the window by status and code, by its own count, e.g. { '500 model_failed': 12 }; absent without metrics. */
+  errorCodes?: Record<string, number>;
   /** Why some figures are missing, e.g. 'process exited during the run'. */
   notes: string[];
 }
@@ -244,6 +248,12 @@ export interface LoadConfiguration {
   modelWorkers?: number;
   /** The URL loaded (--target), or the scoring URL of the last start. */
   url?: string;
+  /** --target with a command (`load --target URL -- node app.js`): the command servebench started, and stopped after. */
+  command?: string[];
+  /** onnx and module: the model the model services ran (model-a's: file, size, sha256, inputs, runtime, placement, threads). */
+  model?: ModelDescription;
+  /** model-b's model, when it ran another file than model-a. */
+  modelB?: ModelDescription;
   store?: { kind: string; detail: string };
   /** The server processes of the last start. */
   processes?: { role: string; pid: number; name: string }[];
@@ -351,6 +361,10 @@ export interface LoadOptionsEcho {
   connections?: number;
   rateRps?: number;
   seed: number;
+  /** onnx and module predicts: the model files given (--model, --model-a, --model-b) and --onnx-threads. */
+  model?: { file?: string; a?: string; b?: string; onnxThreads?: number };
+  /** --target: where the request data came from (--body @file, --bodies, --header @file). */
+  requestData?: RequestDataEcho;
   /**
    * `--shard i/N`: this run applied shard `index` of `count` of the load (its share of the rate or the
    * connections, and seed base + index, as src/k8s/shards.ts splits them; `rateRps`, `connections` and `seed`

@@ -3,6 +3,8 @@
 // by hand). Fractions are 0..1; every other figure carries its unit in its name.
 
 import type { ErrorInfo, Outcome } from './common.js';
+import type { RequestDataEcho } from './request-data.js';
+import type { ModelDescription } from './serving.js';
 import type { MatrixPath, PredictKind, ProfileService, ProfileToolName, Topology } from './vocab.js';
 
 export type { ProfileService, ProfileToolName } from './vocab.js';
@@ -13,7 +15,8 @@ export type ProfileTopology = Topology;
 /**
  * Where a sample's time (or a sampled allocation) is charged:
  * - app: servebench's own JavaScript (the service under test);
- * - dependencies: JavaScript under node_modules (ioredis, undici, synckit...);
+ * - dependencies: JavaScript under node_modules (ioredis, undici, synckit...), and the native libraries a
+ *   dependency ships (onnxruntime-node's libonnxruntime.so, under perf);
  * - node: Node.js internals (node:* modules and the C++ bindings they call, libuv);
  * - v8: the engine itself: garbage collector, compiler, builtins called from app code, "(program)";
  * - native-addon: servebench's Rust addon (the native kernels);
@@ -142,16 +145,22 @@ export interface ProfileArtefact {
   description: string;
 }
 
-/** Which case: one profiler on one request path. */
+/**
+ * Which case: one profiler on one request path; or, for your own server (service 'command'), one profiler on
+ * the command (no path, predict or topology: the server is yours).
+ */
 export interface ProfileCaseKey {
-  /** e.g. 'sync-io-0x', 'async-cpu-naive-cpuprof-cluster'. */
+  /** e.g. 'sync-io-0x', 'async-cpu-naive-cpuprof-cluster', 'command-0x'. */
   id: string;
   tool: ProfileToolName;
   service: ProfileService;
-  path: ProfileRequestPath;
-  predict: ProfilePredict;
+  /** Absent for service 'command'. */
+  path?: ProfileRequestPath;
+  /** Absent for service 'command'. */
+  predict?: ProfilePredict;
   kernel?: string;
-  topology: ProfileTopology;
+  /** Absent for service 'command'. */
+  topology?: ProfileTopology;
   workers?: number;
 }
 
@@ -165,6 +174,8 @@ export interface ProfileCaseResult {
   doctor?: DoctorVerdict;
   /** What the system under test said about the choices it made (fallbacks, placements). */
   notes: string[];
+  /** onnx and module predicts: the model the profiled service ran (file, size, sha256, inputs, runtime, threads). */
+  model?: ModelDescription;
   /** Problems that did not stop the case (an artefact that could not be summarised, a slow exit...). */
   warnings: string[];
   /** Time to start the service under the profiler, to drive it, and for the profiler to finish writing (ms). */
@@ -187,15 +198,35 @@ export interface ProfileToolInfo {
 export interface ProfileSettings {
   tools: ProfileToolName[];
   service: ProfileService;
+  /** Empty for service 'command'. */
   paths: ProfileRequestPath[];
-  predict: ProfilePredict;
+  /** Absent for service 'command'. */
+  predict?: ProfilePredict;
   kernel?: string;
   n?: number;
-  topology: ProfileTopology;
+  /** onnx and module predicts: the model file(s) given and --onnx-threads. */
+  model?: { file?: string; onnxThreads?: number };
+  /** Absent for service 'command'. */
+  topology?: ProfileTopology;
   workers?: number;
   store: 'memory' | 'redis';
   durationMs: number;
   connections: number;
+  /** Service 'command': your own server, started from its command, and what the load sent it. */
+  command?: ProfileCommand;
+}
+
+/** Your own server under the profiler (`servebench profile [options] -- node app.js`). */
+export interface ProfileCommand {
+  /** The command and its arguments as given after `--`. */
+  argv: string[];
+  /** --port, when given; else the port was found (the first port it listened on, or the one it printed). */
+  port?: number;
+  /** The request: path on the server, method, headers; the bodies' count and files. */
+  urlPath: string;
+  method: string;
+  headers: Record<string, string>;
+  requestData: RequestDataEcho;
 }
 
 export interface ProfileData {

@@ -99,6 +99,8 @@ export interface ProcessMetrics {
   name?: string;
   /** Responses with a 4xx or 5xx status, cumulative (included in `requests`). */
   errorResponses?: number;
+  /** Those error responses by status and error code, cumulative, e.g. { '500 model_failed': 3, '400 bad_features': 1 }. */
+  errorCodes?: Record<string, number>;
   /** Requests whose queueing time was known (an X-Request-Start header, or a worker pool's queue), cumulative: the denominator of the queue sum. */
   queueKnownRequests?: number;
   /**

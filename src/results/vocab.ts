@@ -58,8 +58,11 @@ export type ExperimentName = (typeof EXPERIMENT_SCENARIOS)[number];
 export const PROFILE_TOOLS = ['0x', 'doctor', 'flame', 'bubbleprof', 'heap', 'cpuprof', 'perf'] as const;
 export type ProfileToolName = (typeof PROFILE_TOOLS)[number];
 
-/** Which service runs under the profiler: the scoring handler (the whole system runs), or one model API alone. */
-export const PROFILE_SERVICES = ['scoring', 'model'] as const;
+/**
+ * Which service runs under the profiler: the scoring handler (the whole system runs), one model API alone, or
+ * (command) your own server, started from the command line after `--` (`profile -- node app.js`).
+ */
+export const PROFILE_SERVICES = ['scoring', 'model', 'command'] as const;
 export type ProfileService = (typeof PROFILE_SERVICES)[number];
 
 /** The suites of the main job, in the order `bench` runs them. */

@@ -12,7 +12,7 @@ import type { BenchResults } from '../report/run-report.js';
 import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
 import { version } from '../version.js';
 import { renderRunFiles } from './bench-files.js';
-import type { AnySuite, BenchSettings } from './suite.js';
+import type { AnySuite, BenchModel, BenchSettings } from './suite.js';
 
 export interface BenchOptions {
   /** Shorter variants of every suite. @default false */
@@ -25,6 +25,8 @@ export interface BenchOptions {
   profilesDir?: string;
   /** Called whenever results.json is rewritten. */
   onWrite?: (results: BenchResults) => void;
+  /** Run the serving suites (load, profile) on this model instead of the built-in predicts. */
+  model?: BenchModel;
 }
 
 /** The suite under way; `record` is set once an interrupt has written it down as interrupted. */
@@ -42,8 +44,14 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
   const stamp = runStamp();
   const outDir = ensureDir(options.outDir ?? join(defaultReportsDir(), `bench-${stamp}`));
   const suites = registry.filter((s) => (options.suites ?? registry.map((r) => r.name)).includes(s.name));
-  const settings: BenchSettings = { quick: options.quick ?? false, stamp, profilesDir: options.profilesDir ?? defaultProfilesDir() };
-  progress('bench', `run folder ${outDir}; suites ${suites.map((s) => s.name).join(', ')}${settings.quick ? ' (quick)' : ''}`);
+  const settings: BenchSettings = {
+    quick: options.quick ?? false,
+    stamp,
+    profilesDir: options.profilesDir ?? defaultProfilesDir(),
+    ...(options.model === undefined ? {} : { model: options.model }),
+  };
+  const onModel = settings.model === undefined ? '' : `; load and profile on ${settings.model.file} (${settings.model.predict})`;
+  progress('bench', `run folder ${outDir}; suites ${suites.map((s) => s.name).join(', ')}${settings.quick ? ' (quick)' : ''}${onModel}`);
   const env = await captureEnv();
   const data: BenchData = { quick: settings.quick, suites: [], sections: {} };
   const results: BenchResults = envelope('bench', env, data, version);

@@ -4,7 +4,7 @@
 
 import type { CaptureEnvOptions } from '../env/index.js';
 import type { Supervisor } from '../processes/index.js';
-import type { EnvBlock, ResultEnvelope, ResultKind, SuiteName } from '../results/index.js';
+import type { EnvBlock, FilePredict, ResultEnvelope, ResultKind, SuiteName } from '../results/index.js';
 
 /** What a running suite is given. */
 export interface SuiteContext<D> {
@@ -30,6 +30,14 @@ export interface BenchSettings {
   stamp: string;
   /** Folder under which the profile suite puts its run's artefacts. */
   profilesDir: string;
+  /** `bench --model FILE`: the serving suites (load, profile) run on this model instead of the built-in predicts. */
+  model?: BenchModel;
+}
+
+/** A model the main job runs the serving suites on: the file, and the predict that runs it (onnx or module). */
+export interface BenchModel {
+  file: string;
+  predict: FilePredict;
 }
 
 /** A file rendered beside a suite's results file (Markdown, HTML). */

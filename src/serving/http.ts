@@ -62,9 +62,12 @@ export interface ServiceServerOptions {
   routes: Record<string, RouteHandler>;
   /** GET /health answer. */
   health: () => Record<string, unknown>;
-  /** Called once per finished response, with its status. */
-  onResponse?: (status: number) => void;
+  /** Called once per finished response, with its status and, for an error answer, its error code. */
+  onResponse?: (status: number, code?: string) => void;
 }
+
+/** The error code each error answer carried, for the per-code counts of the process's metrics. */
+const errorCodes = new WeakMap<ServerResponse, string>();
 
 /** JSON body answer; `close` asks the client to drop the connection (after a body we refused to read). */
 export function sendJson(res: ServerResponse, status: number, payload: unknown, close = false): void {
@@ -77,6 +80,7 @@ export function sendJson(res: ServerResponse, status: number, payload: unknown, 
 }
 
 function sendError(res: ServerResponse, err: HttpError, service: ServiceName, close = false): void {
+  errorCodes.set(res, err.code);
   const payload: ErrorResponse = { error: { status: err.status, code: err.code, message: err.message }, served: { service, pid: process.pid } };
   sendJson(res, err.status, payload, close);
 }
@@ -120,7 +124,7 @@ export function optionalInteger(obj: Record<string, unknown>, field: string, min
  */
 export function createServiceServer(options: ServiceServerOptions): Server {
   const { service, bodyLimitBytes, routes } = options;
-  const finish = (res: ServerResponse) => options.onResponse?.(res.statusCode);
+  const finish = (res: ServerResponse) => options.onResponse?.(res.statusCode, errorCodes.get(res));
 
   const server = createServer((req, res) => {
     res.once('finish', () => finish(res));

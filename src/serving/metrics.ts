@@ -27,10 +27,16 @@ export class ProcessMeter {
     private readonly kind: 'scoring' | 'model' | 'primary',
   ) {}
 
-  /** Count a finished response. */
-  response(status: number): void {
+  /** Error responses by 'status code', cumulative. */
+  readonly errorCodes = new Map<string, number>();
+
+  /** Count a finished response (an error answer by its status and code, e.g. '500 model_failed'). */
+  response(status: number, code?: string): void {
     this.requests++;
-    if (status >= 400) this.errorResponses++;
+    if (status < 400) return;
+    this.errorResponses++;
+    const key = code === undefined ? String(status) : `${status} ${code}`;
+    this.errorCodes.set(key, (this.errorCodes.get(key) ?? 0) + 1);
   }
 
   /** Add a delivered /score answer's timing to the sums (scoring processes). */
@@ -95,6 +101,7 @@ export class ProcessMeter {
       requests: this.requests,
       name: this.name,
       errorResponses: this.errorResponses,
+      errorCodes: Object.fromEntries(this.errorCodes),
       intervalMs,
     };
     if (this.service !== undefined) m.service = this.service;

@@ -89,7 +89,7 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
       ...(config.predict === 'cpu' ? { kernel: config.kernel ?? 'typed', placement: config.placement ?? 'inline', n: config.n, nMax: config.nMax } : {}),
       model: d,
     }),
-    onResponse: (status) => meter.response(status),
+    onResponse: (status, code) => meter.response(status, code),
   });
 
   return {

@@ -208,6 +208,6 @@ export function scoringServer(
       predict: config.predict,
       ...moreHealth(),
     }),
-    onResponse: (status) => meter.response(status),
+    onResponse: (status, code) => meter.response(status, code),
   });
 }

@@ -18,10 +18,10 @@ function profileRows(done: CompletedCase[]): { rows: VegaLiteSpec[]; labels: str
     if (s === undefined || s.total === 0) continue;
     const failed = c.load.failures.errors + c.load.failures.timeouts + c.load.failures.non2xx + c.load.failures.resets;
     const label = [
-      `${c.path}`,
+      c.path ?? 'your server',
       c.tool,
-      ...(predicts.length > 1 ? [c.predict] : []),
-      ...(c.topology === 'single' ? [] : [c.topology]),
+      ...(predicts.length > 1 && c.predict !== undefined ? [c.predict] : []),
+      ...(c.topology === 'single' || c.topology === undefined ? [] : [c.topology]),
       s.unit === 'bytes' ? 'live bytes' : `${count(s.total)} samples`,
       ...(failed > 0 ? [`${count(failed)} failed`] : []),
     ].join(' · ');
@@ -53,8 +53,9 @@ export function profileChart(d: ProfileData): ChartSpec | null {
   const present = PROFILE_ORDER.filter((g) => rows.some((r) => r.group === FRAME_GROUP_LABELS[g]));
   const y = { field: 'row', type: 'nominal', title: null, sort: labels, axis: { labelLimit: 320, labelFontSize: 12 } };
   const s = d.settings;
+  const subject = s.predict === undefined ? 'your server' : `${s.predict} predict`;
   const notes: string[] = [];
-  const doctors = done.filter((c) => c.doctor !== undefined).map((c) => `${c.path} → ${c.doctor!.category}`);
+  const doctors = done.filter((c) => c.doctor !== undefined).map((c) => `${c.path ?? 'your server'} → ${c.doctor!.category}`);
   if (doctors.length > 0) notes.push(`clinic doctor's verdict: ${doctors.join(', ')}`);
   const errored = d.cases.filter((c) => c.state === 'errored').map((c) => c.id);
   if (errored.length > 0) notes.push(`errored: ${errored.join(', ')}`);
@@ -70,7 +71,7 @@ export function profileChart(d: ProfileData): ChartSpec | null {
     spec: {
       title: {
         text: 'Profiles: where the samples land',
-        subtitle: `${s.predict} predict, ${s.connections} connections for ${s.durationMs / 1000} s per case${notes.map((n) => ` · ${n}`).join('')}`,
+        subtitle: `${subject}, ${s.connections} connections for ${s.durationMs / 1000} s per case${notes.map((n) => ` · ${n}`).join('')}`,
       },
       width: 560,
       height: { step: 46 },

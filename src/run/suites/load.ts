@@ -7,7 +7,8 @@ import type { ScenarioSet } from '../../load/scenario-types.js';
 import { runLoadSuite } from '../../load/suite.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../../report/load.js';
 import type { LoadData } from '../../results/index.js';
-import type { Suite } from '../suite.js';
+import { MATRIX_SCENARIOS } from '../../results/vocab.js';
+import type { BenchModel, Suite } from '../suite.js';
 
 /** The scenario definitions every load-driving suite needs, from benchmarks/scenarios/. */
 export interface ScenarioInputs {
@@ -17,6 +18,19 @@ export interface ScenarioInputs {
 
 /** The load options a caller gives: the definitions come from the registry's inputs. */
 export type LoadOptions = Omit<LoadSuiteOptions, 'definitions' | 'experimentDefinitions' | 'signal' | 'onUpdate'>;
+
+/**
+ * `bench --model`: the matrix scenarios over both paths and every topology on the model (request-paths is the
+ * seeds' io comparison, left to the built-in run; --quick leaves stress out as it does for the built-ins).
+ */
+function modelLoadOptions(quick: boolean, model: BenchModel): LoadOptions {
+  return {
+    quick,
+    predicts: [model.predict],
+    model: { modelFile: model.file },
+    scenarios: MATRIX_SCENARIOS.filter((s) => !(quick && s === 'stress')),
+  };
+}
 
 /** The load data says a run or a configuration errored. */
 export function loadFailed(data: LoadData): boolean {
@@ -38,7 +52,7 @@ export function loadSuite(inputs: ScenarioInputs): Suite<LoadOptions, LoadData> 
         signal: ctx.signal,
         onUpdate: ctx.onUpdate,
       }),
-    benchOptions: ({ quick }) => ({ quick }),
+    benchOptions: ({ quick, model }) => (model === undefined ? { quick } : modelLoadOptions(quick, model)),
     failed: loadFailed,
     interrupted: (data) => ({ ...data, interrupted: true }),
     terminal: (result) => renderLoadTerminal(result.data),

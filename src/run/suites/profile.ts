@@ -15,7 +15,12 @@ export const profileSuite: Suite<ProfileOptions, ProfileData> = {
   capture: {},
   expectedSeconds: { full: 61, quick: 39 },
   run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
-  benchOptions: ({ quick, stamp, profilesDir }) => ({ outDir: join(profilesDir, stamp), ...(quick ? { durationMs: 5000 } : {}) }),
+  // With a model (bench --model): the model API alone under the profiler, where the model runs.
+  benchOptions: ({ quick, stamp, profilesDir, model }) => ({
+    outDir: join(profilesDir, stamp),
+    ...(quick ? { durationMs: 5000 } : {}),
+    ...(model === undefined ? {} : { service: 'model', predict: model.predict, modelFile: model.file }),
+  }),
   failed: (data) => data.cases.some((c) => c.state === 'errored'),
   interrupted: (data) => ({ ...data, interrupted: true }),
   terminal: (result) => renderProfileTerminal(result.data),

@@ -151,7 +151,7 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
         try {
           await redis.multi().lpush(job.reply, JSON.stringify(result)).pexpire(job.reply, REPLY_TTL_MS).exec();
           if ('error' in result) {
-            meter.response(result.error.status);
+            meter.response(result.error.status, result.error.code);
             log(`job ${job.id}: ${result.error.message}`);
           } else {
             meter.recordPredict(result.timing);
