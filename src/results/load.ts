@@ -3,9 +3,11 @@
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
-import type { RequestDataEcho } from './request-data.js';
+import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
+
+export type { FdLimitInfo, LoadOptionsEcho, ShardEcho } from './load-options.js';
 
 export type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
 
@@ -333,50 +335,6 @@ export interface LoadGoal {
   target: string;
   met: boolean | null;
   detail: string;
-}
-
-export interface FdLimitInfo {
-  /** Open-file limits of the generator process after any raise ('unlimited' or unknown as a string). */
-  soft: number | string;
-  hard: number | string;
-  /** File descriptors the largest planned step needs in this process. */
-  needed: number;
-  raised: boolean;
-  note: string;
-}
-
-export interface LoadOptionsEcho {
-  scenarios: ScenarioName[];
-  engine: LoadEngineName;
-  repeats: number;
-  quick: boolean;
-  target?: string;
-  durationMs: number;
-  warmupMs: number;
-  timeoutMs: number;
-  /** Requests per step, when steps end after an amount instead of a duration. */
-  amount?: number;
-  latencyGoalP99Us: number;
-  errorBudget: number;
-  connections?: number;
-  rateRps?: number;
-  seed: number;
-  /** onnx and module predicts: the model files given (--model, --model-a, --model-b) and --onnx-threads. */
-  model?: { file?: string; a?: string; b?: string; onnxThreads?: number };
-  /** --target: where the request data came from (--body @file, --bodies, --header @file). */
-  requestData?: RequestDataEcho;
-  /**
-   * `--shard i/N`: this run applied shard `index` of `count` of the load (its share of the rate or the
-   * connections, and seed base + index, as src/k8s/shards.ts splits them; `rateRps`, `connections` and `seed`
-   * above are then this shard's own). `servebench merge` adds the shards up.
-   */
-  shard?: ShardEcho;
-}
-
-/** Which shard of a distributed load a result is: shard `index` (0-based) of `count`. */
-export interface ShardEcho {
-  index: number;
-  count: number;
 }
 
 export interface LoadData {
