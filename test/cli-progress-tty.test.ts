@@ -77,8 +77,9 @@ describe('the CLI', () => {
   });
 
   it('draws the status line and colour on a terminal (script(1) gives it one), none of the colour with NO_COLOR', () => {
+    let n = 0;
     const run = (env: NodeJS.ProcessEnv) =>
-      execFileSync('script', ['-qec', `"${process.execPath}" "${cli}" ${args.join(' ')} "${join(out, 'tty')}" >/dev/null`, '/dev/null'], {
+      execFileSync('script', ['-qec', `"${process.execPath}" "${cli}" ${args.join(' ')} "${join(out, `tty${++n}`)}" >/dev/null`, '/dev/null'], {
         encoding: 'utf8',
         env: { ...process.env, TERM: 'xterm', ...env },
       });

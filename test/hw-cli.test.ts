@@ -42,7 +42,7 @@ describe('servebench hw', () => {
   });
 
   it('prints a short summary without --json', async () => {
-    const r = await run(['hw', '--out', out, '--no-bandwidth', '--noise-window', '100ms']);
+    const r = await run(['hw', '--out', join(out, 'summary'), '--no-bandwidth', '--noise-window', '100ms']);
     expect(r.code).toBe(0);
     for (const k of ['host', 'cpu', 'caches', 'memory', 'limits', 'runtime', 'native', 'tools', 'clocks', 'bandwidth', 'noise']) {
       expect(r.stdout).toMatch(new RegExp(`^${k}\\s`, 'm'));

@@ -29,7 +29,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 describe('servebench load', () => {
   it('loads a --target with a closed loop and writes load.json', async () => {
     const server = await startTestServer(sup, 'ok', { delayMs: 5 });
-    const r = await cli(['--target', server.url, '--connections', '4', '--duration', '1s', '--warmup', '200ms', '--json', '--out', out]);
+    const r = await cli(['--target', server.url, '--connections', '4', '--duration', '1s', '--warmup', '200ms', '--json', '--out', join(out, 'closed')]);
     expect(r.code).toBe(0);
     const env = JSON.parse(r.stdout) as { kind: string; env: unknown; data: { runs: Record<string, unknown>[]; options: { scenarios: string[] } } };
     expect(env.kind).toBe('load');
@@ -45,14 +45,14 @@ describe('servebench load', () => {
         latencyResolution: { resolutionUs: 1 },
       });
     }
-    const file = JSON.parse(readFileSync(join(out, 'load.json'), 'utf8')) as { kind: string };
+    const file = JSON.parse(readFileSync(join(out, 'closed', 'load.json'), 'utf8')) as { kind: string };
     expect(file.kind).toBe('load');
     expect(r.stderr).toMatch(/\[load\] target r1 sustained/);
   });
 
   it('loads a --target with an open loop when given --rate', async () => {
     const server = await startTestServer(sup, 'ok');
-    const r = await cli(['--target', server.url, '--rate', '50', '--duration', '1s', '--warmup', '200ms', '--json', '--out', out]);
+    const r = await cli(['--target', server.url, '--rate', '50', '--duration', '1s', '--warmup', '200ms', '--json', '--out', join(out, 'open')]);
     expect(r.code).toBe(0);
     const data = (JSON.parse(r.stdout) as { data: { options: { engine: string }; runs: { scenario: string; open?: { targetRps: number } }[] } }).data;
     expect(data.options.engine).toBe('open');
@@ -74,7 +74,7 @@ describe('servebench load', () => {
       '200ms',
       '--json',
       '--out',
-      out,
+      join(out, 'amount'),
     ]);
     expect(r.code).toBe(0);
     const run = (JSON.parse(r.stdout) as { data: { runs: { requests: { completed: number } }[] } }).data.runs[0]!;
@@ -85,7 +85,20 @@ describe('servebench load', () => {
 
   it('prints a table by default', async () => {
     const server = await startTestServer(sup, 'ok');
-    const r = await cli(['--target', server.url, '--connections', '2', '--scenario', 'sustained', '--duration', '1s', '--warmup', '200ms', '--out', out]);
+    const r = await cli([
+      '--target',
+      server.url,
+      '--connections',
+      '2',
+      '--scenario',
+      'sustained',
+      '--duration',
+      '1s',
+      '--warmup',
+      '200ms',
+      '--out',
+      join(out, 'table'),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/configuration\s+scenario\s+step\s+rps\s+p50\s+p99/);
   });

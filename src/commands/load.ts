@@ -16,12 +16,13 @@ import type { PredictKind } from '../results/vocab.js';
 import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown } from '../report/load.js';
-import { toJson } from '../results/index.js';
+import { type LoadData, toJson } from '../results/index.js';
 import { ARRIVAL_PROCESSES, BUILTIN_PREDICTS, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { runSuiteToFile } from '../run/run-suite.js';
+import { addGateOptions, finishWithGates, type GateFlags, parseGates } from './gates.js';
 import { suites } from './suites.js';
 
-interface RawOptions {
+interface RawOptions extends GateFlags {
   scenario?: string;
   path?: string;
   topology?: string;
@@ -187,71 +188,91 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   return s;
 }
 
+/** The reason to exit 1 when runs completed but not one request succeeded (a dead target), naming the failures. */
+export function everyRequestFailed(data: LoadData): string | undefined {
+  const runs = data.runs.filter((r) => r.state === 'completed');
+  if (runs.length === 0 || runs.some((r) => r.requests.successes > 0)) return undefined;
+  const failed = runs.reduce((n, r) => n + r.failures.total, 0);
+  const codes = new Map<string, number>();
+  for (const r of runs) for (const [code, n] of Object.entries(r.failureCodes)) codes.set(code, (codes.get(code) ?? 0) + n);
+  const named = [...codes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  return `every request failed: ${failed} failures in ${runs.length} run(s)${named === '' ? '' : ` (${named})`}, not one answer; is the target up?`;
+}
+
 export function register(program: Command): void {
-  program
-    .command('load')
-    .description(
-      'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix ' +
-        '{sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
-    )
-    .option(
-      '--scenario <list>',
-      `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
-        'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)',
-    )
-    .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
-    .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
-    .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: ${BUILTIN_PREDICTS.join(',')}; with --model: the model's)`)
-    .option('--model <file>', 'onnx: an .onnx model (default: the shipped models); module: a .mjs/.js/.cjs exporting predict(features)')
-    .option('--model-a <file>', "onnx, module: model-a's file (over --model)")
-    .option('--model-b <file>', "onnx, module: model-b's file (over --model)")
-    .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
-    .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
-    .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
-    .option('--redis-url <url>', 'an existing Redis for --store redis')
-    .option('--kernel <name>', 'cpu predict kernel')
-    .option('--n <n>', 'cpu predict: values per predict')
-    .option('--entities <n>', 'entities in the feature store (default: 10000)')
-    .option('--engine <name>', 'autocannon (closed loop) or open (open loop, coordinated-omission-safe)')
-    .option('--connections <c>', 'closed loop: the load of sustained and stress, and the ramp ceiling')
-    .option('--rate <rps>', 'open loop: arrivals per second for sustained and stress, and the ramp ceiling')
-    .option('--arrivals <kind>', `open loop: ${ARRIVAL_PROCESSES.join(' or ')} (default: poisson)`)
-    .option('--max-in-flight <n>', 'open loop: requests in flight at most (default: 1000)')
-    .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
-    .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
-    .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
-    .option('--amount <n>', "end every step after n requests instead of its duration (autocannon's amount)")
-    .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')
-    .option('--timeout <d>', 'request timeout (default: 10s)')
-    .option('--repeats <n>', 'rounds over the configurations, interleaved (default: 1; request-paths: 3)')
-    .option('--quick', 'shorter steps, one round, io predict only, no stress (CI; well under 2 minutes)')
-    .option('--seed <n>', 'seed for arrivals and request bodies (default: 1)')
-    .option('--latency-goal <d>', 'ramp: the p99 goal (default: 500ms)')
-    .option('--error-budget <share>', 'ramp and validity: failures allowed, e.g. 1% or 0.01 (default: 1%)')
-    .argument('[command...]', "with --target: your server's command after --, started first and stopped after (e.g. -- node app.js)")
-    .option('--target <url>', 'load this service (running, or started from the command after --)')
-    .option('--method <m>', 'with --target: HTTP method (default: POST with --body, else GET)')
-    .option('--body <text>', "with --target: a request body, or @FILE for a file's contents (repeat for several, sent in turn)", collect, [])
-    .option('--bodies <file>', 'with --target: an NDJSON file, one request body a line')
-    .option('--bodies-order <order>', `with --target: ${BODY_ORDERS.join(' or ')} (random: seeded by --seed; default turn)`)
-    .option('--header <h>', "with --target: a header 'name: value', or @FILE with one a line (repeatable)", collect, [])
-    .option('--pid <list>', 'with --target: pids of the service to sample (CPU %, RSS)')
-    .option('--json', 'print the results JSON on stdout instead of the table')
-    .option('--markdown', 'print Markdown instead of the table')
-    .option('--out <dir>', 'folder for load.json (default: reports/)')
-    .option('--strict', 'exit 1 when any run is invalid (not only when one errored)')
-    .action(async (command: string[], raw: RawOptions) => {
-      const options = toSuiteOptions(raw, command);
-      // On SIGINT/SIGTERM the current step stops early (its figures so far are kept, marked by the validity
-      // rules) and what was measured is written once, marked interrupted.
-      const run = await runSuiteToFile(suites.load, options, { outDir: raw.out ?? defaultReportsDir() });
-      const data = run.result.data;
-      if (raw.json === true) process.stdout.write(toJson(run.result));
-      else if (raw.markdown === true) process.stdout.write(renderLoadMarkdown(data));
-      else process.stdout.write(suites.load.terminal(run.result));
-      process.stderr.write(`[load] wrote ${run.file}\n`);
-      const invalid = data.runs.filter((r) => r.state === 'completed' && !r.valid).length;
-      if (invalid > 0) warn('load', `${invalid} of ${data.runs.length} runs are invalid (see the flags); their figures are kept and marked`);
-      if (run.failed || (raw.strict === true && invalid > 0)) process.exitCode = 1;
-    });
+  addGateOptions(
+    program
+      .command('load')
+      .description(
+        'Load scenarios (response-time, ramp, sustained, stress; request-paths) over the serving matrix ' +
+          '{sync, async} x {single, cluster, nginx} x {io, cpu}, or over any HTTP service with --target. Writes load.json.',
+      )
+      .option(
+        '--scenario <list>',
+        `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
+          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)',
+      )
+      .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
+      .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
+      .option('--predict <list>', `predicts: ${PREDICT_KINDS.join(',')} (default: ${BUILTIN_PREDICTS.join(',')}; with --model: the model's)`)
+      .option('--model <file>', 'onnx: an .onnx model (default: the shipped models); module: a .mjs/.js/.cjs exporting predict(features)')
+      .option('--model-a <file>', "onnx, module: model-a's file (over --model)")
+      .option('--model-b <file>', "onnx, module: model-b's file (over --model)")
+      .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
+      .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
+      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
+      .option('--redis-url <url>', 'an existing Redis for --store redis')
+      .option('--kernel <name>', 'cpu predict kernel')
+      .option('--n <n>', 'cpu predict: values per predict')
+      .option('--entities <n>', 'entities in the feature store (default: 10000)')
+      .option('--engine <name>', 'autocannon (closed loop) or open (open loop, coordinated-omission-safe)')
+      .option('--connections <c>', 'closed loop: the load of sustained and stress, and the ramp ceiling')
+      .option('--rate <rps>', 'open loop: arrivals per second for sustained and stress, and the ramp ceiling')
+      .option('--arrivals <kind>', `open loop: ${ARRIVAL_PROCESSES.join(' or ')} (default: poisson)`)
+      .option('--max-in-flight <n>', 'open loop: requests in flight at most (default: 1000)')
+      .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
+      .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
+      .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
+      .option('--amount <n>', "end every step after n requests instead of its duration (autocannon's amount)")
+      .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')
+      .option('--timeout <d>', 'request timeout (default: 10s)')
+      .option('--repeats <n>', 'rounds over the configurations, interleaved (default: 1; request-paths: 3)')
+      .option('--quick', 'shorter steps, one round, io predict only, no stress (CI; well under 2 minutes)')
+      .option('--seed <n>', 'seed for arrivals and request bodies (default: 1)')
+      .option('--latency-goal <d>', 'ramp: the p99 goal (default: 500ms)')
+      .option('--error-budget <share>', 'ramp and validity: failures allowed, e.g. 1% or 0.01 (default: 1%)')
+      .argument('[command...]', "with --target: your server's command after --, started first and stopped after (e.g. -- node app.js)")
+      .option('--target <url>', 'load this service (running, or started from the command after --)')
+      .option('--method <m>', 'with --target: HTTP method (default: POST with --body, else GET)')
+      .option('--body <text>', "with --target: a request body, or @FILE for a file's contents (repeat for several, sent in turn)", collect, [])
+      .option('--bodies <file>', 'with --target: an NDJSON file, one request body a line')
+      .option('--bodies-order <order>', `with --target: ${BODY_ORDERS.join(' or ')} (random: seeded by --seed; default turn)`)
+      .option('--header <h>', "with --target: a header 'name: value', or @FILE with one a line (repeatable)", collect, [])
+      .option('--pid <list>', 'with --target: pids of the service to sample (CPU %, RSS)')
+      .option('--json', 'print the results JSON on stdout instead of the table')
+      .option('--markdown', 'print Markdown instead of the table')
+      .option('--out <dir>', 'the run folder for load.json and load.md (default: a new reports/load-<time>/ under the working folder)')
+      .option('--strict', 'exit 1 when any run is invalid (not only when one errored)'),
+    true,
+  ).action(async (command: string[], raw: RawOptions) => {
+    const options = toSuiteOptions(raw, command);
+    const gates = parseGates(raw, defaultReportsDir());
+    // On SIGINT/SIGTERM the current step stops early (its figures so far are kept, marked by the validity
+    // rules) and what was measured is written once, marked interrupted.
+    const run = await runSuiteToFile(suites.load, options, raw.out === undefined ? {} : { outDir: raw.out });
+    const data = run.result.data;
+    if (raw.json === true) process.stdout.write(toJson(run.result));
+    else if (raw.markdown === true) process.stdout.write(renderLoadMarkdown(data));
+    else process.stdout.write(suites.load.terminal(run.result));
+    process.stderr.write(`[load] wrote ${run.file}\n`);
+    const invalid = data.runs.filter((r) => r.state === 'completed' && !r.valid).length;
+    if (invalid > 0) warn('load', `${invalid} of ${data.runs.length} runs are invalid (see the flags); their figures are kept and marked`);
+    finishWithGates(run.result, run.file, gates, defaultReportsDir(), raw.json === true);
+    const nothingAnswered = everyRequestFailed(data);
+    if (nothingAnswered !== undefined) warn('load', nothingAnswered);
+    if (run.failed || nothingAnswered !== undefined || (raw.strict === true && invalid > 0)) process.exitCode = 1;
+  });
 }

@@ -3,10 +3,9 @@
 // profile.json (summaries extracted from the profile data) and profile.md to profiles/<run>/. With no
 // options: both request paths with 0x and clinic doctor (what `npm run profile` runs).
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger } from '../options.js';
-import { defaultProfilesDir, runStamp } from '../paths.js';
+import { defaultProfilesDir, defaultReportsDir } from '../paths.js';
 import { OptionError } from '../errors.js';
 import { BODY_ORDERS, HTTP_METHODS, readRequestData } from '../load/request-data.js';
 import { type CommandTargetOptions, PROFILE_DEFAULTS, type ProfileOptions, resolveProfileOptions } from '../profile/options.js';
@@ -15,9 +14,10 @@ import { renderProfileMarkdown } from '../report/profile.js';
 import { toJson } from '../results/index.js';
 import { KERNEL_NAMES, MATRIX_PATHS, PREDICT_KINDS, PROFILE_SERVICES, PROFILE_TOOLS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { runSuiteToFile } from '../run/run-suite.js';
+import { addGateOptions, finishWithGates, type GateFlags, parseGates } from './gates.js';
 import { profileSuite } from '../run/suites/profile.js';
 
-interface ProfileCliOptions {
+interface ProfileCliOptions extends GateFlags {
   tool?: string;
   path?: string;
   service?: string;
@@ -99,51 +99,55 @@ function profileOptions(opts: ProfileCliOptions, argv: readonly string[]): Profi
 }
 
 export function register(program: Command): void {
-  program
-    .command('profile')
-    .description(
-      'profile the request paths under load: flame graphs (0x, --cpu-prof, perf), clinic doctor/flame/bubbleprof/heap-profiler reports, ' +
-        'and summaries extracted from the profile data, in profiles/<run>/',
-    )
-    .option('--tool <list>', `profilers, comma-separated: ${PROFILE_TOOLS.join(', ')} (default ${PROFILE_DEFAULTS.tools.join(',')})`)
-    .option('--path <list>', `request paths, comma-separated: ${MATRIX_PATHS.join(', ')} (default both)`)
-    .option(
-      '--service <name>',
-      'what runs under the profiler: scoring (the whole system runs; default) or model (one model API alone, where a cpu predict or a model runs)',
-    )
-    .option('--predict <kind>', 'io (two 40-50 ms model waits; default), cpu (a mean over n values), onnx (an ONNX model) or module (your JS predict module)')
-    .option('--model <file>', 'onnx: an .onnx model (default: the shipped models); module: a .mjs/.js/.cjs exporting predict(features)')
-    .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
-    .option('--kernel <name>', `cpu predict only: ${KERNEL_NAMES.join(', ')}`)
-    .option('--n <count>', 'cpu predict only: values per predict')
-    .option('--topology <kind>', 'single (default), cluster (cpuprof and perf only: they follow cluster workers), nginx')
-    .option('--workers <count>', 'scoring processes for cluster and nginx (1..64)')
-    .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default memory)`)
-    .option('--duration <time>', 'load per case while profiled, e.g. 10s (500ms..10m)', `${PROFILE_DEFAULTS.durationMs / 1000}s`)
-    .option('--connections <count>', 'connections of the closed-loop load (1..10000)', String(PROFILE_DEFAULTS.connections))
-    .argument('[command...]', 'your own server after --, e.g. -- node app.js: started under the profiler, loaded, stopped')
-    .option('--port <port>', 'your server: the port it listens on (default: the first port it listens on, or the one it prints)')
-    .option('--url-path <path>', "your server: the request's path, e.g. /predict (default /)")
-    .option('--method <m>', 'your server: HTTP method (default POST with a body, else GET)')
-    .option('--body <text>', 'your server: a request body, or @FILE (repeat for several, sent in turn)', collect, [])
-    .option('--bodies <file>', 'your server: an NDJSON file, one request body a line')
-    .option('--bodies-order <order>', `your server: ${BODY_ORDERS.join(' or ')} (random: seeded by --seed)`)
-    .option('--header <h>', "your server: a header 'name: value', or @FILE with one a line (repeatable)", collect, [])
-    .option('--seed <n>', 'your server: seed of --bodies-order random (default 1)')
-    .option('--out <dir>', 'the run folder (default: profiles/<timestamp>)')
-    .option('--json', 'print profile.json on stdout instead of the summary')
-    .option('--markdown', 'print the Markdown summary instead of the terminal one')
-    .option('--quiet', 'no progress lines on stderr')
-    .action(async (argv: string[], opts: ProfileCliOptions) => {
-      if (opts.quiet === true) setQuiet(true);
-      const options = profileOptions(opts, argv);
-      // Validate everything (combinations too) before capturing the environment or making the run folder.
-      resolveProfileOptions(options);
-      const run = await runSuiteToFile(profileSuite, options, { outDir: opts.out ?? join(defaultProfilesDir(), runStamp()) });
-      progress('profile', `wrote ${run.file} and profile.md`);
-      if (opts.json === true) process.stdout.write(toJson(run.result));
-      else process.stdout.write(opts.markdown === true ? renderProfileMarkdown(run.result.data) : profileSuite.terminal(run.result));
-      // A failed case is data in the results, and a non-zero exit for whoever ran the command.
-      if (run.failed) process.exitCode = 1;
-    });
+  addGateOptions(
+    program
+      .command('profile')
+      .description(
+        'profile the request paths under load: flame graphs (0x, --cpu-prof, perf), clinic doctor/flame/bubbleprof/heap-profiler reports, ' +
+          'and summaries extracted from the profile data, in profiles/<run>/',
+      )
+      .option('--tool <list>', `profilers, comma-separated: ${PROFILE_TOOLS.join(', ')} (default ${PROFILE_DEFAULTS.tools.join(',')})`)
+      .option('--path <list>', `request paths, comma-separated: ${MATRIX_PATHS.join(', ')} (default both)`)
+      .option(
+        '--service <name>',
+        'what runs under the profiler: scoring (the whole system runs; default) or model (one model API alone, where a cpu predict or a model runs)',
+      )
+      .option('--predict <kind>', 'io (two 40-50 ms model waits; default), cpu (a mean over n values), onnx (an ONNX model) or module (your JS predict module)')
+      .option('--model <file>', 'onnx: an .onnx model (default: the shipped models); module: a .mjs/.js/.cjs exporting predict(features)')
+      .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
+      .option('--kernel <name>', `cpu predict only: ${KERNEL_NAMES.join(', ')}`)
+      .option('--n <count>', 'cpu predict only: values per predict')
+      .option('--topology <kind>', 'single (default), cluster (cpuprof and perf only: they follow cluster workers), nginx')
+      .option('--workers <count>', 'scoring processes for cluster and nginx (1..64)')
+      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default memory)`)
+      .option('--duration <time>', 'load per case while profiled, e.g. 10s (500ms..10m)', `${PROFILE_DEFAULTS.durationMs / 1000}s`)
+      .option('--connections <count>', 'connections of the closed-loop load (1..10000)', String(PROFILE_DEFAULTS.connections))
+      .argument('[command...]', 'your own server after --, e.g. -- node app.js: started under the profiler, loaded, stopped')
+      .option('--port <port>', 'your server: the port it listens on (default: the first port it listens on, or the one it prints)')
+      .option('--url-path <path>', "your server: the request's path, e.g. /predict (default /)")
+      .option('--method <m>', 'your server: HTTP method (default POST with a body, else GET)')
+      .option('--body <text>', 'your server: a request body, or @FILE (repeat for several, sent in turn)', collect, [])
+      .option('--bodies <file>', 'your server: an NDJSON file, one request body a line')
+      .option('--bodies-order <order>', `your server: ${BODY_ORDERS.join(' or ')} (random: seeded by --seed)`)
+      .option('--header <h>', "your server: a header 'name: value', or @FILE with one a line (repeatable)", collect, [])
+      .option('--seed <n>', 'your server: seed of --bodies-order random (default 1)')
+      .option('--out <dir>', 'the run folder (default: a new profiles/profile-<time>/ under the working folder)')
+      .option('--json', 'print profile.json on stdout instead of the summary')
+      .option('--markdown', 'print the Markdown summary instead of the terminal one')
+      .option('--quiet', 'no progress lines on stderr'),
+    false,
+  ).action(async (argv: string[], opts: ProfileCliOptions) => {
+    if (opts.quiet === true) setQuiet(true);
+    const options = profileOptions(opts, argv);
+    // Validate everything (combinations too) before capturing the environment or making the run folder.
+    resolveProfileOptions(options);
+    const gates = parseGates(opts, defaultReportsDir());
+    const run = await runSuiteToFile(profileSuite, options, opts.out === undefined ? { parentDir: defaultProfilesDir() } : { outDir: opts.out });
+    progress('profile', `wrote ${run.file} and profile.md`);
+    if (opts.json === true) process.stdout.write(toJson(run.result));
+    else process.stdout.write(opts.markdown === true ? renderProfileMarkdown(run.result.data) : profileSuite.terminal(run.result));
+    // A failed case is data in the results, and a non-zero exit for whoever ran the command.
+    finishWithGates(run.result, run.file, gates, defaultReportsDir(), opts.json === true);
+    if (run.failed) process.exitCode = 1;
+  });
 }

@@ -2,10 +2,11 @@
 // block. Their data become the sections of one results.json in a run folder, rewritten after every suite
 // so an interrupted or failed run keeps what finished (a suite cut short keeps its partial data).
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
-import { toErrorInfo } from '../errors.js';
-import { defaultProfilesDir, defaultReportsDir, ensureDir, runStamp } from '../paths.js';
+import { ServebenchError, toErrorInfo } from '../errors.js';
+import { defaultProfilesDir, defaultReportsDir, ensureDir, newRunDir, runStamp } from '../paths.js';
 import { onShutdown, supervisor } from '../processes/index.js';
 import { clearStatus, progress, setStatus } from '../progress.js';
 import type { BenchResults } from '../report/run-report.js';
@@ -39,10 +40,20 @@ interface Current {
 
 const elapsed = (startedAt: Date) => ({ startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() });
 
+/** The run folder: the one given (unless it holds an earlier run), or a new reports/bench-<stamp>/. */
+function benchFolder(outDir: string | undefined, stamp: string): string {
+  if (outDir === undefined) return newRunDir(defaultReportsDir(), 'bench', stamp);
+  const dir = ensureDir(outDir);
+  if (existsSync(join(dir, 'results.json'))) {
+    throw new ServebenchError('SB_ERR_INPUT', `--out ${outDir} already holds results.json from an earlier run; servebench never overwrites a run: give another folder, or no --out`);
+  }
+  return dir;
+}
+
 /** Run the bench over the registry's suites (in its order): returns the results (also written to outDir/results.json after every suite). */
 export async function runBench(registry: readonly AnySuite[], options: BenchOptions = {}): Promise<{ results: BenchResults; outDir: string }> {
   const stamp = runStamp();
-  const outDir = ensureDir(options.outDir ?? join(defaultReportsDir(), `bench-${stamp}`));
+  const outDir = benchFolder(options.outDir, stamp);
   const suites = registry.filter((s) => (options.suites ?? registry.map((r) => r.name)).includes(s.name));
   const settings: BenchSettings = {
     quick: options.quick ?? false,

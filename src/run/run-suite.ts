@@ -1,9 +1,11 @@
 // runSuiteToFile(): what every single-suite command does, written once: capture the environment, run the
 // suite, save its partial data on an interrupt, write its results file, render the files beside it.
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
-import { ensureDir } from '../paths.js';
+import { ServebenchError } from '../errors.js';
+import { defaultReportsDir, ensureDir, newRunDir } from '../paths.js';
 import { onShutdown, type Supervisor, supervisor as defaultSupervisor, withTimeout } from '../processes/index.js';
 import { clearStatus, setStatus, warn } from '../progress.js';
 import { type EnvBlock, envelope, type ResultEnvelope, type ResultKind, writeFileAtomic, writeJsonAtomic } from '../results/index.js';
@@ -11,8 +13,13 @@ import { version } from '../version.js';
 import type { Suite } from './suite.js';
 
 export interface RunToFileOptions {
-  /** Folder of the results file and the files rendered beside it. */
-  outDir: string;
+  /**
+   * The run folder: the results file and the files rendered beside it. A folder that already holds this
+   * suite's results file is refused: a run never overwrites another. @default a new <parent>/<suite>-<time>/
+   */
+  outDir?: string;
+  /** Where a new run folder goes when outDir is not given. @default reports/ under the working folder */
+  parentDir?: string;
   /** The environment block, when the caller captured it already. @default captured with the suite's settings */
   env?: EnvBlock;
   /** Folder for the suite's artefacts. @default outDir */
@@ -33,9 +40,22 @@ export interface SuiteRun<D> {
   failed: boolean;
 }
 
+/** The run's folder: the one given (unless it holds an earlier run of this suite), or a new one. */
+function runFolder(suite: { name: string; file: string }, run: RunToFileOptions): string {
+  if (run.outDir === undefined) return newRunDir(run.parentDir ?? defaultReportsDir(), suite.name);
+  const dir = ensureDir(run.outDir);
+  if (existsSync(join(dir, suite.file))) {
+    throw new ServebenchError(
+      'SB_ERR_INPUT',
+      `--out ${run.outDir} already holds ${suite.file} from an earlier run; servebench never overwrites a run: give another folder, or no --out for a new one`,
+    );
+  }
+  return dir;
+}
+
 /** Run one suite and write its results file; an interrupt writes what finished, marked interrupted, once. */
 export async function runSuiteToFile<O, D>(suite: Suite<O, D>, options: O, run: RunToFileOptions): Promise<SuiteRun<D>> {
-  const outDir = ensureDir(run.outDir);
+  const outDir = runFolder(suite, run);
   const file = join(outDir, suite.file);
   setStatus({ label: suite.name });
   const env = run.env ?? (await captureEnv(suite.capture));

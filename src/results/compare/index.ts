@@ -7,4 +7,4 @@ export { EXIT_REGRESSION, EXIT_THRESHOLD_CROSSED } from './exit-codes.js';
 export { checkThresholds, thresholdsPassed } from './check-thresholds.js';
 export { parseThreshold, parseThresholds, THRESHOLD_METRICS, type Threshold } from './thresholds.js';
 export { listRuns } from './runs.js';
-export type { Comparison, FigureComparison } from './types.js';
+export type { Comparison, CompareOptions, FigureComparison } from './types.js';
