@@ -189,7 +189,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
 }
 
 /** The reason to exit 1 when runs completed but not one request succeeded (a dead target), naming the failures. */
-export function everyRequestFailed(data: LoadData): string | undefined {
+function everyRequestFailed(data: LoadData): string | undefined {
   const runs = data.runs.filter((r) => r.state === 'completed');
   if (runs.length === 0 || runs.some((r) => r.requests.successes > 0)) return undefined;
   const failed = runs.reduce((n, r) => n + r.failures.total, 0);

@@ -45,7 +45,8 @@ function benchFolder(outDir: string | undefined, stamp: string): string {
   if (outDir === undefined) return newRunDir(defaultReportsDir(), 'bench', stamp);
   const dir = ensureDir(outDir);
   if (existsSync(join(dir, 'results.json'))) {
-    throw new ServebenchError('SB_ERR_INPUT', `--out ${outDir} already holds results.json from an earlier run; servebench never overwrites a run: give another folder, or no --out`);
+    const why = 'servebench never overwrites a run: give another folder, or no --out';
+    throw new ServebenchError('SB_ERR_INPUT', `--out ${outDir} already holds results.json from an earlier run; ${why}`);
   }
   return dir;
 }
