@@ -28,7 +28,7 @@ function commandLine(pid: number): string {
 }
 
 /** The processes to watch: the parent, and the parent of each wrapper above it (at most three levels). */
-export function watchedAncestors(start: number = process.ppid): number[] {
+function watchedAncestors(start: number = process.ppid): number[] {
   const chain = [start];
   let pid = start;
   for (let level = 0; level < 3 && pid > 1 && WRAPPER.test(commandLine(pid)); level++) {
