@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { OptionError } from '../errors.js';
 import { kernels, type KernelName } from '../kernels/index.js';
 import { experiments, scenarios } from '../../benchmarks/scenarios/index.js';
+import { parseFaultSchedule } from '../experiments/faults-schedule.js';
 import { ALL_SCENARIOS } from '../load/plan.js';
 import type { LoadSuiteOptions } from '../load/plan.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
@@ -17,7 +18,7 @@ import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown } from '../report/load.js';
 import { type LoadData, toJson } from '../results/index.js';
-import { ARRIVAL_PROCESSES, BUILTIN_PREDICTS, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { ARRIVAL_PROCESSES, BUILTIN_PREDICTS, FAULT_TARGETS, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { runSuiteToFile } from '../run/run-suite.js';
 import { addGateOptions, finishWithGates, type GateFlags, parseGates } from './gates.js';
 import { suites } from './suites.js';
@@ -55,6 +56,8 @@ interface RawOptions extends GateFlags {
   bodies?: string;
   bodiesOrder?: string;
   header: string[];
+  /** --fault, repeatable (commander gives [] when none). */
+  fault?: string[];
   pid?: string;
   model?: string;
   modelA?: string;
@@ -155,6 +158,11 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.seed !== undefined) s.seed = parseInteger('--seed', o.seed, 0, 0xffffffff);
   if (o.latencyGoal !== undefined) s.latencyGoalP99Us = parseDuration('--latency-goal', o.latencyGoal, 1, 3_600_000) * 1000;
   if (o.errorBudget !== undefined) s.errorBudget = parseShare('--error-budget', o.errorBudget);
+  if (o.fault !== undefined && o.fault.length > 0) {
+    s.faults = parseFaultSchedule(o.fault);
+    // --fault alone runs the faults scenario; with --scenario, it must name it (the plan says so otherwise).
+    s.scenarios ??= ['faults'];
+  }
   const targetOnly = {
     '--method': o.method,
     '--pid': o.pid,
@@ -213,7 +221,15 @@ export function register(program: Command): void {
       .option(
         '--scenario <list>',
         `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
-          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp)',
+          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
+          'faults (parts killed, paused, hung under load)',
+      )
+      .option(
+        '--fault <expr>',
+        "faults scenario: a fault of the schedule, e.g. 'at=5s kill model-a', 'at=8s pause redis 3s', 'at=12s hang model-b 2s' (repeatable; replaces the " +
+          `default schedule; implies --scenario faults). Targets: ${FAULT_TARGETS.join(', ')}`,
+        collect,
+        [],
       )
       .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
       .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)

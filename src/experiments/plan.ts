@@ -3,8 +3,10 @@
 // `servebench load --scenario` names an experiment.
 
 import { OptionError } from '../errors.js';
+import type { FaultSpec } from '../results/faults.js';
 import type { LoadEngineName, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
+import { parseFaultSchedule } from './faults-schedule.js';
 import type { ExperimentSet } from './types.js';
 
 export interface ExperimentsPlan {
@@ -15,6 +17,8 @@ export interface ExperimentsPlan {
   rounds: number;
   /** The most connections (or requests in flight) a step opens, for the descriptor budget. */
   connections: number;
+  /** faults: the schedule it runs (--fault, or the definition's). */
+  faultSchedule?: FaultSpec[];
 }
 
 /** The options an experiment reads beyond its definition. */
@@ -24,6 +28,8 @@ export interface ExperimentOptions {
   connections?: number;
   rateRps?: number;
   repeats?: number;
+  /** faults: the schedule (--fault) instead of the definition's. */
+  faults?: FaultSpec[];
 }
 
 export function isExperiment(s: ScenarioName): s is ExperimentName {
@@ -36,9 +42,14 @@ export function planExperiments(
   definitions: ExperimentSet | undefined,
   o: ExperimentOptions,
 ): ExperimentsPlan | undefined {
+  const faults = selected.includes('faults');
+  if (o.faults !== undefined && !faults) throw new OptionError('--fault', 'applies to the faults scenario: add faults to --scenario (or leave --scenario out)');
   if (selected.length === 0) return undefined;
   const queue = selected.includes('queue-workers');
   const autoscale = selected.includes('autoscale');
+  if (faults && o.connections !== undefined && !queue) {
+    throw new OptionError('--connections', 'faults runs a sustained open loop while the faults happen; --rate R sets its rate');
+  }
   if (queue && o.engine === 'open') {
     throw new OptionError(
       o.rateRps !== undefined ? '--rate' : '--engine',
@@ -52,7 +63,19 @@ export function planExperiments(
     throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
   }
   const qw = definitions['queue-workers'];
-  const rounds = Math.max(0, ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []), ...(autoscale ? [o.repeats ?? 1] : []));
-  const connections = Math.max(0, ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []), ...(autoscale ? [definitions.autoscale.maxInFlight] : []));
-  return { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
+  const rounds = Math.max(
+    0,
+    ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
+    ...(autoscale ? [o.repeats ?? 1] : []),
+    ...(faults ? [1] : []),
+  );
+  const connections = Math.max(
+    0,
+    ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []),
+    ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
+    ...(faults ? [definitions.faults.maxInFlight] : []),
+  );
+  const plan: ExperimentsPlan = { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
+  if (faults) plan.faultSchedule = o.faults ?? parseFaultSchedule(definitions.faults.schedule[o.quick ? 'quick' : 'default'], 'the faults scenario');
+  return plan;
 }

@@ -1,6 +1,6 @@
 // Runs the planned experiments into a load-shaped run: each starts its own systems, puts its runs among
 // the run's runs (so summaries, flags and rendering treat them like any other) and adds its own figures
-// (queue depth, replica timelines) beside them. Used by the experiments suite, and by the load suite when
+// (queue depth, replica timelines, what each fault cost) beside them. Used by the experiments suite, and by the load suite when
 // `--scenario` names an experiment.
 
 import type { RunCollector } from '../load/collector.js';
@@ -9,6 +9,7 @@ import type { LoadComparison, LoadRun } from '../results/load.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { runAutoscale } from './autoscale.js';
 import type { ExperimentContext } from './context.js';
+import { runFaults } from './faults.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
 
@@ -28,12 +29,13 @@ export function experimentContext(settings: StepSettings, o: LoadSettingsOptions
   };
 }
 
-/** Run the planned experiments in order, filling the collector's data (`queueWorkers`, `autoscale`). */
+/** Run the planned experiments in order, filling the collector's data (`queueWorkers`, `autoscale`, `faults`). */
 export async function runExperiments(plan: ExperimentsPlan, collector: RunCollector, ctx: ExperimentContext): Promise<void> {
   for (const name of plan.selected) {
     if (ctx.signal?.aborted === true) return;
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
-    else collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else collector.data.faults = await runFaults(plan.definitions.faults, ctx, plan.faultSchedule ?? []);
   }
 }
 

@@ -1,7 +1,8 @@
-// The experiments suite: queue-workers (seed 001: a Redis queue in front of one vs two model workers) and
-// autoscale (seed 002: an emulated HorizontalPodAutoscaler under a rate profile), each starting systems of
-// its own. runExperimentsSuite(options) returns plain data shaped as a load run's (ExperimentsData), the
-// same a `servebench load --scenario queue-workers,autoscale` run gives. Progress on stderr only.
+// The experiments suite: queue-workers (seed 001: a Redis queue in front of one vs two model workers),
+// autoscale (seed 002: an emulated HorizontalPodAutoscaler under a rate profile) and faults (a fault schedule
+// under a sustained load), each starting systems of its own. runExperimentsSuite(options) returns plain data
+// shaped as a load run's (ExperimentsData), the same a `servebench load --scenario queue-workers,autoscale,faults`
+// run gives. Progress on stderr only.
 
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../load/collector.js';
@@ -40,6 +41,7 @@ export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Pro
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   const echo = optionsEcho(options, settings, { scenarios: [...selected], repeats: plan?.rounds ?? 0 });
   // One descriptor per connection in this process: check (and raise) the limit before anything starts.
@@ -49,5 +51,5 @@ export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Pro
   const collector = new RunCollector({ options: echo, limits: settings.limits, fdLimit }, verdicts, options, t0);
   collector.update();
   if (plan !== undefined && !isAborted(options.signal)) await runExperiments(plan, collector, experimentContext(settings, options, collector));
-  return collector.finish();
+  return collector.done();
 }

@@ -1,10 +1,10 @@
-// The shape of the two experiments, a suite of their own (and selectable with `servebench load --scenario`,
-// never part of the default matrix): queue-workers (seed 001) and autoscale (seed 002). The definitions
-// live in benchmarks/scenarios/ and come in from the caller.
+// The shape of the experiments, a suite of their own (and selectable with `servebench load --scenario`,
+// never part of the default matrix): queue-workers (seed 001), autoscale (seed 002) and faults (a fault
+// schedule under load). The definitions live in benchmarks/scenarios/ and come in from the caller.
 
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
-import type { PredictKind } from '../results/vocab.js';
+import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/vocab.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
 export interface QueueWorkersScenario {
@@ -64,7 +64,30 @@ export interface AutoscaleScenario {
   binMs: number;
 }
 
+/** A sustained open loop on a system with restarts on, faults applied on a schedule (--fault replaces it). */
+export interface FaultsScenario {
+  name: 'faults';
+  description: string;
+  path: RequestPath;
+  topology: Topology;
+  /** Processes per service (cluster, nginx). */
+  workers: number;
+  predict: PredictKind;
+  store: StoreKind;
+  /** Arrivals per second (Poisson); --rate replaces it. */
+  rateRps: Timings<number>;
+  /** The schedule, written as --fault expressions ('at=5s kill model-a'), times from the measured window's start. */
+  schedule: Timings<string[]>;
+  /** The window goes on this long after the last fault is over, for the recovery to show. */
+  recoveryMs: Timings<number>;
+  /** Load before the window (and before the first fault), excluded from the figures. */
+  warmupMs: Timings<number>;
+  /** In-flight bound of the open loop. */
+  maxInFlight: number;
+}
+
 export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
+  faults: FaultsScenario;
 }

@@ -22,6 +22,8 @@ export class RunCollector {
   readonly data: LoadData;
   /** Flags raised outside the runs (skipped or failed configurations), before those the runs give. */
   private readonly flags: Flag[] = [];
+  /** Configurations an interrupt left without a run, marked skipped ('interrupted') with their flags. */
+  private readonly cutShort = new Map<LoadConfiguration, Flag>();
 
   constructor(
     head: { options: LoadOptionsEcho; limits: ValidityLimits; fdLimit: FdLimitInfo },
@@ -44,7 +46,11 @@ export class RunCollector {
       durationMs: 0,
       interrupted: false,
     };
+    // The data as of the interrupt, at once: what a shutdown writes if the suite does not return in time.
+    hooks.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  private readonly onAbort = (): void => this.update();
 
   /** A configuration, listed at once (its state is updated in place). */
   addConfiguration = (c: LoadConfiguration): LoadConfiguration => {
@@ -68,6 +74,12 @@ export class RunCollector {
     this.hooks.onUpdate?.(this.finish());
   }
 
+  /** The final data: the run is over, so a later interrupt (of a bench's next suite) no longer touches it. */
+  done(): LoadData {
+    this.hooks.signal?.removeEventListener('abort', this.onAbort);
+    return this.finish();
+  }
+
   /** The data so far, with everything derived from the runs recomputed. */
   finish(): LoadData {
     const d = this.data;
@@ -75,10 +87,30 @@ export class RunCollector {
     const v = this.verdicts(d.runs);
     d.comparisons = v.comparisons;
     d.goals = v.goals;
-    d.flags = [...this.flags, ...flagsFor(d.runs, d.summaries)];
     d.interrupted = this.hooks.signal?.aborted === true;
+    if (d.interrupted) this.markCutShort();
+    d.flags = [...this.flags, ...this.cutShort.values(), ...flagsFor(d.runs, d.summaries)];
     d.durationMs = Math.round(performance.now() - this.t0);
     return d;
+  }
+
+  /**
+   * After an interrupt, a configuration that never ran is skipped ('interrupted'), never completed; one whose
+   * run was under way at the interrupt (and finished early) is given back its state when that run arrives.
+   */
+  private markCutShort(): void {
+    const ran = new Set(this.data.runs.map((r) => r.configId));
+    for (const c of this.data.configurations) {
+      if (c.state === 'completed' && !ran.has(c.id)) {
+        c.state = 'skipped';
+        c.reason = 'interrupted';
+        this.cutShort.set(c, { subject: `load:${c.id}`, kind: 'skipped', message: 'interrupted before it ran' });
+      } else if (this.cutShort.has(c) && ran.has(c.id)) {
+        c.state = 'completed';
+        delete c.reason;
+        this.cutShort.delete(c);
+      }
+    }
   }
 }
 

@@ -117,6 +117,7 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   checkModelOptions(options.predicts ?? BUILTIN_PREDICTS, options.model, options.target !== undefined);
   const settings = resolveSettings(options, defs, engine);

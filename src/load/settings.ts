@@ -3,6 +3,7 @@
 // that a results file carries. Pure: nothing here starts a process.
 
 import { OptionError } from '../errors.js';
+import type { FaultSpec } from '../results/faults.js';
 import type { ArrivalProcess, LoadData, LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
 import type { StoreKind } from '../results/serving.js';
 import type { ScenarioSet } from './scenario-types.js';
@@ -47,6 +48,8 @@ export interface LoadSettingsOptions {
   /** @default the ramp definition's (0.01) */
   errorBudget?: number;
   limits?: Partial<ValidityLimits>;
+  /** The faults experiment's schedule (--fault), instead of its definition's. */
+  faults?: FaultSpec[];
   /** Stop after the current step; what finished is returned with interrupted: true. */
   signal?: AbortSignal;
   /** Called after every run with the data so far (to write partial results on interrupt). */

@@ -65,7 +65,7 @@ async function executeLoadPlan(plan: LoadPlan, options: LoadSuiteOptions, t0: nu
   if (plan.experiments !== undefined && !isAborted(options.signal)) {
     await runExperiments(plan.experiments, collector, experimentContext(plan.settings, options, collector));
   }
-  return collector.finish();
+  return collector.done();
 }
 
 /** The comparisons and goals of a plan's data: request-paths' speed goals, and the experiments' ratios. */

@@ -3,6 +3,7 @@
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
+import type { FaultsResult } from './faults.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
@@ -358,6 +359,8 @@ export interface LoadData {
   queueWorkers?: QueueWorkersResult;
   /** `--scenario autoscale`: replica timelines of the autoscaled and the fixed system. */
   autoscale?: AutoscaleResult;
+  /** `--scenario faults`: per fault, what it cost and how long the system took to recover; the per-second timeline. */
+  faults?: FaultsResult;
 }
 
 /**

@@ -47,12 +47,23 @@ export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 
 /** The load scenarios run over the matrix of serving configurations (or a --target). */
 export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
-/** The experiments: systems of their own (a queue with model workers, an autoscaled pool), run only when named. */
-export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale'] as const;
+/**
+ * The experiments: systems of their own (a queue with model workers, an autoscaled pool, a fault schedule under
+ * load), run by the experiments suite and, in a load run, only when named.
+ */
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'faults'] as const;
 /** Every load scenario, in the order a run lists them. */
 export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export type ExperimentName = (typeof EXPERIMENT_SCENARIOS)[number];
+
+/** What a fault does to a part of the system: SIGKILL it, SIGSTOP it for a while, or have it hold every request for a while. */
+export const FAULT_ACTIONS = ['kill', 'pause', 'hang'] as const;
+export type FaultAction = (typeof FAULT_ACTIONS)[number];
+
+/** The parts of a running system a fault can hit (what each means on each topology: src/serving/faults.ts). */
+export const FAULT_TARGETS = ['model-a', 'model-b', 'redis', 'scoring', 'scoring-worker', 'nginx', 'model-worker'] as const;
+export type FaultTarget = (typeof FAULT_TARGETS)[number];
 
 /** The profilers `servebench profile --tool` knows. */
 export const PROFILE_TOOLS = ['0x', 'doctor', 'flame', 'bubbleprof', 'heap', 'cpuprof', 'perf'] as const;

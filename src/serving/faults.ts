@@ -16,15 +16,15 @@ import { Redis } from 'ioredis';
 import { ServebenchError } from '../errors.js';
 import { descendantPids } from '../processes/index.js';
 import type { SystemProcess } from '../results/serving.js';
+import type { FaultAction, FaultTarget } from '../results/vocab.js';
 
 /** What can be told to hang: a service (every serving process, or one worker), or the queue's model workers. */
 interface Hangable {
   hang(ms: number, scope: 'all' | 'one-worker'): SystemProcess[];
 }
 
-export const FAULT_TARGETS = ['model-a', 'model-b', 'redis', 'scoring', 'scoring-worker', 'nginx', 'model-worker'] as const;
-export type FaultTarget = (typeof FAULT_TARGETS)[number];
-export type FaultAction = 'kill' | 'pause' | 'hang';
+export { FAULT_TARGETS } from '../results/vocab.js';
+export type { FaultAction, FaultTarget } from '../results/vocab.js';
 
 /** A fault as it was applied: when, to which processes, how, and until when (pause, hang). */
 export interface FaultApplied {

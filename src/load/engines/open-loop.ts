@@ -173,12 +173,13 @@ class OpenLoopTally {
     } else if (o.failure === undefined) {
       this.failures.add('non2xx', String(o.status));
       this.recorder.recordFailure(at);
-      this.options.onSample?.({ sentAtMs: at, latencyUs, outcome: 'non2xx' });
+      this.options.onSample?.({ sentAtMs: at, latencyUs, outcome: 'non2xx', code: String(o.status) });
     } else {
       const kind = classifyError(o.failure);
-      this.failures.add(kind, kind === 'timeouts' ? 'timeout' : errorCode(o.failure));
+      const code = kind === 'timeouts' ? 'timeout' : errorCode(o.failure);
+      this.failures.add(kind, code);
       this.recorder.recordFailure(at);
-      this.options.onSample?.({ sentAtMs: at, latencyUs, outcome: kind });
+      this.options.onSample?.({ sentAtMs: at, latencyUs, outcome: kind, code });
     }
   }
 

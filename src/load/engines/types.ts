@@ -19,6 +19,8 @@ export interface RequestSample {
   sentAtMs: number;
   latencyUs: number;
   outcome: 'success' | 'non2xx' | 'errors' | 'timeouts' | 'resets';
+  /** A failure's status or error code as failureCodes counts it ('503', 'ECONNREFUSED', 'timeout'); open loop only. */
+  code?: string;
 }
 
 export interface EngineRunOptions {

@@ -4,6 +4,7 @@
 import type { BenchData, SuiteName } from '../../results/bench.js';
 import { autoscaleChart } from './autoscale.js';
 import { capacityChart } from './capacity.js';
+import { faultsChart } from './faults.js';
 import { kernelsChart } from './kernels.js';
 import { loadRampChart } from './load-ramp.js';
 import { profileChart } from './profile.js';
@@ -28,6 +29,7 @@ export function benchCharts(data: BenchData): ChartSpec[] {
     add(loadRampChart(l), section);
     add(requestPathsChart(l), section);
     add(autoscaleChart(l), section);
+    add(faultsChart(l), section);
   }
   if (s.profile !== undefined) add(profileChart(s.profile), 'profile');
   return out;

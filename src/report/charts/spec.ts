@@ -11,7 +11,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type VegaLiteSpec = { [key: string]: JsonValue };
 
 /** The charts servebench draws; each is written as charts/<name>.svg in a run folder. */
-type ChartName = 'kernels' | 'capacity' | 'load-ramp' | 'request-paths' | 'autoscale' | 'profile';
+type ChartName = 'kernels' | 'capacity' | 'load-ramp' | 'request-paths' | 'autoscale' | 'faults' | 'profile';
 
 export interface ChartSpec {
   /** File name without extension (charts/<name>.svg), unique within a run. */
