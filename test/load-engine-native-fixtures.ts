@@ -6,7 +6,7 @@ import { nativeLoadRun } from '../src/kernels/native-binding.js';
 import type { EngineRunOptions, HttpTarget } from '../src/load/engines/types.js';
 import type { LoadShape } from '../src/results/load.js';
 
-export const native = nativeLoadRun();
+const native = nativeLoadRun();
 
 /** `describe` when the native engine loads; else skipped, or under CI=true one failing test that names why. */
 export function describeNative(name: string, body: () => void): void {
