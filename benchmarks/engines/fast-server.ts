@@ -44,7 +44,7 @@ http {
 `;
 }
 
-const NODE_SERVER = String.raw`
+const NODE_SERVER = `
 const http = require('http');
 const server = http.createServer((req, res) => { req.resume(); res.end('ok'); });
 server.keepAliveTimeout = 65000;

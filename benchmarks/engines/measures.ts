@@ -17,7 +17,7 @@ export const MAX_IN_FLIGHT = 1000;
 /** Open-loop rates tried in turn, until two in a row are not held on time. */
 export const RATE_LADDER = [250, 500, 1000, 2000, 3000, 5000, 7500, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000, 80_000, 100_000, 130_000];
 /** Held on time: under this share of sends late, and under this share failed. */
-export const ON_TIME_SHARE = 0.01;
+const ON_TIME_SHARE = 0.01;
 
 export interface Timing {
   warmupMs: number;
