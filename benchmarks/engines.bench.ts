@@ -91,106 +91,45 @@ function ratios(a: readonly number[], b: readonly number[], floor = 0): { median
 const spread = (xs: readonly number[], f: (x: number) => string) => formatSpread(spreadOf(xs, ''), f);
 const share = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
+/** One row: a figure of both engines over the rounds, and their ratio. */
+function row<T>(label: string, pair: { native: T[]; js: T[] }, get: (x: T) => number, f: (x: number) => string, ratioText = ''): string[] {
+  return [label, spread(pair.native.map(get), f), spread(pair.js.map(get), f), ratioText];
+}
+
 /** The table's rows and the three targets. */
 function verdicts(s: Samples): { rows: string[][]; targets: string[] } {
+  const closed = { native: s.closed.native, js: s.closed.autocannon };
+  const fixed = { native: s.fixed.native, js: s.fixed.open };
+  const onTime = { native: s.onTime.native, js: s.onTime.open };
+  const rate = (r: OnTimeRate) => r.rateRps;
   const closedRatio = ratios(
-    s.closed.native.map((f) => f.rps),
-    s.closed.autocannon.map((f) => f.rps),
+    closed.native.map((f) => f.rps),
+    closed.js.map((f) => f.rps),
   );
-  const onTime = ratios(
-    s.onTime.native.map((r) => r.rateRps),
-    s.onTime.open.map((r) => r.rateRps),
-    RATE_LADDER[0],
-  );
+  const onTimeRatio = ratios(onTime.native.map(rate), onTime.js.map(rate), RATE_LADDER[0]);
   const p50 = ratios(
-    s.fixed.native.map((f) => f.p50Us),
-    s.fixed.open.map((f) => f.p50Us),
+    fixed.native.map((f) => f.p50Us),
+    fixed.js.map((f) => f.p50Us),
   );
   const p99 = ratios(
-    s.fixed.native.map((f) => f.p99Us),
-    s.fixed.open.map((f) => f.p99Us),
+    fixed.native.map((f) => f.p99Us),
+    fixed.js.map((f) => f.p99Us),
   );
   const at = rps(FIXED_RATE);
   const rows = [
-    [
-      `closed loop, ${CONNECTIONS} connections: rps`,
-      spread(
-        s.closed.native.map((f) => f.rps),
-        rps,
-      ),
-      spread(
-        s.closed.autocannon.map((f) => f.rps),
-        rps,
-      ),
-      closedRatio.text,
-    ],
-    [
-      '  generator busy (of the cores it can use)',
-      spread(
-        s.closed.native.map((f) => f.busiest),
-        share,
-      ),
-      spread(
-        s.closed.autocannon.map((f) => f.busiest),
-        share,
-      ),
-      '',
-    ],
-    [
-      'open loop: highest rate held on time',
-      spread(
-        s.onTime.native.map((r) => r.rateRps),
-        rps,
-      ),
-      spread(
-        s.onTime.open.map((r) => r.rateRps),
-        rps,
-      ),
-      onTime.text,
-    ],
-    [
-      `open loop at ${at} rps: p50`,
-      spread(
-        s.fixed.native.map((f) => f.p50Us),
-        formatUs,
-      ),
-      spread(
-        s.fixed.open.map((f) => f.p50Us),
-        formatUs,
-      ),
-      p50.text,
-    ],
-    [
-      `open loop at ${at} rps: p99`,
-      spread(
-        s.fixed.native.map((f) => f.p99Us),
-        formatUs,
-      ),
-      spread(
-        s.fixed.open.map((f) => f.p99Us),
-        formatUs,
-      ),
-      p99.text,
-    ],
-    [
-      `open loop at ${at} rps: sends late`,
-      spread(
-        s.fixed.native.map((f) => f.lateShare),
-        share,
-      ),
-      spread(
-        s.fixed.open.map((f) => f.lateShare),
-        share,
-      ),
-      '',
-    ],
+    row(`closed loop, ${CONNECTIONS} connections: rps`, closed, (f) => f.rps, rps, closedRatio.text),
+    row('  generator busy (of the cores it can use)', closed, (f) => f.busiest, share),
+    row('open loop: highest rate held on time', onTime, rate, rps, onTimeRatio.text),
+    row(`open loop at ${at} rps: p50`, fixed, (f) => f.p50Us, formatUs, p50.text),
+    row(`open loop at ${at} rps: p99`, fixed, (f) => f.p99Us, formatUs, p99.text),
+    row(`open loop at ${at} rps: sends late`, fixed, (f) => f.lateShare, share),
   ];
-  const saturatedRounds = s.closed.native.filter((f) => f.saturated).length;
+  const saturatedRounds = closed.native.filter((f) => f.saturated).length;
   const mark = (met: boolean) => (met ? 'met' : 'NOT met');
   const targets = [
     `closed loop: native >= 2x autocannon's rps, generator not saturated: ${mark(closedRatio.median >= 2 && saturatedRounds === 0)} ` +
-      `(${ratio(closedRatio.median)}; native saturated in ${saturatedRounds} of ${s.closed.native.length} rounds)`,
-    `open loop: native's on-time rate >= 4x the JS open engine's: ${mark(onTime.median >= 4)} (${onTime.text})`,
+      `(${ratio(closedRatio.median)}; native saturated in ${saturatedRounds} of ${closed.native.length} rounds)`,
+    `open loop: native's on-time rate >= 4x the JS open engine's: ${mark(onTimeRatio.median >= 4)} (${onTimeRatio.text})`,
     `at ${at} rps: native's p50 <= 1/3 of the JS open engine's: ${mark(p50.median <= 1 / 3)} (${ratio(p50.median)})`,
   ];
   return { rows, targets };
@@ -214,10 +153,12 @@ try {
   const samples = await measure(server.url, threads, rounds);
   await server.stop();
   const { rows, targets } = verdicts(samples);
-  const head = ['measure (median of rounds, min..max)', `native (${threads} thread${threads === 1 ? '' : 's'})`, 'autocannon / JS open', 'ratio native / JS'];
+  const native1 = `native (${threads} thread${threads === 1 ? '' : 's'})`;
+  const head = ['measure (median of rounds, min..max)', native1, 'autocannon / JS open', 'ratio native / JS'];
+  const seconds = ((performance.now() - t0) / 1000).toFixed(0);
   const facts =
     `server: ${server.description}; ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}); ` +
-    `load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after; ${rounds} interleaved rounds in ${((performance.now() - t0) / 1000).toFixed(0)} s`;
+    `load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after; ${rounds} interleaved rounds in ${seconds} s`;
   const table = values.markdown === true ? mdTable(head, rows, ['left', 'right', 'right', 'right']) : textTable(head, rows, { rule: true }).join('\n');
   const list = targets.map((x) => `- ${x}`).join('\n');
   process.stdout.write(`${facts}\n\n${table}\n\ntargets (issue 12):\n${list}\n`);
