@@ -14,12 +14,11 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { nativeLoadRun } from '../src/kernels/native-binding.js';
-import { spreadOf } from '../src/load/aggregate.js';
 import { defaultGeneratorThreads } from '../src/load/engine-choice.js';
 import { ensureFdLimit, fdsNeeded } from '../src/load/fd-limit.js';
 import { parseInteger } from '../src/options.js';
 import { installSignalHandlers, stopAllProcesses, supervisor } from '../src/processes/index.js';
-import { formatSpread, formatUs, times } from '../src/report/format.js';
+import { formatUs, times } from '../src/report/format.js';
 import { mdTable, textTable } from '../src/report/tables.js';
 import { median } from '../src/stats/index.js';
 import { startFastServer } from './engines/fast-server.js';
@@ -75,8 +74,11 @@ async function measure(url: string, threads: number, rounds: number): Promise<Sa
   return s;
 }
 
-/** A ratio with two significant digits below 1 (0.031x), as `times` above. */
-const ratio = (x: number) => (Number.isFinite(x) && x > 0 && x < 1 ? `${x.toPrecision(2)}x` : times(x));
+/** A ratio: 2.50x, 60x; below 1 as a fraction, 1/26 or 1/11,800 (a latency a small share of the other's). */
+function ratio(x: number): string {
+  if (!(Number.isFinite(x) && x > 0 && x < 1)) return times(x);
+  return `1/${Number((1 / x).toPrecision(3)).toLocaleString('en-US')}`;
+}
 
 /**
  * Per-round ratios a / b, as "median (min..max)". A round where b is 0 (the JS engine held none of the
@@ -85,10 +87,15 @@ const ratio = (x: number) => (Number.isFinite(x) && x > 0 && x < 1 ? `${x.toPrec
 function ratios(a: readonly number[], b: readonly number[], floor = 0): { median: number; text: string } {
   const r = a.map((x, i) => x / Math.max(b[i]!, floor));
   const bound = b.some((x) => x < floor) ? '>= ' : '';
-  return { median: median(r), text: `${bound}${formatSpread(spreadOf(r, 'x'), ratio)}` };
+  return { median: median(r), text: `${bound}${spread(r, ratio)}` };
 }
 
-const spread = (xs: readonly number[], f: (x: number) => string) => formatSpread(spreadOf(xs, ''), f);
+/** "median (min..max)" of the rounds' figures, each formatted from its exact value. */
+function spread(xs: readonly number[], f: (x: number) => string): string {
+  if (xs.length === 0) return '-';
+  if (xs.length === 1) return f(xs[0]!);
+  return `${f(median(xs))} (${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
+}
 const share = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
 /** One row: a figure of both engines over the rounds, and their ratio. */

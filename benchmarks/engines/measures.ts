@@ -60,6 +60,8 @@ export interface OpenFigures {
   p50Us: number;
   p99Us: number;
   lateShare: number;
+  /** Late sends by cause, as shares of the scheduled ones. */
+  lateByCause: { generator: number; inFlightBound: number };
   failedShare: number;
   onTime: boolean;
 }
@@ -71,12 +73,15 @@ export async function openAt(engine: OpenLoopEngine, url: string, rateRps: numbe
   const r = await run(engine, url, load, t);
   const scheduled = Math.max(1, r.open?.scheduled ?? 0);
   const lateShare = (r.open?.lateSends.total ?? 0) / scheduled;
+  const byCause = r.open?.lateSends.byCause ?? { generator: 0, inFlightBound: 0 };
+  const lateByCause = { generator: byCause.generator / scheduled, inFlightBound: byCause.inFlightBound / scheduled };
   const failedShare = r.failures.total / scheduled;
   return {
     rps: r.rps,
     p50Us: r.latencyUs.p50,
     p99Us: r.latencyUs.p99,
     lateShare,
+    lateByCause,
     failedShare,
     onTime: lateShare < ON_TIME_SHARE && failedShare < ON_TIME_SHARE,
   };
@@ -104,7 +109,8 @@ export async function onTimeRate(engine: OpenLoopEngine, url: string, threads: n
       missed = 0;
       continue;
     }
-    brokeAt = { rateRps: rate, why: `${pct(f.lateShare)} late, ${pct(f.failedShare)} failed` };
+    const causes = `generator ${pct(f.lateByCause.generator)}, in-flight bound ${pct(f.lateByCause.inFlightBound)}`;
+    brokeAt = { rateRps: rate, why: `${pct(f.lateShare)} late (${causes}), ${pct(f.failedShare)} failed` };
     if (++missed === 2) break;
   }
   return { rateRps: held, ...(brokeAt === undefined ? {} : { brokeAt }) };
