@@ -3,7 +3,7 @@
 // `servebench load --scenario` names an experiment.
 
 import { OptionError } from '../errors.js';
-import type { LoadEngineName, ScenarioName } from '../results/load.js';
+import type { LoadEngineName, LoadLoop, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
 import type { ExperimentSet } from './types.js';
 
@@ -20,6 +20,8 @@ export interface ExperimentsPlan {
 /** The options an experiment reads beyond its definition. */
 export interface ExperimentOptions {
   engine: LoadEngineName;
+  /** @default open for the open engine, else closed */
+  loop?: LoadLoop;
   quick: boolean;
   connections?: number;
   rateRps?: number;
@@ -39,9 +41,9 @@ export function planExperiments(
   if (selected.length === 0) return undefined;
   const queue = selected.includes('queue-workers');
   const autoscale = selected.includes('autoscale');
-  if (queue && o.engine === 'open') {
+  if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
     throw new OptionError(
-      o.rateRps !== undefined ? '--rate' : '--engine',
+      o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
       "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead",
     );
   }
