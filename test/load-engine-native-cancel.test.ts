@@ -43,6 +43,21 @@ describeNative('native engine: cancellation', () => {
     if (r.open !== undefined) expect(r.open.scheduled).toBe(r.requests.successes);
   });
 
+  it.each([
+    ['closed', closedNative(2)],
+    ['open', openNative(200)],
+  ] as const)('%s loop: an abort during the warm-up ends the run then, not at the warm-up’s end', async (_loop, load) => {
+    const server = await startTestServer(sup, 'ok');
+    const warmupMs = 20_000;
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const started = Date.now();
+    const r = await nativeEngine.run(runOptions(server.url, load, { warmupMs, durationMs: 5000, signal: abort.signal }));
+    // Relative to the planned warm-up: the run ends long before it would have (a busy host adds seconds, not 20).
+    expect(Date.now() - started).toBeLessThan(warmupMs / 2);
+    expect(r.requests.completed).toBe(0);
+  });
+
   it('a load run interrupted mid-step keeps that step, marked interrupted', async () => {
     const server = await startTestServer(sup, 'ok');
     const abort = new AbortController();
