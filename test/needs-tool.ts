@@ -2,21 +2,6 @@
 // is skipped on a developer's machine, but under CI=true it FAILS, naming the tool and how to install it,
 // so a CI run can never pass by skipping what it was meant to check.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-/** Whether a command answers (e.g. `kubectl version --client`). */
-export function commandWorks(command: string, args: readonly string[]): boolean {
-  try {
-    execFileSync(command, [...args], { stdio: 'ignore', timeout: 15_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const hasFile = (path: string): boolean => existsSync(path);
-
 /**
  * Call first in a test body: returns when the tool is there; skips the test when it is not (outside CI);
  * throws naming the tool under CI=true.

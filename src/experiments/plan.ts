@@ -4,7 +4,7 @@
 
 import { OptionError } from '../errors.js';
 import type { FaultSpec } from '../results/faults.js';
-import type { LoadEngineName, ScenarioName } from '../results/load.js';
+import type { LoadEngineName, LoadLoop, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
 import { parseFaultSchedule } from './faults-schedule.js';
 import type { ExperimentSet } from './types.js';
@@ -24,6 +24,8 @@ export interface ExperimentsPlan {
 /** The options an experiment reads beyond its definition. */
 export interface ExperimentOptions {
   engine: LoadEngineName;
+  /** @default open for the open engine, else closed */
+  loop?: LoadLoop;
   quick: boolean;
   connections?: number;
   rateRps?: number;
@@ -50,9 +52,12 @@ export function planExperiments(
   if (faults && o.connections !== undefined && !queue) {
     throw new OptionError('--connections', 'faults runs a sustained open loop while the faults happen; --rate R sets its rate');
   }
-  if (queue && o.engine === 'open') {
+  if (faults && !queue && o.loop === 'closed') {
+    throw new OptionError('--loop', 'faults runs a sustained open loop while the faults happen (a closed loop would slow down with the dead part)');
+  }
+  if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
     throw new OptionError(
-      o.rateRps !== undefined ? '--rate' : '--engine',
+      o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
       "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead",
     );
   }
