@@ -3,14 +3,23 @@
 // the time to recovery, the restart the kill caused (in the fault's figures and in the timeline), the
 // findings in plain words; the run is a load run, and the report shows the faults.
 
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseFaultSchedule } from '../src/experiments/faults-schedule.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 import { renderLoadMarkdown } from '../src/report/load.js';
 import { withDefinitions } from './load-definitions.js';
-import { commandWorks, needTool } from './needs-tool.js';
+import { needTool } from './needs-tool.js';
 
+function commandWorks(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const hasRedis = commandWorks('redis-server', ['--version']);
 
 describe('servebench load --scenario faults', () => {
