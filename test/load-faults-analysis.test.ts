@@ -86,6 +86,13 @@ describe('faultOutcomes', () => {
     expect(calm!.finding).toBe('after model-a (model-a-primary) was killed at 2.0 s, no request failed');
   });
 
+  it('a restart slow to come is charged to the fault that hit its process, even after the next fault', () => {
+    const late = { ...input(), events: input().events.map((e) => (e.kind === 'restarted' ? { ...e, atMs: 5500, downMs: 3499 } : e)) };
+    const [k2, p2] = faultOutcomes(late);
+    expect(k2!.restarts).toEqual([{ process: 'model-a-primary', atMs: 5500, downMs: 3499, restarts: 1 }]);
+    expect(p2!.restarts).toEqual([]);
+  });
+
   it('a fault an interrupt never reached is skipped with the reason', () => {
     const [skipped] = faultOutcomes({ ...input(), attempts: [{ spec: kill, state: 'skipped', reason: 'interrupted', appliedAtMs: null, processes: [] }] });
     expect(skipped).toMatchObject({ state: 'skipped', reason: 'interrupted', finding: 'at=2s kill model-a: not applied (interrupted)' });

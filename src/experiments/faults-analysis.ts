@@ -123,9 +123,31 @@ function intervalEnd(attempts: readonly FaultAttempt[], i: number): number {
   return Number.POSITIVE_INFINITY;
 }
 
+/**
+ * The fault each restart (or give-up) is charged to: the latest fault applied before it that hit its process
+ * (a part slow to come back is still the kill's, even after the next fault), else the fault whose span holds it.
+ */
+function eventOwners(events: readonly FaultSystemEvent[], attempts: readonly FaultAttempt[]): Map<FaultSystemEvent, number> {
+  const owners = new Map<FaultSystemEvent, number>();
+  for (const e of events) {
+    if (e.kind === 'exited') continue;
+    let byProcess = -1;
+    let bySpan = -1;
+    attempts.forEach((a, i) => {
+      if (a.appliedAtMs === null || a.appliedAtMs > e.atMs) return;
+      if (a.processes.some((p) => p.name === e.process)) byProcess = i;
+      if (e.atMs < intervalEnd(attempts, i)) bySpan = i;
+    });
+    const owner = byProcess >= 0 ? byProcess : bySpan;
+    if (owner >= 0) owners.set(e, owner);
+  }
+  return owners;
+}
+
 /** What each fault did: failures ending in its span, first failure, recovery, restarts, and the finding. */
 export function faultOutcomes(input: FaultAnalysisInput): FaultOutcome[] {
   const attempts = [...input.attempts].sort((a, b) => (a.appliedAtMs ?? a.spec.atMs) - (b.appliedAtMs ?? b.spec.atMs));
+  const owners = eventOwners(input.events, attempts);
   return attempts.map((a, i) => {
     const base: FaultOutcome = {
       ...a.spec,
@@ -158,8 +180,9 @@ export function faultOutcomes(input: FaultAnalysisInput): FaultOutcome[] {
       if (first === null || s.endAtMs < first) first = s.endAtMs;
     }
     const recoveryMs = recoveryAfter(input.samples, from, Math.min(end, input.windowMs), input.windowMs, input.errorBudget);
-    const restarts: FaultRestart[] = input.events
-      .filter((e) => e.kind === 'restarted' && e.atMs >= from && e.atMs < end)
+    const mine = input.events.filter((e) => owners.get(e) === i);
+    const restarts: FaultRestart[] = mine
+      .filter((e) => e.kind === 'restarted')
       .map((e) => ({ process: e.process, atMs: e.atMs, downMs: e.downMs ?? null, restarts: e.restarts }));
     const outcome: FaultOutcome = {
       ...base,
@@ -170,7 +193,7 @@ export function faultOutcomes(input: FaultAnalysisInput): FaultOutcome[] {
       recovered: recoveryMs !== null,
       restarts,
     };
-    const gaveUp = input.events.filter((e) => e.kind === 'gave-up' && e.atMs >= from && e.atMs < end).map((e) => e.process);
+    const gaveUp = mine.filter((e) => e.kind === 'gave-up').map((e) => e.process);
     return { ...outcome, finding: describeFault(outcome, input.windowMs, gaveUp) };
   });
 }

@@ -52,9 +52,6 @@ export function planExperiments(
   if (faults && o.connections !== undefined && !queue) {
     throw new OptionError('--connections', 'faults runs a sustained open loop while the faults happen; --rate R sets its rate');
   }
-  if (faults && !queue && o.loop === 'closed') {
-    throw new OptionError('--loop', 'faults runs a sustained open loop while the faults happen (a closed loop would slow down with the dead part)');
-  }
   if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
     throw new OptionError(
       o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',

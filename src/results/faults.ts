@@ -74,7 +74,7 @@ export interface FaultOutcome extends FaultSpec {
    */
   recoveryMs: number | null;
   recovered: boolean;
-  /** Restarts of the system's processes in the span, from its events. */
+  /** Restarts it caused, from the system's events: of the processes it hit (even after the next fault), else of any in its span. */
   restarts: FaultRestart[];
   /** In plain words: what happened and what it cost. */
   finding: string;
