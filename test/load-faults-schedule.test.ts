@@ -2,11 +2,15 @@
 // action, target and duration; a bad one is an error that quotes it and says what is wrong; the options a
 // faults run takes are checked before anything starts; the shipped default schedules parse.
 
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { experiments } from '../benchmarks/scenarios/index.js';
 import { toSuiteOptions } from '../src/commands/load.js';
 import { parseFault, parseFaultSchedule, scheduleEndMs } from '../src/experiments/faults-schedule.js';
 import { planExperiments } from '../src/experiments/plan.js';
+import { packageRoot } from '../src/paths.js';
 
 describe('parseFault', () => {
   it.each([
@@ -88,5 +92,19 @@ describe('the faults options', () => {
     expect(() => planExperiments(['faults'], experiments, { ...base, connections: 8 })).toThrow(/--connections: faults runs a sustained open loop/);
     expect(planExperiments(['faults'], experiments, { ...base, faults })?.faultSchedule).toEqual(faults);
     expect(planExperiments(['faults'], experiments, base)?.faultSchedule?.map((f) => f.expression)).toEqual(experiments.faults.schedule.quick);
+  });
+
+  it('a bad --fault makes the CLI exit 2, quoting the expression and saying what is wrong (the other errors: parseFault above)', async () => {
+    const cli = join(packageRoot, 'bin', 'servebench.js');
+    for (const [fault, pattern] of [
+      ['at=5s explode model-a', /--fault: 'at=5s explode model-a': unknown action 'explode'; expected kill, pause, hang/],
+    ] as const) {
+      const r = await promisify(execFile)(process.execPath, [cli, 'load', '--fault', 'at=1s kill model-a', '--fault', fault]).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+    }
   });
 });
