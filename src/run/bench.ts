@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
 import { ServebenchError, toErrorInfo } from '../errors.js';
 import { defaultProfilesDir, defaultReportsDir, ensureDir, newRunDir, runStamp } from '../paths.js';
-import { onShutdown, supervisor } from '../processes/index.js';
+import { onShutdown, supervisor, withTimeout } from '../processes/index.js';
 import { clearStatus, progress, setStatus } from '../progress.js';
 import type { BenchResults } from '../report/run-report.js';
 import { type BenchData, type EnvBlock, envelope, type SuiteName, type SuiteRecord, writeJsonAtomic } from '../results/index.js';
@@ -36,6 +36,8 @@ interface Current {
   startedAt: Date;
   partial: unknown;
   record?: SuiteRecord;
+  /** Settles when the suite has returned (an interrupt waits for it, bounded, to write results.json once). */
+  done?: Promise<unknown>;
 }
 
 const elapsed = (startedAt: Date) => ({ startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime() });
@@ -75,22 +77,40 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
   const sections = data.sections as Record<string, unknown>;
   const abort = new AbortController();
   let current: Current | undefined;
-  const offShutdown = onShutdown(() => {
-    abort.abort();
-    if (current !== undefined && current.record === undefined) {
-      if (current.partial !== undefined) sections[current.suite] = current.partial;
-      current.record = { suite: current.suite, state: 'interrupted', ...elapsed(current.startedAt) };
-      data.suites.push(current.record);
-    }
-    save();
+  // The suites an interrupt kept from starting are listed as skipped ('interrupted'), after the one under way.
+  const notReached = () => {
+    const listed = new Set(data.suites.map((r) => r.suite));
+    for (const s of suites) if (!listed.has(s.name) && s.name !== current?.suite) data.suites.push(skippedRecord(s.name));
+  };
+  let savedAfterInterrupt = false;
+  const savedPartial = () => {
+    savedAfterInterrupt = true;
     process.stderr.write(`servebench: partial results saved in ${file}\n`);
+  };
+  const offShutdown = onShutdown(async () => {
+    abort.abort();
+    const cut = current;
+    // The suite under way stops at the abort and returns what it measured, and the loop saves once: wait for
+    // that (bounded); a suite slow to stop is written down here with its partial data instead.
+    if (cut?.done !== undefined) await withTimeout(cut.done, 15_000, 'the suite did not stop in time').catch(() => undefined);
+    if (savedAfterInterrupt) return;
+    if (cut !== undefined && cut.record === undefined && !data.suites.some((r) => r.suite === cut.suite)) {
+      if (cut.partial !== undefined) sections[cut.suite] = cut.partial;
+      cut.record = { suite: cut.suite, state: 'interrupted', ...elapsed(cut.startedAt) };
+      data.suites.push(cut.record);
+    }
+    notReached();
+    save();
+    savedPartial();
   });
   try {
     const eta = timeLeft(suites, settings.quick);
     for (const [i, suite] of suites.entries()) {
       current = { suite: suite.name, startedAt: new Date(), partial: undefined };
       setStatus({ label: 'bench', suite: { index: i + 1, total: suites.length, name: suite.name }, etaMs: eta(i, 0) });
-      const record = await runSection(suite, current, { env, settings, signal: abort.signal, sections });
+      const section = runSection(suite, current, { env, settings, signal: abort.signal, sections });
+      current.done = section;
+      const record = await section;
       // An interrupt may have written this suite down already: the suite's own final data replaces that.
       const written = current.record;
       current = undefined;
@@ -98,8 +118,12 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
       else data.suites.push(record);
       eta.done(i, record.durationMs);
       progress('bench', `suite ${suite.name}: ${record.state} in ${(record.durationMs / 1000).toFixed(0)} s`);
+      if (abort.signal.aborted) notReached();
       save();
-      if (abort.signal.aborted) break;
+      if (abort.signal.aborted) {
+        savedPartial();
+        break;
+      }
     }
   } finally {
     offShutdown();
@@ -107,6 +131,11 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
   }
   await renderRunFiles(results, outDir);
   return { results, outDir };
+}
+
+/** A suite an interrupt kept from starting. */
+function skippedRecord(suite: SuiteName): SuiteRecord {
+  return { suite, state: 'skipped', reason: 'interrupted', startedAt: new Date().toISOString(), durationMs: 0 };
 }
 
 /**
