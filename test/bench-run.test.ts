@@ -1,7 +1,8 @@
 // `servebench bench`: suites become sections of one results.json in a run folder, rendered as results.md
-// and results.html; `servebench report` re-renders the saved file; Ctrl-C keeps what finished.
+// and results.html; `servebench report` re-renders the saved file; Ctrl-C keeps what finished, marks the suite
+// under way interrupted and those it kept from starting skipped, and writes results.json once after it.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,20 +53,32 @@ describe('servebench bench', () => {
     expect(rep.output()).toMatch(/^# servebench run/m);
   });
 
-  it('keeps the finished suites and the partial one when interrupted, and exits 130', async () => {
+  it('keeps the finished suites and the partial one when interrupted, lists those not reached as skipped, and exits 130', async () => {
     const dir = join(out, 'int');
     // ready once the kernels suite has finished its first benchmark process
-    const p = await cli('bench-int', ['bench', '--suites', 'hardware,kernels', '--quick', '--out', dir], /\[kernels\] .*done in/);
+    const p = await cli('bench-int', ['bench', '--suites', 'hardware,kernels,capacity', '--quick', '--out', dir], /\[kernels\] .*done in/);
+    // results.json appears under its own name each time the atomic writer renames a temp file onto it.
+    const writes: string[] = [];
+    const watcher = watch(dir, (_event, name) => {
+      if (name === 'results.json') writes.push(name);
+    });
     p.signal('SIGINT');
     const exit = await p.waitForExit(30_000);
+    await new Promise((r) => setTimeout(r, 200));
+    watcher.close();
     expect(exit.code, p.output()).toBe(130);
+    expect(writes).toEqual(['results.json']);
     const r = read(join(dir, 'results.json'));
     expect(r.data.suites.map((s) => [s.suite, s.state])).toEqual([
       ['hardware', 'completed'],
       ['kernels', 'interrupted'],
+      ['capacity', 'skipped'],
     ]);
+    expect(r.data.suites[2]).toMatchObject({ reason: 'interrupted', durationMs: 0 });
     expect(r.data.sections.hardware).toBeDefined();
+    expect(r.data.sections.kernels?.interrupted).toBe(true);
     expect(r.data.sections.kernels?.entries.some((e) => e.state === 'completed')).toBe(true);
+    expect(r.data.sections.capacity).toBeUndefined();
   });
 
   it('rejects an unknown suite, naming the option and the allowed values', async () => {
