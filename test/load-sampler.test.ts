@@ -12,7 +12,7 @@ const sup = new Supervisor();
 afterAll(() => sup.stopAll());
 
 describe('server sampler', () => {
-  it('measures a busy process near one core and an idle one near zero', async () => {
+  it('measures the CPU share each process got (as /proc counts it): a spinner far above a sleeper', async () => {
     const busy = await sup.start({
       name: 'spinner',
       command: process.execPath,

@@ -8,13 +8,25 @@ import type { StartTarget } from '../src/profile/target.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'profile-server.mjs');
 
-/** Starts the fixture: cpu mode for --predict cpu, else sync or async after the path. */
-export function fixtureTarget(opts: { workers?: number } = {}): StartTarget {
+/**
+ * Starts the fixture: cpu mode for --predict cpu, else sync or async after the path. `hotLoopN`: the cpu mode's iterations a request (more work per
+ * request keeps a process busy between requests, so its samples are its work, not idle, on a busy host).
+ */
+export function fixtureTarget(opts: { workers?: number; hotLoopN?: number } = {}): StartTarget {
   return async (options, wrap) => {
     const port = await freePort();
     const mode = options.predict === 'cpu' ? 'cpu' : options.path;
     const workers = opts.workers ?? 0;
-    const cmd = wrap({ command: process.execPath, args: [FIXTURE], env: { FIXTURE_MODE: mode, PORT: String(port), FIXTURE_WORKERS: String(workers) } });
+    const cmd = wrap({
+      command: process.execPath,
+      args: [FIXTURE],
+      env: {
+        FIXTURE_MODE: mode,
+        PORT: String(port),
+        FIXTURE_WORKERS: String(workers),
+        ...(opts.hotLoopN === undefined ? {} : { FIXTURE_HOT_N: String(opts.hotLoopN) }),
+      },
+    });
     const sup = new Supervisor();
     const proc = await sup.start({
       name: 'profile-fixture',

@@ -2,7 +2,7 @@
 // their deadline (data, not a hang), the others are served by the worker left, and the system says which
 // worker went. Restarts are off here (the dead worker stays dead); serving-restart-* has them on.
 import { afterEach, expect, it } from 'vitest';
-import { sleep, waitUntil } from '../src/processes/index.js';
+import { waitUntil } from '../src/processes/index.js';
 import type { ErrorResponse, ScoreResponse } from '../src/results/serving.js';
 import type { SystemNotice } from '../src/serving/index.js';
 import { startSystem } from '../src/serving/system.js';
@@ -20,7 +20,8 @@ async function score(url: string, entity: string): Promise<{ status: number; bod
 }
 
 it("answers a dead worker's jobs with 504s at the deadline, the rest from the worker left", async () => {
-  // Each job takes 300 ms, so both workers are surely holding one 150 ms after the burst.
+  // Each job takes 300 ms and a worker takes one at a time: once 2 of the 8 jobs are off the list (both
+  // workers were waiting on it), each holds one. Waiting for that, not a fixed time, holds on a busy host.
   sys = await startSystem({
     path: 'queue',
     topology: 'single',
@@ -36,7 +37,7 @@ it("answers a dead worker's jobs with 504s at the deadline, the rest from the wo
   sys.onNotice((n) => notices.push(n));
   const [w0, w1] = sys.queue!.workers();
   const pending = Array.from({ length: 4 }, (_, i) => score(sys!.scoringUrl, `e${i}`));
-  await sleep(150);
+  await waitUntil(async () => (await sys!.queue!.depth()) === 6, 10_000, 'both workers to hold a job', 5);
   process.kill(w0!.pid, 'SIGKILL');
   const answers = await Promise.all(pending);
 
