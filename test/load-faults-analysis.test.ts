@@ -13,12 +13,21 @@ import type { FaultsResult } from '../src/results/faults.js';
 import type { LoadData } from '../src/results/load.js';
 
 /** 100 requests/s for `windowMs`, each 20 ms; those sent in a [from, to) span end as `fail` says. */
-function samples(windowMs: number, fails: { from: number; to: number; outcome: FaultRunSample['outcome']; code: string; latencyMs: number }[]): FaultRunSample[] {
+function samples(
+  windowMs: number,
+  fails: { from: number; to: number; outcome: FaultRunSample['outcome']; code: string; latencyMs: number }[],
+): FaultRunSample[] {
   const out: FaultRunSample[] = [];
   for (let t = 5; t < windowMs; t += 10) {
     const f = fails.find((x) => t >= x.from && t < x.to);
     const latencyMs = f?.latencyMs ?? 20;
-    out.push({ sentAtMs: t, endAtMs: t + latencyMs, latencyUs: latencyMs * 1000, outcome: f?.outcome ?? 'success', ...(f === undefined ? {} : { code: f.code }) });
+    out.push({
+      sentAtMs: t,
+      endAtMs: t + latencyMs,
+      latencyUs: latencyMs * 1000,
+      outcome: f?.outcome ?? 'success',
+      ...(f === undefined ? {} : { code: f.code }),
+    });
   }
   return out;
 }
@@ -67,7 +76,9 @@ describe('faultOutcomes', () => {
   it('a pause: the timeouts it caused are charged to it (they end after it began), back when requests stop waiting past the deadline', () => {
     expect(p).toMatchObject({ state: 'applied', appliedAtMs: 5000, untilMs: 7000, failureCodes: { '504': 100 }, firstFailureMs: 1005, recoveryMs: 1000 });
     expect(p!.intervalEndMs).toBeNull();
-    expect(p!.finding).toMatch(/^after redis \(redis-server\) was paused for 2\.0 s at 5\.0 s, 100 requests failed \(504 x100\), the first 1005 ms after it, and the service was back in 1\.0 s$/);
+    expect(p!.finding).toMatch(
+      /^after redis \(redis-server\) was paused for 2\.0 s at 5\.0 s, 100 requests failed \(504 x100\), the first 1005 ms after it, and the service was back in 1\.0 s$/,
+    );
   });
 
   it('a fault the system refused is recorded with the reason, and costs nothing', () => {

@@ -34,7 +34,14 @@ describe('servebench load --scenario faults on redis', () => {
     const [pause, kill] = data.faults!.faults;
 
     // The pause: feature reads past their deadline get 504s; nothing restarts, the system comes back by itself.
-    expect(pause).toMatchObject({ state: 'applied', action: 'pause', target: 'redis', durationMs: 1500, processes: [{ name: 'redis-server' }], recovered: true });
+    expect(pause).toMatchObject({
+      state: 'applied',
+      action: 'pause',
+      target: 'redis',
+      durationMs: 1500,
+      processes: [{ name: 'redis-server' }],
+      recovered: true,
+    });
     expect(pause!.failureCodes['504']).toBeGreaterThan(0);
     expect(pause!.recoveryMs).toBeGreaterThan(0);
     expect(pause!.untilMs! - pause!.appliedAtMs!).toBeCloseTo(1500, -2);

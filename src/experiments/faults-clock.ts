@@ -47,7 +47,11 @@ export class FaultClock {
     const askedAt = performance.now() - this.startPerfMs;
     let applied: FaultApplied;
     try {
-      applied = await (action === 'kill' ? this.faults.kill(target) : action === 'pause' ? this.faults.pause(target, durationMs) : this.faults.hang(target, durationMs));
+      applied = await (action === 'kill'
+        ? this.faults.kill(target)
+        : action === 'pause'
+          ? this.faults.pause(target, durationMs)
+          : this.faults.hang(target, durationMs));
     } catch (err) {
       Object.assign(a, { state: 'errored', reason: errorMessage(err), appliedAtMs: null });
       return;

@@ -34,7 +34,8 @@ function failuresText(o: FaultOutcome): string {
 
 function recoveryText(o: FaultOutcome, windowMs: number): string {
   if (o.recoveryMs === null) {
-    const until = o.intervalEndMs === null || o.intervalEndMs >= windowMs ? `the end of the window (${secs(windowMs)})` : `the next fault (${secs(o.intervalEndMs)})`;
+    const until =
+      o.intervalEndMs === null || o.intervalEndMs >= windowMs ? `the end of the window (${secs(windowMs)})` : `the next fault (${secs(o.intervalEndMs)})`;
     return `, and the service had not recovered by ${until}`;
   }
   if (o.recoveryMs === 0) return o.failures.total === 0 ? '' : ', and requests sent after it stayed within the error budget';

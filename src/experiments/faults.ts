@@ -58,7 +58,13 @@ export async function runFaults(def: FaultsScenario, ctx: ExperimentContext, sch
   });
   const notRun = (reason: string): FaultsResult => {
     result.skipped = reason;
-    result.faults = faultOutcomes({ samples: [], attempts: schedule.map((spec) => notApplied(spec, reason)), events: [], windowMs: 0, errorBudget: s.errorBudget });
+    result.faults = faultOutcomes({
+      samples: [],
+      attempts: schedule.map((spec) => notApplied(spec, reason)),
+      events: [],
+      windowMs: 0,
+      errorBudget: s.errorBudget,
+    });
     result.findings = result.faults.map((f) => f.finding);
     return result;
   };

@@ -10,7 +10,12 @@ const SERIES = ['served', 'failed: non2xx', 'failed: timeouts', 'failed: resets'
 const SERIES_COLORS = ['#4e79a7', '#e15759', '#f28e2b', '#b07aa1', '#9c755f'];
 const MARKS = ['fault', 'restarted', 'exited', 'gave up'] as const;
 const MARK_COLORS = ['#d1242f', '#59a14f', '#8c959f', '#1b1f24'];
-const MARK_DASHES = [[1, 0], [5, 3], [2, 2], [1, 0]];
+const MARK_DASHES = [
+  [1, 0],
+  [5, 3],
+  [2, 2],
+  [1, 0],
+];
 
 /** One bar segment per second and series (zeros left out). */
 function countRows(r: FaultsResult): VegaLiteSpec[] {
@@ -53,7 +58,11 @@ function markLayers(r: FaultsResult, x: VegaLiteSpec, withLabels: boolean): Json
   const spans = spanRows(r);
   const layers: JsonValue[] = [];
   if (spans.length > 0)
-    layers.push({ data: { values: spans }, mark: { type: 'rect', color: '#d1242f', opacity: 0.08 }, encoding: { x: { ...x, field: 'start' }, x2: { field: 'end' } } });
+    layers.push({
+      data: { values: spans },
+      mark: { type: 'rect', color: '#d1242f', opacity: 0.08 },
+      encoding: { x: { ...x, field: 'start' }, x2: { field: 'end' } },
+    });
   layers.push({
     data: { values: marks },
     mark: { type: 'rule', strokeWidth: 1.5 },
