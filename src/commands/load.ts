@@ -236,7 +236,8 @@ export function register(program: Command): void {
       .option(
         '--scenario <list>',
         `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
-          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
+          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), ' +
+          'autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
           'faults (parts killed, paused, hung under load)',
       )
       .option(

@@ -81,7 +81,7 @@ export function faultTimeline(input: FaultAnalysisInput): FaultTimelineRow[] {
 }
 
 /** 'model-a-primary restarted (down 412 ms)', 'redis-server exited (SIGKILL)'. */
-export function eventLabel(e: FaultSystemEvent): string {
+function eventLabel(e: FaultSystemEvent): string {
   if (e.kind === 'restarted') return `${e.process} restarted${e.downMs === undefined ? '' : ` (down ${Math.round(e.downMs)} ms)`}`;
   if (e.kind === 'gave-up') return `${e.process} gave up (stays down)`;
   return `${e.process} exited`;

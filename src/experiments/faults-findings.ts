@@ -7,7 +7,7 @@ import type { FaultOutcome } from '../results/faults.js';
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** '503 x12, ECONNRESET x2', most frequent first. */
-export function codesText(codes: Record<string, number>): string {
+function codesText(codes: Record<string, number>): string {
   return Object.entries(codes)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([code, n]) => `${code} x${n}`)

@@ -19,9 +19,10 @@ import { scheduleEndMs } from './faults-schedule.js';
 import type { FaultsScenario } from './types.js';
 
 const NO_BUDGET_NOTE =
-  'faults: failures are what the faults cost, so no error budget applies to the run; per fault, its failures, time to recovery and restarts are in the faults section';
+  'faults: failures are what the faults cost, so no error budget applies to the run; ' +
+  'per fault, its failures, time to recovery and restarts are in the faults section';
 
-export function faultsConfigId(def: FaultsScenario): string {
+function faultsConfigId(def: FaultsScenario): string {
   return `faults/${def.path}/${def.topology}/${def.predict}`;
 }
 

@@ -38,3 +38,18 @@ export interface Flag {
   kind: string;
   message: string;
 }
+
+/** Failed requests by kind: a load run's, a fault's (results/faults.ts), a second's of a timeline. */
+export interface FailureCounts {
+  total: number;
+  byKind: {
+    /** Connection refused, DNS, protocol and other errors that are neither timeouts nor resets. */
+    errors: number;
+    /** No complete response within the request timeout. */
+    timeouts: number;
+    /** A complete response with a status outside 2xx. */
+    non2xx: number;
+    /** The connection was reset or closed by the server before the response was complete. */
+    resets: number;
+  };
+}

@@ -3,7 +3,7 @@
 // and per fault what it cost (failures by kind, time to the first failure, time to recovery, restarts), with
 // the per-second timeline and the system's events on the same clock. Its run is a load run (load.ts).
 
-import type { FailureCounts } from './load.js';
+import type { FailureCounts } from './common.js';
 import type { FaultAction, FaultTarget } from './vocab.js';
 
 /** One fault of a schedule: `at=5s kill model-a`, `at=8s pause redis 3s`. */

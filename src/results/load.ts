@@ -1,12 +1,15 @@
 // Result types of the load suite (owned by src/load/): every run's requests, failures by kind, throughput,
 // latency in microseconds, the generator's own load, the servers' own view, and the validity verdict.
 
-import type { ErrorInfo, Flag, Spread } from './common.js';
+import type { ErrorInfo, FailureCounts, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FaultsResult } from './faults.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, ScenarioName } from './vocab.js';
+
+// Defined beside the other shared result types (results/faults.ts counts failures too, and load.ts imports it).
+export type { FailureCounts } from './common.js';
 
 export type { FdLimitInfo, LoadOptionsEcho, ShardEcho } from './load-options.js';
 
@@ -30,20 +33,6 @@ export interface LatencyResolution {
   resolutionUs: number;
   /** What started and stopped the clock, e.g. 'scheduled send time -> last byte (hrtime)'. */
   source: string;
-}
-
-export interface FailureCounts {
-  total: number;
-  byKind: {
-    /** Connection refused, DNS, protocol and other errors that are neither timeouts nor resets. */
-    errors: number;
-    /** No complete response within the request timeout. */
-    timeouts: number;
-    /** A complete response with a status outside 2xx. */
-    non2xx: number;
-    /** The connection was reset or closed by the server before the response was complete. */
-    resets: number;
-  };
 }
 
 /** The load one run applied: closed loop (fixed connections) or open loop (arrivals at a rate). */
