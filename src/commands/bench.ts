@@ -27,7 +27,8 @@ export function register(program: Command): void {
     program
       .command('bench')
       .description(
-        'the main job: hardware, kernels, capacity, load, experiments (queue, autoscale) and profile suites into one results folder (reports/bench-<stamp>/)',
+        'the main job: hardware, kernels, capacity, load, experiments (queue, autoscale, faults) and profile suites ' +
+          'into one results folder (reports/bench-<stamp>/)',
       )
       .option('--quick', 'shorter variants of every suite (a few minutes in all)')
       .option('--suites <list>', `suites to run, comma-separated: ${SUITE_NAMES.join(', ')}`)

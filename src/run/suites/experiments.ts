@@ -1,5 +1,5 @@
-// The experiments (src/experiments/: a Redis queue with 1 vs 2 model workers; the emulated autoscaler) as a
-// Suite of their own, with their own runner and result type.
+// The experiments (src/experiments/: a Redis queue with 1 vs 2 model workers; the emulated autoscaler; a fault
+// schedule under load) as a Suite of their own, with their own runner and result type.
 
 import { type ExperimentsSuiteOptions, runExperimentsSuite } from '../../experiments/suite.js';
 import { renderLoadMarkdown, renderLoadTerminal } from '../../report/load.js';
@@ -15,7 +15,8 @@ export function experimentsSuite(inputs: ScenarioInputs): Suite<ExperimentsOptio
     kind: 'load',
     file: 'experiments.json',
     capture: {},
-    expectedSeconds: { full: 113, quick: 62 },
+    // faults adds about 32 s (full) and 15 s (quick): its window, warm-up and system start.
+    expectedSeconds: { full: 145, quick: 77 },
     run: (options, ctx) =>
       runExperimentsSuite({
         definitions: inputs.experimentDefinitions,
