@@ -15,8 +15,8 @@ export function experimentsSuite(inputs: ScenarioInputs): Suite<ExperimentsOptio
     kind: 'load',
     file: 'experiments.json',
     capture: {},
-    // faults adds about 32 s (full) and 15 s (quick): its window, warm-up and system start.
-    expectedSeconds: { full: 145, quick: 77 },
+    // faults adds about 34 s (full) and 18 s (quick): its window, warm-up and system start.
+    expectedSeconds: { full: 147, quick: 80 },
     run: (options, ctx) =>
       runExperimentsSuite({
         definitions: inputs.experimentDefinitions,
