@@ -28,8 +28,8 @@ describe('servebench load --scenario faults', () => {
     needTool(ctx, 'redis-server', hasRedis, 'apt-get install redis-server');
     setQuiet(true);
     const schedule = parseFaultSchedule(['at=1s kill model-a']);
-    // The window leaves the restart (a cluster primary and its workers) a few seconds, even on a busy host.
-    const options = withDefinitions({ quick: true, faults: schedule, scenarios: ['faults'], durationMs: 7000, entities: 500 });
+    // The window leaves the restart (a cluster primary and its workers: about 5 s down on a busy 2-core host) room.
+    const options = withDefinitions({ quick: true, faults: schedule, scenarios: ['faults'], durationMs: 9000, entities: 500 });
     const data = await runLoadSuite(options).finally(() => setQuiet(false));
 
     expect(data.configurations).toMatchObject([{ id: 'faults/async/cluster/io', state: 'completed', workers: 2, store: { kind: 'redis' } }]);
