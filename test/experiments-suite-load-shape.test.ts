@@ -1,6 +1,6 @@
 // The experiments suite on its own gives the data a load run naming the experiments gives (the bench's
 // `experiments` section): same options echo, configurations, flags and figures. Without Redis and nginx
-// both experiments are skipped as data, so nothing starts and the two runs compare exactly.
+// every experiment is skipped as data, so nothing starts and the two runs compare exactly.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,19 +32,22 @@ afterEach(() => {
 const comparable = (d: LoadData) => JSON.stringify({ ...d, durationMs: 0 });
 
 describe('runExperimentsSuite', () => {
-  it('gives what `servebench load --scenario queue-workers,autoscale` gives', async () => {
+  it('gives what `servebench load --scenario queue-workers,autoscale,faults` gives', async () => {
     const suite = await runExperimentsSuite({ quick: true, definitions: experiments, loadDefinitions: scenarios });
-    const load = await runLoadSuite(withDefinitions({ scenarios: ['queue-workers', 'autoscale'], quick: true }));
+    const load = await runLoadSuite(withDefinitions({ scenarios: ['queue-workers', 'autoscale', 'faults'], quick: true }));
     expect(comparable(suite)).toBe(comparable(load));
-    expect(suite.options).toMatchObject({ scenarios: ['queue-workers', 'autoscale'], repeats: 2, quick: true });
+    expect(suite.options).toMatchObject({ scenarios: ['queue-workers', 'autoscale', 'faults'], repeats: 2, quick: true });
     expect(suite.configurations.map((c) => [c.id, c.state])).toEqual([
       ['queue/w1/io', 'skipped'],
       ['queue/w2/io', 'skipped'],
       ['autoscale/hpa/io', 'skipped'],
       ['autoscale/fixed-1/io', 'skipped'],
+      ['faults/async/cluster/io', 'skipped'],
     ]);
     expect(suite.queueWorkers?.skipped).toMatch(/the queue path needs a real Redis/);
     expect(suite.autoscale?.skipped).toMatch(/autoscaling resizes an nginx upstream/);
+    expect(suite.faults?.skipped).toMatch(/faults runs on the Redis feature store .*no redis-server is on PATH/);
+    expect(suite.faults?.faults.map((f) => f.state)).toEqual(experiments.faults.schedule.quick.map(() => 'skipped'));
   });
 
   it('runs the experiments named, with the options a load run takes', async () => {

@@ -7,11 +7,11 @@
 import { performance } from 'node:perf_hooks';
 import { runStep } from '../load/runner.js';
 import { isAborted } from '../load/settings.js';
-import { markStartFailure, scoringTarget } from '../load/systems.js';
+import { markSkipped, markStartFailure, scoringTarget } from '../load/systems.js';
 import { progress, warn } from '../progress.js';
 import type { FaultSpec, FaultsResult, FaultSystemEvent } from '../results/faults.js';
 import type { LoadConfiguration, LoadRun } from '../results/load.js';
-import { startSystem, type RunningSystem, type ServiceEvent } from '../serving/index.js';
+import { redisServerVersion, startSystem, type RunningSystem, type ServiceEvent } from '../serving/index.js';
 import { WindowSampler, type ExperimentContext } from './context.js';
 import { faultOutcomes, faultTimeline, type FaultAttempt, type FaultRunSample } from './faults-analysis.js';
 import { FaultClock } from './faults-clock.js';
@@ -70,6 +70,12 @@ export async function runFaults(def: FaultsScenario, ctx: ExperimentContext, sch
     return result;
   };
   if (isAborted(ctx.signal)) return notRun('interrupted');
+  const noRedis = await redisMissing(def, ctx);
+  if (noRedis !== undefined) {
+    ctx.addFlag(markSkipped(c, noRedis));
+    warn('load', `faults skipped: ${noRedis}`);
+    return notRun(noRedis);
+  }
   const sys = await startFaultsSystem(def, ctx, c);
   if (sys === undefined) return notRun(c.reason ?? c.error?.message ?? 'the system did not start');
   const plan = schedule.map((f) => f.expression).join('; ');
@@ -85,6 +91,20 @@ export async function runFaults(def: FaultsScenario, ctx: ExperimentContext, sch
   result.findings = result.faults.map((f) => f.finding);
   for (const line of result.findings) progress('load', `faults: ${line}`);
   return result;
+}
+
+/**
+ * Why a Redis-store schedule cannot run here, if it cannot: its faults kill and pause a real Redis, so the
+ * embedded store the system would fall back to is no stand-in (the run is skipped, as queue-workers is).
+ */
+async function redisMissing(def: FaultsScenario, ctx: ExperimentContext): Promise<string | undefined> {
+  if (def.store !== 'redis') return undefined;
+  const external = ctx.redisUrl ?? process.env.REDIS_URL;
+  if ((external !== undefined && external !== '') || (await redisServerVersion()) !== undefined) return undefined;
+  return (
+    'faults runs on the Redis feature store (its faults kill and pause it): REDIS_URL (or --redis-url) is not set and no redis-server is on PATH ' +
+    '(Debian: apt-get install redis-server)'
+  );
 }
 
 function notApplied(spec: FaultSpec, reason: string): FaultAttempt {
