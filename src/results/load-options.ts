@@ -42,6 +42,8 @@ export interface LoadOptionsEcho {
    * above are then this shard's own). `servebench merge` adds the shards up.
    */
   shard?: ShardEcho;
+  /** `--generator-processes N`: every step measured by N generator processes at once, merged exactly (absent: one, this process). */
+  generatorProcesses?: number;
 }
 
 /** Which shard of a distributed load a result is: shard `index` (0-based) of `count`. */
