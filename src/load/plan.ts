@@ -162,8 +162,9 @@ function withShard(o: LoadSuiteOptions): LoadSuiteOptions {
   if (o.connections !== undefined && o.connections < shard.count) {
     throw new OptionError('--shard', `each of the ${shard.count} shards needs at least one connection: --connections ${o.connections} cannot be split`);
   }
-  const share = shardLoad({ seed: o.seed ?? 1, ...pickLoad(o) }, shard);
-  return { ...o, ...share };
+  const total = { ...pickLoad(o), seed: o.seed ?? 1 };
+  const share = shardLoad(total, shard);
+  return { ...o, ...share, shard: { index: shard.index, count: shard.count, total } };
 }
 
 function pickLoad(o: LoadSuiteOptions): { rateRps?: number; connections?: number } {

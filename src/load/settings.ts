@@ -3,8 +3,8 @@
 // that a results file carries. Pure: nothing here starts a process.
 
 import type { ArrivalProcess, ClosedLoopEngine, LoadData, LoadEngineName, LoadLoop, LoadOptionsEcho, OpenLoopEngine, ScenarioName } from '../results/load.js';
+import type { ShardEcho } from '../results/load-options.js';
 import type { StoreKind } from '../results/serving.js';
-import type { ShardSpec } from '../k8s/shards.js';
 import { checkEngineOptions, resolveLoop, type EngineChoice } from './engine-choice.js';
 import type { ScenarioSet } from './scenario-types.js';
 import { DEFAULT_VALIDITY_LIMITS, type ValidityLimits } from './validity.js';
@@ -42,8 +42,11 @@ export interface LoadSettingsOptions {
    * the connections, seed base + i), merged exactly into the step's run. @default 1 (this process)
    */
   generatorProcesses?: number;
-  /** `--shard i/N` (a --target's load): this run applies shard i of N of the load (its share, seed base + i). */
-  shard?: ShardSpec;
+  /**
+   * `--shard i/N` (a --target's load): this run applies shard i of N of the load (its share, seed base + i);
+   * `total` is the whole load the shards split, echoed for `servebench merge` to check.
+   */
+  shard?: ShardEcho;
   /** `--scenario scaling`: the model-worker counts of the queue sweep and the replica counts of the nginx sweep. */
   scaling?: { modelWorkers?: number[]; replicas?: number[] };
   /** Measured window of every step (overrides the scenario definitions). */
@@ -191,7 +194,7 @@ export function optionsEcho(o: LoadSettingsOptions, s: ChainSettings, run: { sce
     ...(o.connections === undefined ? {} : { connections: o.connections }),
     ...(o.rateRps === undefined ? {} : { rateRps: o.rateRps }),
     seed: s.seed,
-    ...(o.shard === undefined ? {} : { shard: { index: o.shard.index, count: o.shard.count } }),
+    ...(o.shard === undefined ? {} : { shard: o.shard }),
     ...(s.generatorProcesses > 1 ? { generatorProcesses: s.generatorProcesses } : {}),
   };
 }

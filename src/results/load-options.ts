@@ -50,4 +50,13 @@ export interface LoadOptionsEcho {
 export interface ShardEcho {
   index: number;
   count: number;
+  /** The whole load the shards split (the --rate or --connections and --seed given to every shard), so a merge can check the shares. */
+  total?: ShardTotal;
+}
+
+/** The load of a distributed load as a whole, before `--shard` took this shard's share of it. */
+export interface ShardTotal {
+  rateRps?: number;
+  connections?: number;
+  seed: number;
 }
