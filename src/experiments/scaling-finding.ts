@@ -63,13 +63,24 @@ function roleCpu(runs: readonly Completed[]): ScalingRoleCpu[] {
     .sort((a, b) => b.totalPercent - a.totalPercent);
 }
 
+/** The runs a result is made of, with each run's whole-host busy cores (by run id) where they were read. */
+interface MeasuredRuns {
+  runs: readonly LoadRun[];
+  hostBusy: ReadonlyMap<string, number>;
+}
+
 /** One step's figures over its repeats (the valid ones; all completed ones when none is valid). */
-function stepFigures(kind: ScalingSweepKind, servers: number, predict: string, runs: readonly LoadRun[]): Omit<ScalingStep, 'efficiency' | 'marginalGain' | 'paid'> {
+function stepFigures(kind: ScalingSweepKind, servers: number, predict: string, m: MeasuredRuns): Omit<ScalingStep, 'efficiency' | 'marginalGain' | 'paid'> {
+  const { runs, hostBusy } = m;
   const configId = scalingConfigId(kind, servers, predict);
   const completed = runs.filter((r): r is Completed => r.configId === configId && r.state === 'completed');
   const valid = completed.filter((r) => r.valid);
   const basis = valid.length > 0 ? valid : completed;
   const system = basis.map((r) => r.servers.reduce((a, p) => a + (p.cpuPercent?.mean ?? 0), 0) / 100);
+  const host = basis.flatMap((r) => {
+    const cores = hostBusy.get(r.id);
+    return cores === undefined ? [] : [cores];
+  });
   return {
     configId,
     servers,
@@ -89,6 +100,7 @@ function stepFigures(kind: ScalingSweepKind, servers: number, predict: string, r
     cpu: roleCpu(basis),
     systemCores: basis.length === 0 ? null : round3(median(system)),
     generatorCores: basis.length === 0 ? null : round3(median(basis.map((r) => r.generator.cpuCores))),
+    hostBusyCores: host.length === 0 ? null : round3(median(host)),
   };
 }
 
@@ -114,13 +126,27 @@ function cpuLine(s: ScalingStep): string {
   return s.cpu.map((c) => `${c.role} ${c.processes} x ${Math.round(c.perProcessPercent)}%`).join(', ');
 }
 
+/** The cores busy in a step, in words: the whole host's when read, split into ours and the other processes'. */
+function coresLine(s: ScalingStep, hostCores: number): { busy: number; text: string } {
+  const ours = s.systemCores! + s.generatorCores!;
+  const split = `${s.systemCores!.toFixed(2)} by the system's processes, ${s.generatorCores!.toFixed(2)} by the load generator`;
+  if (s.hostBusyCores === null) return { busy: ours, text: `${ours.toFixed(2)} of the host's ${hostCores} cores were busy (${split})` };
+  const others = Math.max(0, s.hostBusyCores - ours);
+  return {
+    busy: Math.max(ours, s.hostBusyCores),
+    text: `${s.hostBusyCores.toFixed(2)} of the host's ${hostCores} cores were busy (${split}, ${others.toFixed(2)} by other processes on the host)`,
+  };
+}
+
 /** What limited the step: the cores, one process, or not the CPU; and the sentence that says so. */
 function limitAt(s: ScalingStep, def: ScalingScenario, hostCores: number, connections: number): { limit: ScalingLimit; text: string } {
   if (s.systemCores === null || s.generatorCores === null) return { limit: 'unknown', text: 'No CPU figures were sampled, so the limit is not known.' };
-  const busy = s.systemCores + s.generatorCores;
-  const cores = `${busy.toFixed(2)} of the host's ${hostCores} cores were busy (${s.systemCores.toFixed(2)} by the system's processes, ${s.generatorCores.toFixed(2)} by the load generator)`;
+  const { busy, text: cores } = coresLine(s, hostCores);
   const perProcess = s.cpu.length === 0 ? '' : `; CPU per process (% of one core): ${cpuLine(s)}`;
-  if (busy >= def.coresBusyAbove * hostCores) return { limit: 'cores', text: `Cores are the limit: at ${s.servers}, ${cores}${perProcess}.` };
+  if (busy >= def.coresBusyAbove * hostCores) {
+    const more = `more ${s.servers > 1 ? 'servers' : 'of them'} only share the same ${hostCores} cores`;
+    return { limit: 'cores', text: `Cores are the limit: at ${s.servers}, ${cores}; ${more}${perProcess}.` };
+  }
   const busiest = [...s.cpu].sort((a, b) => b.perProcessPercent - a.perProcessPercent)[0];
   if (busiest !== undefined && busiest.perProcessPercent >= def.processBusyAbove * 100) {
     const one = `${busiest.role} at ${Math.round(busiest.perProcessPercent)}% of a core`;
@@ -156,7 +182,7 @@ function sweepFinding(steps: readonly ScalingStep[], kind: ScalingSweepKind, def
   return { stopsPayingAt: stop?.servers ?? null, limit, finding: `${head} ${text}` };
 }
 
-function sweepResult(plan: SweepPlan, def: ScalingScenario, runs: readonly LoadRun[], hostCores: number, connections: number, skipped?: string): ScalingSweep {
+function sweepResult(plan: SweepPlan, def: ScalingScenario, runs: MeasuredRuns, hostCores: number, connections: number, skipped?: string): ScalingSweep {
   const { unit, description } = UNITS[plan.kind];
   const base = { kind: plan.kind, description, serverUnit: unit, counts: plan.counts };
   if (skipped !== undefined) return { ...base, steps: [], stopsPayingAt: null, limit: 'unknown', finding: `Not run: ${skipped}.`, skipped };
@@ -170,7 +196,7 @@ function sweepResult(plan: SweepPlan, def: ScalingScenario, runs: readonly LoadR
 /** The experiment's result from its runs. */
 export function scalingResult(
   def: ScalingScenario,
-  o: { sweeps: readonly SweepPlan[]; runs: readonly LoadRun[]; connections: number; hostCores: number; skipped: ReadonlyMap<ScalingSweepKind, string> },
+  o: MeasuredRuns & { sweeps: readonly SweepPlan[]; connections: number; hostCores: number; skipped: ReadonlyMap<ScalingSweepKind, string> },
 ): ScalingResult {
   return {
     description: def.description,
@@ -180,6 +206,6 @@ export function scalingResult(
     paysAbove: def.paysAbove,
     coresBusyAbove: def.coresBusyAbove,
     hostCores: o.hostCores,
-    sweeps: o.sweeps.map((p) => sweepResult(p, def, o.runs, o.hostCores, o.connections, o.skipped.get(p.kind))),
+    sweeps: o.sweeps.map((p) => sweepResult(p, def, o, o.hostCores, o.connections, o.skipped.get(p.kind))),
   };
 }

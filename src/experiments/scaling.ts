@@ -17,6 +17,7 @@ import type { LoadConfiguration, LoadRun, LoadShape } from '../results/load.js';
 import type { ScalingResult, ScalingSweepKind } from '../results/scaling.js';
 import { autoscaleAvailability, queueAvailability, startAutoscaledSystemProcess, startSystem } from '../serving/index.js';
 import { WindowSampler, type ExperimentContext } from './context.js';
+import { HostCpuWindow } from './host-cpu.js';
 import { scalingConfigId, scalingResult, type SweepPlan } from './scaling-finding.js';
 import type { ScalingScenario } from './scaling-types.js';
 
@@ -81,16 +82,19 @@ export async function runScaling(def: ScalingScenario, ctx: ExperimentContext): 
   const what = sweeps.map((sw) => `${sw.kind === 'queue' ? 'model workers' : 'replicas'} ${sw.counts.join(', ')}`).join('; ');
   progress('load', `scaling: ${what}; ${def.predict} predict, ${connections} connections, ${rounds} interleaved round(s)`);
   const runs: LoadRun[] = [];
+  const hostBusy = new Map<string, number>();
   outer: for (let round = 1; round <= rounds; round++) {
     for (const t of turns) {
       if (isAborted(ctx.signal)) break outer;
       if (t.config.state !== 'completed') continue;
       progress('load', `round ${round}/${rounds}: starting ${t.config.id}`);
-      const run = await runTurn(def, ctx, t, round, connections);
-      if (run !== undefined) runs.push(run);
+      const measured = await runTurn(def, ctx, t, round, connections);
+      if (measured === undefined) continue;
+      runs.push(measured.run);
+      if (measured.hostBusyCores !== null) hostBusy.set(measured.run.id, measured.hostBusyCores);
     }
   }
-  return scalingResult(def, { sweeps, runs, connections, hostCores: availableParallelism(), skipped });
+  return scalingResult(def, { sweeps, runs, hostBusy, connections, hostCores: availableParallelism(), skipped });
 }
 
 /** Start k servers: the queue path with k model workers, or k replicas of each model service behind nginx. */
@@ -122,8 +126,17 @@ function closedLoad(s: StepSettings, connections: number): LoadShape {
     : { ...shape, engine: 'autocannon', workers: s.generatorWorkers };
 }
 
-/** One configuration's turn in a round: started, its step measured with every server process sampled, stopped. */
-async function runTurn(def: ScalingScenario, ctx: ExperimentContext, t: Turn, round: number, connections: number): Promise<LoadRun | undefined> {
+/**
+ * One configuration's turn in a round: started, its step measured with every server process sampled and the
+ * whole host's busy cores over the window, stopped.
+ */
+async function runTurn(
+  def: ScalingScenario,
+  ctx: ExperimentContext,
+  t: Turn,
+  round: number,
+  connections: number,
+): Promise<{ run: LoadRun; hostBusyCores: number | null } | undefined> {
   const c = t.config;
   const t0 = performance.now();
   let sys: Started;
@@ -138,7 +151,8 @@ async function runTurn(def: ScalingScenario, ctx: ExperimentContext, t: Turn, ro
   (c.startupMs ??= []).push(Math.round(performance.now() - t0));
   c.url = sys.url;
   c.processes = sys.processes.map((p) => ({ role: p.role, pid: p.pid, name: p.name }));
-  const sampler = new WindowSampler(c.processes, sys.metrics);
+  const host = new HostCpuWindow();
+  const sampler = new WindowSampler(c.processes, sys.metrics, { onStart: () => host.start(), onEnd: () => host.end() });
   const s = ctx.settings;
   const timing = s.quick ? def.timing.quick : def.timing.default;
   let run: LoadRun;
@@ -164,5 +178,5 @@ async function runTurn(def: ScalingScenario, ctx: ExperimentContext, t: Turn, ro
     await sys.stop();
   }
   ctx.onRun(run);
-  return run;
+  return { run, hostBusyCores: host.cores() };
 }

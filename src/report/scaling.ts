@@ -7,7 +7,7 @@ import type { ScalingResult, ScalingStep, ScalingSweep } from '../results/scalin
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
 import { mdTable, textTable, type Align } from './tables.js';
 
-const HEAD = ['servers', 'rps', 'p99', 'failed', 'efficiency', 'gain vs before', 'cores busy (system + generator)', 'CPU per process (% of a core)'];
+const HEAD = ['servers', 'rps', 'p99', 'failed', 'efficiency', 'gain vs before', 'cores busy: host (system + generator)', 'CPU per process (% of a core)'];
 const ALIGN: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'];
 
 function fixed(v: number | null, digits = 2): string {
@@ -16,7 +16,9 @@ function fixed(v: number | null, digits = 2): string {
 
 function cores(s: ScalingStep): string {
   if (s.systemCores === null || s.generatorCores === null) return '-';
-  return `${(s.systemCores + s.generatorCores).toFixed(2)} (${s.systemCores.toFixed(2)} + ${s.generatorCores.toFixed(2)})`;
+  // The whole host's busy cores (other tenants too) where /proc/stat was read, else ours alone.
+  const host = s.hostBusyCores ?? s.systemCores + s.generatorCores;
+  return `${host.toFixed(2)} (${s.systemCores.toFixed(2)} + ${s.generatorCores.toFixed(2)})`;
 }
 
 function row(s: ScalingStep): string[] {

@@ -38,6 +38,11 @@ export interface ScalingStep {
   /** Cores busy in the window (medians over the repeats): the system's processes summed, and the load generator. */
   systemCores: number | null;
   generatorCores: number | null;
+  /**
+   * Cores busy on the whole host in the window (medians over the repeats, from /proc/stat): every process's,
+   * so other tenants' too; null where it could not be read.
+   */
+  hostBusyCores: number | null;
 }
 
 /** What the finding names as the limit. */
@@ -68,7 +73,7 @@ export interface ScalingResult {
   connections: number;
   /** A step pays when it adds at least this share of the throughput linear scaling would add. */
   paysAbove: number;
-  /** Cores count as the limit when at least this share of the host's cores is busy. */
+  /** Cores count as the limit when at least this share of the host's cores is busy (the whole host's, else ours). */
   coresBusyAbove: number;
   /** The host's cores (os.availableParallelism()): the system under test and the load generator share them. */
   hostCores: number;
