@@ -160,6 +160,28 @@ function limitAt(s: ScalingStep, def: ScalingScenario, hostCores: number, connec
   };
 }
 
+/** Above this efficiency, with other processes busy on the host, the gain is read as CPU taken from them. */
+const ABOVE_LINEAR = 1.15;
+/** Other processes' busy cores from which the host counts as shared. */
+const OTHERS_BUSY = 0.25;
+
+/**
+ * Above-linear steps on a host others use: the scheduler shares the cores between runnable threads, so more
+ * server processes take a larger share from the other tenants; that gain is taken, not made.
+ */
+function sharedHostNote(steps: readonly ScalingStep[]): string {
+  const taken = steps.filter((s) => {
+    if (s.efficiency === null || s.efficiency < ABOVE_LINEAR || s.hostBusyCores === null || s.systemCores === null || s.generatorCores === null) return false;
+    return s.hostBusyCores - s.systemCores - s.generatorCores >= OTHERS_BUSY;
+  });
+  if (taken.length === 0) return '';
+  const at = taken.map((s) => `${s.servers} (${s.efficiency!.toFixed(2)})`).join(', ');
+  return (
+    `Above linear at ${at} while other processes kept the host busy: the cores are shared between runnable processes, so more ` +
+    'servers take a larger share of them from the other tenants; that gain is taken from them, not made, and would not hold on a quiet host.'
+  );
+}
+
 /** Where adding servers stops paying (the first step that did not), or that every step paid. */
 function sweepFinding(steps: readonly ScalingStep[], kind: ScalingSweepKind, def: ScalingScenario, hostCores: number, connections: number) {
   const { units } = UNITS[kind];
@@ -179,7 +201,7 @@ function sweepFinding(steps: readonly ScalingStep[], kind: ScalingSweepKind, def
     stop !== undefined
       ? `Adding ${units} stops paying at ${at.servers} on this host: ${step}, under ${Math.round(def.paysAbove * 100)}% of the linear gain.`
       : `Adding ${units} still paid up to ${at.servers} (${step}): no ceiling within ${steps.map((s) => s.servers).join(', ')} on this host.`;
-  return { stopsPayingAt: stop?.servers ?? null, limit, finding: `${head} ${text}` };
+  return { stopsPayingAt: stop?.servers ?? null, limit, finding: [head, text, sharedHostNote(steps)].filter((t) => t !== '').join(' ') };
 }
 
 function sweepResult(plan: SweepPlan, def: ScalingScenario, runs: MeasuredRuns, hostCores: number, connections: number, skipped?: string): ScalingSweep {
