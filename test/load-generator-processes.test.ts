@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionError } from '../src/errors.js';
+import { processShares } from '../src/load/generator-processes.js';
 import { planLoad } from '../src/load/plan.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { Supervisor } from '../src/processes/index.js';
@@ -42,7 +43,15 @@ describe('load --generator-processes 2', () => {
   it('an open loop: two processes at R/2 with seeds base + i deliver R, merged into one histogram', async () => {
     const rate = 200;
     const data = await runLoadSuite(
-      withDefinitions({ target: { url: server.url }, scenarios: ['sustained'], rateRps: rate, generatorProcesses: 2, durationMs: 1500, warmupMs: 300, seed: 7 }),
+      withDefinitions({
+        target: { url: server.url },
+        scenarios: ['sustained'],
+        rateRps: rate,
+        generatorProcesses: 2,
+        durationMs: 1500,
+        warmupMs: 300,
+        seed: 7,
+      }),
     );
     expect(data.options.generatorProcesses).toBe(2);
     const run = onlyRun(data.runs);
@@ -75,9 +84,34 @@ describe('load --generator-processes 2', () => {
   }, 60_000);
 });
 
+describe("the processes' shares add up to the step", () => {
+  it('an open loop: rate R/N each, seeds base + i, the in-flight bound and the minimum requests split', () => {
+    const load = { kind: 'open', engine: 'native', rateRps: 1000, arrivals: 'poisson', maxInFlight: 10, seed: 41, threads: 3 } as const;
+    const shares = processShares(load, 3, { minRequests: 20 });
+    expect(sum(shares.map((s) => (s.load.kind === 'open' ? s.load.rateRps : 0)))).toBeCloseTo(1000, 9);
+    expect(shares.map((s) => (s.load.kind === 'open' ? [s.load.seed, s.load.maxInFlight, s.load.threads] : []))).toEqual([
+      [41, 4, 1],
+      [42, 3, 1],
+      [43, 3, 1],
+    ]);
+    expect(sum(shares.map((s) => s.minRequests))).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a closed loop: the connections split as floor(C/N), the first C mod N one more; --amount split', () => {
+    const load = { kind: 'closed', engine: 'autocannon', connections: 7, pipelining: 1, workers: 0 } as const;
+    const shares = processShares(load, 2, { minRequests: 20, amount: 101 });
+    expect(shares.map((s) => (s.load.kind === 'closed' ? s.load.connections : 0))).toEqual([4, 3]);
+    expect(sum(shares.map((s) => s.amount!))).toBeGreaterThanOrEqual(101);
+  });
+});
+
 describe('--generator-processes: what cannot be split is refused, naming the option', () => {
   it.each<[string, Parameters<typeof withDefinitions>[0], RegExp]>([
-    ["autocannon's worker threads", { target: { url: 'http://127.0.0.1:9/' }, connections: 4, generatorProcesses: 2, generatorWorkers: 2, engine: 'autocannon' }, /^--generator-workers: cannot go with --generator-processes/],
+    [
+      "autocannon's worker threads",
+      { target: { url: 'http://127.0.0.1:9/' }, connections: 4, generatorProcesses: 2, generatorWorkers: 2, engine: 'autocannon' },
+      /^--generator-workers: cannot go with --generator-processes/,
+    ],
     ['the autoscale experiment', { scenarios: ['autoscale'], generatorProcesses: 2 }, /^--generator-processes: autoscale's arrivals follow its rate profile/],
     ['more than 64', { target: { url: 'http://127.0.0.1:9/' }, generatorProcesses: 65 }, /^--generator-processes: must be an integer between 1 and 64/],
   ])('%s', (_, options, message) => {

@@ -109,7 +109,12 @@ describe('scaling: the finding', () => {
 
   it('counts other processes on the host: the cores can be the limit while ours use fewer', () => {
     const runs = [madeRun(1, 100, 40, 0.05), madeRun(2, 110, 25, 0.05)];
-    const busy = scalingResult(experiments.scaling, { ...base, sweeps: [{ kind: 'queue', counts: [1, 2] }], runs, hostBusy: new Map(runs.map((r) => [r.id, 1.9])) });
+    const busy = scalingResult(experiments.scaling, {
+      ...base,
+      sweeps: [{ kind: 'queue', counts: [1, 2] }],
+      runs,
+      hostBusy: new Map(runs.map((r) => [r.id, 1.9])),
+    });
     expect(busy.sweeps[0]!.limit).toBe('cores');
     expect(busy.sweeps[0]!.finding).toMatch(/by other processes on the host/);
     const quiet = scalingResult(experiments.scaling, { ...base, sweeps: [{ kind: 'queue', counts: [1, 2] }], runs, hostBusy: new Map() });
@@ -119,7 +124,12 @@ describe('scaling: the finding', () => {
 
   it('reads a gain above linear on a host others use as CPU taken from them', () => {
     const runs = [madeRun(1, 100, 40, 0.05), madeRun(2, 260, 45, 0.05)];
-    const r = scalingResult(experiments.scaling, { ...base, sweeps: [{ kind: 'queue', counts: [1, 2] }], runs, hostBusy: new Map(runs.map((x) => [x.id, 1.95])) });
+    const r = scalingResult(experiments.scaling, {
+      ...base,
+      sweeps: [{ kind: 'queue', counts: [1, 2] }],
+      runs,
+      hostBusy: new Map(runs.map((x) => [x.id, 1.95])),
+    });
     expect(r.sweeps[0]!.steps[1]!.efficiency).toBe(1.3);
     expect(r.sweeps[0]!.finding).toMatch(/Above linear at 2 \(1\.30\) while other processes kept the host busy/);
   });

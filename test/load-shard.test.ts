@@ -84,7 +84,11 @@ describe('merge checks the shard settings', () => {
   });
 
   it.each<[string, Partial<Parameters<typeof makeShard>[0]>, RegExp]>([
-    ['another whole load', { shard: { index: 1, count: 2, total: { rateRps: 200, seed: 5 } }, rateRps: 100 }, /shard-1\.json is a shard of another load: --rate 200/],
+    [
+      'another whole load',
+      { shard: { index: 1, count: 2, total: { rateRps: 200, seed: 5 } }, rateRps: 100 },
+      /shard-1\.json is a shard of another load: --rate 200/,
+    ],
     ['a share that is not its own', { rateRps: 60 }, /shard-1\.json is shard 1\/2 of --rate 100, but ran --rate 60, not its share 50/],
     ['another base seed (it would replay other arrivals)', { seed: 9 }, /shard-1\.json is shard 1 with --seed base 8 .* shard-0\.json has base 5/],
     ['another rate, with no whole recorded', { shard: { index: 1, count: 2 }, rateRps: 70 }, /shard-1\.json is a shard of another load: not recorded here/],
@@ -93,7 +97,8 @@ describe('merge checks the shard settings', () => {
   });
 
   it('shards without a recorded whole must still hold alike shares', () => {
-    const bare = (i: number, rateRps: number) => makeShard({ samples: latencySamples(50, i + 1), startMs: T0, shard: { index: i, count: 2 }, rateRps, seed: 1 + i });
+    const bare = (i: number, rateRps: number) =>
+      makeShard({ samples: latencySamples(50, i + 1), startMs: T0, shard: { index: i, count: 2 }, rateRps, seed: 1 + i });
     expect(() => merge(bare(0, 50), bare(1, 50))).not.toThrow();
     expect(() => merge(bare(0, 50), bare(1, 80))).toThrow(/shard-1\.json ran --rate 80 where shard-0\.json ran 50/);
   });

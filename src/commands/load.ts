@@ -169,7 +169,8 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.shard !== undefined) s.shard = parseShardSpec('--shard', o.shard);
   const modelWorkers = o.modelWorkers === undefined ? undefined : parseIntegerList('--model-workers', o.modelWorkers, 1, 64);
   const replicas = o.replicas === undefined ? undefined : parseIntegerList('--replicas', o.replicas, 1, 64);
-  if (modelWorkers !== undefined || replicas !== undefined) s.scaling = { ...(modelWorkers === undefined ? {} : { modelWorkers }), ...(replicas === undefined ? {} : { replicas }) };
+  if (modelWorkers !== undefined || replicas !== undefined)
+    s.scaling = { ...(modelWorkers === undefined ? {} : { modelWorkers }), ...(replicas === undefined ? {} : { replicas }) };
   if (o.duration !== undefined) s.durationMs = parseDuration('--duration', o.duration, 100, 3_600_000);
   if (o.amount !== undefined) s.amount = parseInteger('--amount', o.amount, 1, 1_000_000_000);
   if (o.warmup !== undefined) s.warmupMs = parseDuration('--warmup', o.warmup, 0, 600_000);
@@ -239,8 +240,8 @@ export function register(program: Command): void {
       .option(
         '--scenario <list>',
         `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
-          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
-          'scaling (throughput over 1..k model servers: --model-workers, --replicas)',
+          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), ' +
+          'autoscale (emulated Kubernetes HPA: replicas under a ramp), scaling (throughput over 1..k model servers: --model-workers, --replicas)',
       )
       .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
       .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
@@ -271,7 +272,10 @@ export function register(program: Command): void {
         '--generator-processes <n>',
         'generator processes measuring every step at once, each its share of the load (rate/N or connections split, seed + i), merged exactly (default: 1)',
       )
-      .option('--shard <i/N>', 'with --target and --rate or --connections: apply shard i of N of the load (rate/N or its share, seed + i), for servebench merge')
+      .option(
+        '--shard <i/N>',
+        'with --target and --rate or --connections: apply shard i of N of the load (rate/N or its share, seed + i), for servebench merge',
+      )
       .option('--model-workers <list>', 'scaling: model-worker counts of the queue sweep, e.g. 1,2,4 (default: 1,2,4; quick: 1,2)')
       .option('--replicas <list>', 'scaling: model-server replicas behind nginx, e.g. 1,2,4 (default: 1,2,4; quick: 1,2)')
       .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')

@@ -39,7 +39,7 @@ interface Started {
 const ascending = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
 
 /** The sweeps to run: those named by --model-workers and --replicas, else both with the definition's counts. */
-export function scalingSweeps(def: ScalingScenario, quick: boolean, given?: { modelWorkers?: number[]; replicas?: number[] }): SweepPlan[] {
+function scalingSweeps(def: ScalingScenario, quick: boolean, given?: { modelWorkers?: number[]; replicas?: number[] }): SweepPlan[] {
   if (given?.modelWorkers !== undefined || given?.replicas !== undefined) {
     return [
       ...(given.modelWorkers === undefined ? [] : [{ kind: 'queue' as const, counts: ascending(given.modelWorkers) }]),
@@ -70,7 +70,9 @@ export async function runScaling(def: ScalingScenario, ctx: ExperimentContext): 
   const sweeps = scalingSweeps(def, s.quick, ctx.scaling);
   const connections = s.connections ?? def.connections;
   const rounds = ctx.repeats ?? (s.quick ? def.repeats.quick : def.repeats.default);
-  const turns: Turn[] = sweeps.flatMap((sw) => sw.counts.map((k) => ({ kind: sw.kind, servers: k, config: ctx.addConfiguration(describeConfig(sw.kind, k, def)) })));
+  const turns: Turn[] = sweeps.flatMap((sw) =>
+    sw.counts.map((k) => ({ kind: sw.kind, servers: k, config: ctx.addConfiguration(describeConfig(sw.kind, k, def)) })),
+  );
   const skipped = new Map<ScalingSweepKind, string>();
   for (const sw of sweeps) {
     const reason = await unavailable(sw.kind, ctx);

@@ -182,7 +182,11 @@ function awaitOutcome(p: ManagedProcess, limitMs: number, onWindow: () => void):
 }
 
 /** Send every process its share at once and wait for them all; the sampler's window opens with the first one's. */
-async function runTogether(procs: readonly ManagedProcess[], shares: readonly ProcessShare[], step: ProcessStep): Promise<{ outcomes: ProcessOutcome[]; windowOpen: boolean }> {
+async function runTogether(
+  procs: readonly ManagedProcess[],
+  shares: readonly ProcessShare[],
+  step: ProcessStep,
+): Promise<{ outcomes: ProcessOutcome[]; windowOpen: boolean }> {
   let windowOpen = false;
   const onWindow = () => {
     if (windowOpen) return;
@@ -196,7 +200,7 @@ async function runTogether(procs: readonly ManagedProcess[], shares: readonly Pr
   const limitMs = step.warmupMs + step.durationMs * 6 + step.timeoutMs + 60_000;
   try {
     const waits = procs.map((p) => awaitOutcome(p, limitMs, onWindow));
-    procs.forEach((p, i) => p.send({ type: 'run', job: jobFor(step, shares[i]!) } satisfies ParentToGenerator));
+    for (const [i, p] of procs.entries()) p.send({ type: 'run', job: jobFor(step, shares[i]!) } satisfies ParentToGenerator);
     if (step.signal?.aborted === true) abort();
     return { outcomes: await Promise.all(waits), windowOpen };
   } finally {
@@ -221,7 +225,8 @@ export async function runStepInProcesses(step: ProcessStep, header: RunHeader, c
   const serverTimingUs = measured.windowOpen ? step.sampler?.serverTiming() : undefined;
   const runs: LoadRun[] = measured.outcomes.map((o, i) => {
     const share = shares[i]!;
-    if (o.result === undefined) return { ...header, load: share.load, state: 'errored', error: o.error ?? { code: 'SB_ERR_INTERNAL', message: 'no result' }, valid: false };
+    if (o.result === undefined)
+      return { ...header, load: share.load, state: 'errored', error: o.error ?? { code: 'SB_ERR_INTERNAL', message: 'no result' }, valid: false };
     const startedAt = o.windowStartEpochMs === undefined ? header.startedAt : new Date(o.windowStartEpochMs - step.warmupMs).toISOString();
     return toRun({ load: share.load, limits: { ...step.limits, minRequests: share.minRequests } }, startedAt, o.result);
   });

@@ -39,13 +39,18 @@ function connectionShare(total: number, index: number, count: number): number {
 function checkShare(s: ShardOptions, total: ShardTotal): void {
   const { index, count } = s.options.shard!;
   const own = s.options;
-  if (baseSeed(own) !== total.seed) throw refuse(`${s.file} is shard ${index}/${count} of --seed ${total.seed}, but ran seed ${own.seed}, not ${total.seed} + ${index}`);
+  if (baseSeed(own) !== total.seed)
+    throw refuse(`${s.file} is shard ${index}/${count} of --seed ${total.seed}, but ran seed ${own.seed}, not ${total.seed} + ${index}`);
   if (total.rateRps !== undefined && Math.abs((own.rateRps ?? Number.NaN) - total.rateRps / count) > 1e-9 * total.rateRps) {
-    throw refuse(`${s.file} is shard ${index}/${count} of --rate ${total.rateRps}, but ran --rate ${own.rateRps ?? 'not set'}, not its share ${total.rateRps / count}`);
+    throw refuse(
+      `${s.file} is shard ${index}/${count} of --rate ${total.rateRps}, but ran --rate ${own.rateRps ?? 'not set'}, not its share ${total.rateRps / count}`,
+    );
   }
   if (total.connections !== undefined && own.connections !== connectionShare(total.connections, index, count)) {
     const share = connectionShare(total.connections, index, count);
-    throw refuse(`${s.file} is shard ${index}/${count} of --connections ${total.connections}, but ran ${own.connections ?? 'no'} connection(s), not its share ${share}`);
+    throw refuse(
+      `${s.file} is shard ${index}/${count} of --connections ${total.connections}, but ran ${own.connections ?? 'no'} connection(s), not its share ${share}`,
+    );
   }
 }
 
@@ -83,7 +88,10 @@ export function checkShardLoads(shards: readonly ShardOptions[]): void {
   }
   const totals = shards.map((s) => s.options.shard!.total);
   const recorded = totals.filter((t) => t !== undefined).length;
-  if (recorded === 0) return checkAlike(shards);
+  if (recorded === 0) {
+    checkAlike(shards);
+    return;
+  }
   shards.forEach((s, i) => {
     const t = totals[i];
     if (JSON.stringify(t) !== JSON.stringify(totals[0])) {
