@@ -41,7 +41,12 @@ describe('load --shard: the shards add up to the load asked for', () => {
     ['fewer connections than shards', { shard: '0/4', connections: '3' }, /^--shard: each of the 4 shards needs at least one connection/],
     ['an index past N', { shard: '2/2', rate: '10' }, /^--shard: i must be between 0 and 1/],
     ['not i/N', { shard: 'half', rate: '10' }, /^--shard: expected i\/N/],
-  ])('refuses %s, naming --shard', (_, over, message) => {
+    [
+      '--generator-processes with --rate (seeds would repeat)',
+      { shard: '0/2', rate: '10', generatorProcesses: '2' },
+      /^--generator-processes: cannot go with --shard and --rate/,
+    ],
+  ])('refuses %s, naming the option', (_, over, message) => {
     expect(() => planLoad(withDefinitions(toSuiteOptions(raw(over))))).toThrow(message);
   });
 

@@ -162,6 +162,13 @@ function withShard(o: LoadSuiteOptions): LoadSuiteOptions {
   if (o.connections !== undefined && o.connections < shard.count) {
     throw new OptionError('--shard', `each of the ${shard.count} shards needs at least one connection: --connections ${o.connections} cannot be split`);
   }
+  if ((o.generatorProcesses ?? 1) > 1 && o.rateRps !== undefined) {
+    // Process i of shard s would take seed base + s + i, the seed of process i - 1 of shard s + 1: replayed arrivals.
+    throw new OptionError(
+      '--generator-processes',
+      `cannot go with --shard and --rate: the processes' seeds would repeat the next shard's; run ${shard.count} x N shards instead`,
+    );
+  }
   const total = { ...pickLoad(o), seed: o.seed ?? 1 };
   const share = shardLoad(total, shard);
   return { ...o, ...share, shard: { index: shard.index, count: shard.count, total } };
