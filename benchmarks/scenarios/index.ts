@@ -6,6 +6,7 @@ import { autoscale } from './autoscale.js';
 import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
 import { requestPaths } from './request-paths.js';
+import { scaling } from './scaling.js';
 import { responseTime } from './response-time.js';
 import { stress } from './stress.js';
 import { sustained } from './sustained.js';
@@ -22,4 +23,5 @@ export const scenarios: ScenarioSet = {
 export const experiments: ExperimentSet = {
   'queue-workers': queueWorkers,
   autoscale,
+  scaling,
 };

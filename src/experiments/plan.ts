@@ -26,10 +26,27 @@ export interface ExperimentOptions {
   connections?: number;
   rateRps?: number;
   repeats?: number;
+  /** The scaling sweeps' server counts (--model-workers, --replicas). */
+  scaling?: { modelWorkers?: number[]; replicas?: number[] };
 }
 
 export function isExperiment(s: ScenarioName): s is ExperimentName {
   return isOneOf(EXPERIMENT_SCENARIOS, s);
+}
+
+/** The scaling sweep's options: only with --scenario scaling, and in a closed loop (a fixed number of users). */
+function checkScalingOptions(selected: readonly ExperimentName[], o: ExperimentOptions): void {
+  const given = o.scaling;
+  if (given !== undefined && !selected.includes('scaling')) {
+    const named = given.modelWorkers !== undefined ? '--model-workers' : '--replicas';
+    throw new OptionError(named, 'applies to --scenario scaling (throughput swept over the number of model servers)');
+  }
+  if (selected.includes('scaling') && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
+    throw new OptionError(
+      o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
+      'scaling runs a closed loop (the same users at every server count); give --connections C instead',
+    );
+  }
 }
 
 /** The plan of the selected experiments, after checking the options against them; undefined when none is selected. */
@@ -38,9 +55,11 @@ export function planExperiments(
   definitions: ExperimentSet | undefined,
   o: ExperimentOptions,
 ): ExperimentsPlan | undefined {
+  checkScalingOptions(selected, o);
   if (selected.length === 0) return undefined;
   const queue = selected.includes('queue-workers');
   const autoscale = selected.includes('autoscale');
+  const scaling = selected.includes('scaling');
   if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
     throw new OptionError(
       o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
@@ -54,7 +73,18 @@ export function planExperiments(
     throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
   }
   const qw = definitions['queue-workers'];
-  const rounds = Math.max(0, ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []), ...(autoscale ? [o.repeats ?? 1] : []));
-  const connections = Math.max(0, ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []), ...(autoscale ? [definitions.autoscale.maxInFlight] : []));
+  const sc = definitions.scaling;
+  const rounds = Math.max(
+    0,
+    ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
+    ...(autoscale ? [o.repeats ?? 1] : []),
+    ...(scaling ? [o.repeats ?? (o.quick ? sc.repeats.quick : sc.repeats.default)] : []),
+  );
+  const connections = Math.max(
+    0,
+    ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []),
+    ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
+    ...(scaling ? [o.connections ?? sc.connections] : []),
+  );
   return { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
 }

@@ -11,6 +11,7 @@ import { runAutoscale } from './autoscale.js';
 import type { ExperimentContext } from './context.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
+import { runScaling } from './scaling.js';
 
 /** The context the experiments run in: the step settings, the system options, and the collector of the run. */
 export function experimentContext(settings: StepSettings, o: LoadSettingsOptions, collector: RunCollector): ExperimentContext {
@@ -21,6 +22,7 @@ export function experimentContext(settings: StepSettings, o: LoadSettingsOptions
     entities: o.entities ?? SERVING_DEFAULTS.entities,
     seed: settings.seed,
     ...(o.repeats === undefined ? {} : { repeats: o.repeats }),
+    ...(o.scaling === undefined ? {} : { scaling: o.scaling }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onRun: collector.addRun,
     addConfiguration: collector.addConfiguration,
@@ -33,7 +35,8 @@ export async function runExperiments(plan: ExperimentsPlan, collector: RunCollec
   for (const name of plan.selected) {
     if (ctx.signal?.aborted === true) return;
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
-    else collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else collector.data.scaling = await runScaling(plan.definitions.scaling, ctx);
   }
 }
 

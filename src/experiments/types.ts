@@ -5,6 +5,7 @@
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
 import type { PredictKind } from '../results/vocab.js';
+import type { ScalingScenario } from './scaling-types.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
 export interface QueueWorkersScenario {
@@ -67,4 +68,5 @@ export interface AutoscaleScenario {
 export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
+  scaling: ScalingScenario;
 }
