@@ -7,41 +7,44 @@ import { Command, CommanderError } from 'commander';
 import { OptionError, ServebenchError, errorMessage } from './errors.js';
 import { version } from './version.js';
 import { installSignalHandlers, stopAllProcesses } from './processes/index.js';
-import { register as registerKernels } from './commands/kernels.js';
-import { register as registerServe } from './commands/serve.js';
-import { register as registerLoad } from './commands/load.js';
-import { register as registerProfile } from './commands/profile.js';
-import { register as registerHw } from './commands/hw.js';
-import { register as registerBench } from './commands/bench.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerCapacity } from './commands/capacity.js';
-import { register as registerMerge } from './commands/merge.js';
-import { register as registerK8s } from './commands/k8s.js';
-import { register as registerCompare } from './commands/compare.js';
-import { register as registerRuns } from './commands/runs.js';
+import type { register as Register } from './commands/runs.js';
 
-export function buildProgram(): Command {
+type RegisterCommand = typeof Register;
+
+// Each verb's module, loaded only when that verb runs: some pull heavy libraries (the Kubernetes models, the
+// hardware capture, the suites), and a CLI that imports every verb to run one starts seconds slower.
+// The order is the help listing's.
+const COMMANDS: Readonly<Record<string, () => Promise<{ register: RegisterCommand }>>> = {
+  bench: () => import('./commands/bench.js'),
+  kernels: () => import('./commands/kernels.js'),
+  serve: () => import('./commands/serve.js'),
+  load: () => import('./commands/load.js'),
+  profile: () => import('./commands/profile.js'),
+  hw: () => import('./commands/hw.js'),
+  capacity: () => import('./commands/capacity.js'),
+  report: () => import('./commands/report.js'),
+  merge: () => import('./commands/merge.js'),
+  k8s: () => import('./commands/k8s.js'),
+  compare: () => import('./commands/compare.js'),
+  runs: () => import('./commands/runs.js'),
+};
+
+/** The verb named on the command line (its first word that is not an option), if it is one servebench has. */
+function verbOf(argv: readonly string[]): string | undefined {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  return word !== undefined && Object.hasOwn(COMMANDS, word) ? word : undefined;
+}
+
+/** The parser with the verb `argv` names registered, or every verb (for help, a bad verb, no verb). */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('servebench')
     .description('Profile and benchmark the request paths of a model-serving system on Node.js, and the kernels behind its predict.')
     .version(version)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    registerBench,
-    registerKernels,
-    registerServe,
-    registerLoad,
-    registerProfile,
-    registerHw,
-    registerCapacity,
-    registerReport,
-    registerMerge,
-    registerK8s,
-    registerCompare,
-    registerRuns,
-  ]) {
-    register(program);
-  }
+  const verb = verbOf(argv);
+  const loaders = verb === undefined ? Object.values(COMMANDS) : [COMMANDS[verb]];
+  for (const load of loaders) if (load) (await load()).register(program);
   return program;
 }
 
@@ -54,7 +57,7 @@ export function exitCodeFor(err: unknown): number {
 
 async function main(): Promise<void> {
   installSignalHandlers();
-  const program = buildProgram();
+  const program = await buildProgram(process.argv);
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -7,6 +7,7 @@ import { faults } from './faults.js';
 import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
 import { requestPaths } from './request-paths.js';
+import { scaling } from './scaling.js';
 import { responseTime } from './response-time.js';
 import { stress } from './stress.js';
 import { sustained } from './sustained.js';
@@ -24,4 +25,5 @@ export const experiments: ExperimentSet = {
   'queue-workers': queueWorkers,
   autoscale,
   faults,
+  scaling,
 };

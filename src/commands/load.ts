@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { OptionError } from '../errors.js';
+import { parseShardSpec } from '../k8s/shards.js';
 import { kernels, type KernelName } from '../kernels/index.js';
 import { experiments, scenarios } from '../../benchmarks/scenarios/index.js';
 import { parseFaultSchedule } from '../experiments/faults-schedule.js';
@@ -54,6 +55,10 @@ interface RawOptions extends GateFlags {
   pipelining?: string;
   generatorWorkers?: string;
   generatorThreads?: string;
+  generatorProcesses?: string;
+  shard?: string;
+  modelWorkers?: string;
+  replicas?: string;
   duration?: string;
   amount?: string;
   warmup?: string;
@@ -164,6 +169,12 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.pipelining !== undefined) s.pipelining = parseInteger('--pipelining', o.pipelining, 1, 100);
   if (o.generatorWorkers !== undefined) s.generatorWorkers = parseInteger('--generator-workers', o.generatorWorkers, 0, 64);
   if (o.generatorThreads !== undefined) s.generatorThreads = parseInteger('--generator-threads', o.generatorThreads, 1, 256);
+  if (o.generatorProcesses !== undefined) s.generatorProcesses = parseInteger('--generator-processes', o.generatorProcesses, 1, 64);
+  if (o.shard !== undefined) s.shard = parseShardSpec('--shard', o.shard);
+  const modelWorkers = o.modelWorkers === undefined ? undefined : parseIntegerList('--model-workers', o.modelWorkers, 1, 64);
+  const replicas = o.replicas === undefined ? undefined : parseIntegerList('--replicas', o.replicas, 1, 64);
+  if (modelWorkers !== undefined || replicas !== undefined)
+    s.scaling = { ...(modelWorkers === undefined ? {} : { modelWorkers }), ...(replicas === undefined ? {} : { replicas }) };
   if (o.duration !== undefined) s.durationMs = parseDuration('--duration', o.duration, 100, 3_600_000);
   if (o.amount !== undefined) s.amount = parseInteger('--amount', o.amount, 1, 1_000_000_000);
   if (o.warmup !== undefined) s.warmupMs = parseDuration('--warmup', o.warmup, 0, 600_000);
@@ -185,6 +196,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
     '--bodies': o.bodies,
     '--bodies-order': o.bodiesOrder,
     '--header': o.header.length > 0 ? 'x' : undefined,
+    '--shard': o.shard,
     'a command after --': command.length > 0 ? 'x' : undefined,
   };
   if (o.target !== undefined) {
@@ -204,7 +216,8 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
     };
     for (const [name, v] of Object.entries(serving))
       if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing of it is started');
-    s.target = targetOptions(o, command, s.seed ?? 1);
+    // A shard's random body order is its own too (seed base + i, as its arrivals).
+    s.target = targetOptions(o, command, (s.seed ?? 1) + (s.shard?.index ?? 0));
   } else {
     for (const [name, v] of Object.entries(targetOnly)) if (v !== undefined) throw new OptionError(name, 'applies only with --target URL');
   }
@@ -238,6 +251,7 @@ export function register(program: Command): void {
         `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
           'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), ' +
           'autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
+          'scaling (throughput over 1..k model servers: --model-workers, --replicas), ' +
           'faults (parts killed, paused, hung under load)',
       )
       .option(
@@ -272,6 +286,16 @@ export function register(program: Command): void {
       .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
       .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
       .option('--generator-threads <n>', "native engine: load threads (default: one per core left after the system under test's, at least 1)")
+      .option(
+        '--generator-processes <n>',
+        'generator processes measuring every step at once, each its share of the load (rate/N or connections split, seed + i), merged exactly (default: 1)',
+      )
+      .option(
+        '--shard <i/N>',
+        'with --target and --rate or --connections: apply shard i of N of the load (rate/N or its share, seed + i), for servebench merge',
+      )
+      .option('--model-workers <list>', 'scaling: model-worker counts of the queue sweep, e.g. 1,2,4 (default: 1,2,4; quick: 1,2)')
+      .option('--replicas <list>', 'scaling: model-server replicas behind nginx, e.g. 1,2,4 (default: 1,2,4; quick: 1,2)')
       .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
       .option('--amount <n>', "end every step after n requests instead of its duration (autocannon's amount)")
       .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')

@@ -18,6 +18,8 @@ export interface ExperimentContext {
   seed: number;
   /** Rounds asked for with --repeats (else each experiment's own default). */
   repeats?: number;
+  /** The scaling sweeps' server counts (--model-workers, --replicas), else the definition's. */
+  scaling?: { modelWorkers?: number[]; replicas?: number[] };
   signal?: AbortSignal;
   /** A finished run: into LoadData.runs, a progress line, partial results. */
   onRun(run: LoadRun): void;

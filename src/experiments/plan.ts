@@ -32,10 +32,27 @@ export interface ExperimentOptions {
   repeats?: number;
   /** faults: the schedule (--fault) instead of the definition's. */
   faults?: FaultSpec[];
+  /** The scaling sweeps' server counts (--model-workers, --replicas). */
+  scaling?: { modelWorkers?: number[]; replicas?: number[] };
 }
 
 export function isExperiment(s: ScenarioName): s is ExperimentName {
   return isOneOf(EXPERIMENT_SCENARIOS, s);
+}
+
+/** The scaling sweep's options: only with --scenario scaling, and in a closed loop (a fixed number of users). */
+function checkScalingOptions(selected: readonly ExperimentName[], o: ExperimentOptions): void {
+  const given = o.scaling;
+  if (given !== undefined && !selected.includes('scaling')) {
+    const named = given.modelWorkers !== undefined ? '--model-workers' : '--replicas';
+    throw new OptionError(named, 'applies to --scenario scaling (throughput swept over the number of model servers)');
+  }
+  if (selected.includes('scaling') && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
+    throw new OptionError(
+      o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
+      'scaling runs a closed loop (the same users at every server count); give --connections C instead',
+    );
+  }
 }
 
 /** The plan of the selected experiments, after checking the options against them; undefined when none is selected. */
@@ -46,10 +63,12 @@ export function planExperiments(
 ): ExperimentsPlan | undefined {
   const faults = selected.includes('faults');
   if (o.faults !== undefined && !faults) throw new OptionError('--fault', 'applies to the faults scenario: add faults to --scenario (or leave --scenario out)');
+  checkScalingOptions(selected, o);
   if (selected.length === 0) return undefined;
   const queue = selected.includes('queue-workers');
   const autoscale = selected.includes('autoscale');
-  if (faults && o.connections !== undefined && !queue) {
+  const scaling = selected.includes('scaling');
+  if (faults && o.connections !== undefined && !queue && !scaling) {
     throw new OptionError('--connections', 'faults runs a sustained open loop while the faults happen; --rate R sets its rate');
   }
   if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
@@ -65,16 +84,19 @@ export function planExperiments(
     throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
   }
   const qw = definitions['queue-workers'];
+  const sc = definitions.scaling;
   const rounds = Math.max(
     0,
     ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
     ...(autoscale ? [o.repeats ?? 1] : []),
+    ...(scaling ? [o.repeats ?? (o.quick ? sc.repeats.quick : sc.repeats.default)] : []),
     ...(faults ? [1] : []),
   );
   const connections = Math.max(
     0,
     ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []),
     ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
+    ...(scaling ? [o.connections ?? sc.connections] : []),
     ...(faults ? [definitions.faults.maxInFlight] : []),
   );
   const plan: ExperimentsPlan = { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };

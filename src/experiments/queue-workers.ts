@@ -189,6 +189,7 @@ function queueStep(
     ...(conn > def.overloadAbove ? { skipRules: ['error-budget' as const] } : {}),
     ...(baselineUs === undefined ? {} : { baselineMeanLatencyUs: baselineUs }),
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    ...(s.generatorProcesses > 1 ? { generatorProcesses: s.generatorProcesses } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { ExperimentContext } from './context.js';
 import { runFaults } from './faults.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
+import { runScaling } from './scaling.js';
 
 /** The context the experiments run in: the step settings, the system options, and the collector of the run. */
 export function experimentContext(settings: StepSettings, o: LoadSettingsOptions, collector: RunCollector): ExperimentContext {
@@ -22,6 +23,7 @@ export function experimentContext(settings: StepSettings, o: LoadSettingsOptions
     entities: o.entities ?? SERVING_DEFAULTS.entities,
     seed: settings.seed,
     ...(o.repeats === undefined ? {} : { repeats: o.repeats }),
+    ...(o.scaling === undefined ? {} : { scaling: o.scaling }),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
     onRun: collector.addRun,
     addConfiguration: collector.addConfiguration,
@@ -29,12 +31,13 @@ export function experimentContext(settings: StepSettings, o: LoadSettingsOptions
   };
 }
 
-/** Run the planned experiments in order, filling the collector's data (`queueWorkers`, `autoscale`, `faults`). */
+/** Run the planned experiments in order, filling the collector's data (`queueWorkers`, `autoscale`, `scaling`, `faults`). */
 export async function runExperiments(plan: ExperimentsPlan, collector: RunCollector, ctx: ExperimentContext): Promise<void> {
   for (const name of plan.selected) {
     if (ctx.signal?.aborted === true) return;
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
     else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else if (name === 'scaling') collector.data.scaling = await runScaling(plan.definitions.scaling, ctx);
     else collector.data.faults = await runFaults(plan.definitions.faults, ctx, plan.faultSchedule ?? []);
   }
 }

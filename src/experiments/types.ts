@@ -1,10 +1,11 @@
 // The shape of the experiments, a suite of their own (and selectable with `servebench load --scenario`,
-// never part of the default matrix): queue-workers (seed 001), autoscale (seed 002) and faults (a fault
-// schedule under load). The definitions live in benchmarks/scenarios/ and come in from the caller.
+// never part of the default matrix): queue-workers (seed 001), autoscale (seed 002), scaling (its types:
+// scaling-types.ts) and faults (a fault schedule under load). The definitions live in benchmarks/scenarios/ and come in from the caller.
 
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
 import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/vocab.js';
+import type { ScalingScenario } from './scaling-types.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
 export interface QueueWorkersScenario {
@@ -90,4 +91,5 @@ export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
   faults: FaultsScenario;
+  scaling: ScalingScenario;
 }

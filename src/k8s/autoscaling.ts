@@ -4,7 +4,7 @@
 // real HPA reads CPU utilization against each pod's CPU request; the emulation reads the same quantity with
 // its cpu metric (its default, elu, has no built-in counterpart in Kubernetes).
 
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { ServiceName } from '../results/vocab.js';
 import { metadataFor } from './labels.js';
 import { hpaTimes, type K8sSettings } from './settings.js';

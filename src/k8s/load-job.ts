@@ -3,7 +3,7 @@
 // of the rate or connections and seed base + i (shards.ts). Each pod prints its load.json on stdout when
 // done (`kubectl logs`), for `servebench merge`. An init container waits until the system answers.
 
-import { Job } from 'kubernetes-models/batch/v1';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { labelsFor, LOAD_JOB, metadataFor, selectorFor } from './labels.js';

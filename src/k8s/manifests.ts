@@ -4,7 +4,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Document } from 'yaml';
 import { ServebenchError, errorMessage } from '../errors.js';
 import { ensureDir } from '../paths.js';

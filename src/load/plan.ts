@@ -4,6 +4,7 @@
 
 import { availableParallelism } from 'node:os';
 import { OptionError } from '../errors.js';
+import { shardLoad } from '../k8s/shards.js';
 import type { ExperimentSet } from '../experiments/types.js';
 import { isExperiment, planExperiments, type ExperimentsPlan } from '../experiments/plan.js';
 import { nativeLoadRun } from '../kernels/native-binding.js';
@@ -27,6 +28,7 @@ import type { ScenarioSet } from './scenario-types.js';
 import { optionsEcho, resolveEngine, resolveSettings, type ChainSettings, type LoadSettingsOptions } from './settings.js';
 import { type ModelFileOptions, servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
 import { checkModelOptions } from './model-options.js';
+import { checkGeneratorProcesses } from './generator-processes.js';
 import type { RequestDataEcho } from '../results/request-data.js';
 
 /** The scenarios run by default: the matrix chain, then request-paths (the experiments run only when named). */
@@ -109,11 +111,13 @@ export interface LoadPlan {
 }
 
 /** Plan a load run: throws an OptionError for options that do not fit together. */
-export function planLoad(options: LoadSuiteOptions): LoadPlan {
+export function planLoad(given: LoadSuiteOptions): LoadPlan {
+  const options = withShard(given);
   const defs = options.definitions;
   const engine = resolveEngine(options);
   const loop = resolveLoop(options);
   const scenarios = selectScenarios(options, engine, loop);
+  checkGeneratorProcesses(options, scenarios);
   const experiments = planExperiments(scenarios.filter(isExperiment), options.experimentDefinitions, {
     engine,
     loop,
@@ -122,6 +126,7 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.scaling === undefined ? {} : { scaling: options.scaling }),
   });
   checkModelOptions(options.predicts ?? BUILTIN_PREDICTS, options.model, options.target !== undefined);
   const workers = options.workers ?? availableParallelism();
@@ -141,6 +146,37 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
   if (options.target?.requestData !== undefined) echo.requestData = options.target.requestData;
   const experimentsPart = experiments === undefined ? {} : { experiments };
   return { scenarios, matrixScenarios, requestPaths, ...experimentsPart, settings, workers, entries, rounds, connections, echo };
+}
+
+/**
+ * `--shard i/N`: the options with the shard's own load (rate R/N or its share of the connections, seed base +
+ * i, as src/k8s/shards.ts splits them), so the run and its echo are the shard's; `servebench merge` adds the
+ * shards up. Only a --target's explicit load is split: the scenarios' own steps (a ramp) are not.
+ */
+function withShard(o: LoadSuiteOptions): LoadSuiteOptions {
+  const shard = o.shard;
+  if (shard === undefined) return o;
+  if (o.target === undefined) throw new OptionError('--shard', 'applies to a load of one --target URL (the shards of a distributed load share it)');
+  if (o.rateRps === undefined && o.connections === undefined) {
+    throw new OptionError('--shard', `needs the whole load to split: --rate R (each shard R/${shard.count}) or --connections C (each its share)`);
+  }
+  if (o.connections !== undefined && o.connections < shard.count) {
+    throw new OptionError('--shard', `each of the ${shard.count} shards needs at least one connection: --connections ${o.connections} cannot be split`);
+  }
+  if ((o.generatorProcesses ?? 1) > 1 && o.rateRps !== undefined) {
+    // Process i of shard s would take seed base + s + i, the seed of process i - 1 of shard s + 1: replayed arrivals.
+    throw new OptionError(
+      '--generator-processes',
+      `cannot go with --shard and --rate: the processes' seeds would repeat the next shard's; run ${shard.count} x N shards instead`,
+    );
+  }
+  const total = { ...pickLoad(o), seed: o.seed ?? 1 };
+  const share = shardLoad(total, shard);
+  return { ...o, ...share, shard: { index: shard.index, count: shard.count, total } };
+}
+
+function pickLoad(o: LoadSuiteOptions): { rateRps?: number; connections?: number } {
+  return { ...(o.rateRps === undefined ? {} : { rateRps: o.rateRps }), ...(o.connections === undefined ? {} : { connections: o.connections }) };
 }
 
 /**

@@ -3,11 +3,12 @@
 // becomes an errored run (data), never an exception that loses the runs before it.
 
 import { toErrorInfo } from '../errors.js';
-import type { LittlesLaw, LoadRun, LoadShape, ScenarioName, StepInfo, ValidityRuleName } from '../results/load.js';
+import type { LittlesLaw, LoadMeasurement, LoadRun, LoadShape, ScenarioName, ServerTimingUs, StepInfo, ValidityRuleName } from '../results/load.js';
 import { autocannonEngine } from './engines/autocannon.js';
 import { nativeEngine } from './engines/native.js';
 import { openLoopEngine } from './engines/open-loop.js';
 import type { EngineResult, HttpTarget, LoadEngine, RequestSample } from './engines/types.js';
+import { processesForLoad, runStepInProcesses, type ProcessRunBuilder } from './generator-processes.js';
 import type { ServerSampler } from './sampler.js';
 import { checkValidity, type ValidityLimits } from './validity.js';
 import { round1, round3 } from '../stats/index.js';
@@ -35,9 +36,16 @@ export interface StepRequest {
   onSample?: (s: RequestSample) => void;
   /** Replaces the engine the load shape picks (the autoscale experiment's rate-profile open loop). */
   engine?: LoadEngine;
+  /**
+   * Measure with this many generator processes at once, each its share of the load, merged exactly
+   * (generator-processes.ts); never more than the connections to share out. Not with `engine` or `onSample`,
+   * which live in this process. @default 1
+   */
+  generatorProcesses?: number;
 }
 
-function engineFor(load: LoadShape): LoadEngine {
+/** The engine a load shape names. */
+export function engineFor(load: LoadShape): LoadEngine {
   if (load.engine === 'native') return nativeEngine;
   return load.kind === 'closed' ? autocannonEngine : openLoopEngine;
 }
@@ -55,7 +63,7 @@ export function littlesLaw(load: LoadShape, rps: number, baselineMeanLatencyUs: 
 }
 
 export async function runStep(req: StepRequest): Promise<LoadRun> {
-  const header = {
+  const header: Pick<LoadRun, 'id' | 'configId' | 'scenario' | 'step' | 'repeat' | 'startedAt' | 'load'> = {
     id: runId(req.configId, req.scenario, req.step.label, req.repeat),
     configId: req.configId,
     scenario: req.scenario,
@@ -64,6 +72,12 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
     startedAt: new Date().toISOString(),
     load: req.load,
   };
+  const requested = req.engine === undefined && req.onSample === undefined ? (req.generatorProcesses ?? 1) : 1;
+  const processes = processesForLoad(requested, req.load);
+  if (processes > 1) {
+    const toRun: ProcessRunBuilder = (share, startedAt, result) => measuredRun({ ...req, ...share }, { ...header, load: share.load, startedAt }, result, []);
+    return runStepInProcesses(req, header, processes, toRun);
+  }
   const sampler = req.sampler;
   let windowOpen = false;
   let result: EngineResult;
@@ -92,7 +106,24 @@ export async function runStep(req: StepRequest): Promise<LoadRun> {
   // The sampler's window closes when the engine returns: a few ms after the load stops, which only
   // matters for very short windows.
   const servers = sampler?.endWindow() ?? [];
-  const serverTimingUs = sampler?.serverTiming();
+  const run = measuredRun(req, header, result, servers, sampler?.serverTiming());
+  if (requested > 1) {
+    const units = req.load.kind === 'closed' ? `${req.load.connections} connection(s)` : `in-flight bound of ${req.load.maxInFlight}`;
+    run.notes.push(`measured by one generator process (this one): its ${units} cannot be shared out over ${requested} processes`);
+  }
+  return run;
+}
+
+type CompletedRun = Extract<LoadRun, { state: 'completed' }>;
+
+/** A completed run from the engine's figures: the validity rules checked, Little's law and the caveats added. */
+function measuredRun(
+  req: Pick<StepRequest, 'load' | 'warmupMs' | 'limits' | 'skipRules' | 'baselineMeanLatencyUs'>,
+  header: Pick<LoadRun, 'id' | 'configId' | 'scenario' | 'step' | 'repeat' | 'startedAt' | 'load'>,
+  result: EngineResult,
+  servers: LoadMeasurement['servers'],
+  serverTimingUs?: ServerTimingUs,
+): CompletedRun {
   const validity = checkValidity(
     {
       windowMs: result.windowMs,

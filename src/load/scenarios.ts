@@ -106,6 +106,7 @@ class Chain {
       ...(this.baselineUs === undefined ? {} : { baselineMeanLatencyUs: this.baselineUs }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(input.onSample === undefined ? {} : { onSample: input.onSample }),
+      ...(s.generatorProcesses > 1 ? { generatorProcesses: s.generatorProcesses } : {}),
     });
     this.runs.push(run);
     input.onRun(run);
@@ -328,6 +329,7 @@ export async function runRequestPathsChain(steps: { connections: number[] }, s: 
       ...(input.sampler === undefined ? {} : { sampler: input.sampler }),
       ...(baselineUs === undefined ? {} : { baselineMeanLatencyUs: baselineUs }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
+      ...(s.generatorProcesses > 1 ? { generatorProcesses: s.generatorProcesses } : {}),
     });
     if (c === 1 && isCompleted(run) && run.requests.successes > 0) baselineUs = run.latencyUs.mean;
     runs.push(run);

@@ -4,6 +4,7 @@
 
 import type { FaultSpec } from '../results/faults.js';
 import type { ArrivalProcess, ClosedLoopEngine, LoadData, LoadEngineName, LoadLoop, LoadOptionsEcho, OpenLoopEngine, ScenarioName } from '../results/load.js';
+import type { ShardEcho } from '../results/load-options.js';
 import type { StoreKind } from '../results/serving.js';
 import { checkEngineOptions, resolveLoop, type EngineChoice } from './engine-choice.js';
 import type { ScenarioSet } from './scenario-types.js';
@@ -37,6 +38,18 @@ export interface LoadSettingsOptions {
   generatorWorkers?: number;
   /** The native engine's load threads. @default one per core left after the system under test's, at least 1 */
   generatorThreads?: number;
+  /**
+   * Generator processes that measure every step at once, each its share of the load (rate R/N or its share of
+   * the connections, seed base + i), merged exactly into the step's run. @default 1 (this process)
+   */
+  generatorProcesses?: number;
+  /**
+   * `--shard i/N` (a --target's load): this run applies shard i of N of the load (its share, seed base + i);
+   * `total` is the whole load the shards split, echoed for `servebench merge` to check.
+   */
+  shard?: ShardEcho;
+  /** `--scenario scaling`: the model-worker counts of the queue sweep and the replica counts of the nginx sweep. */
+  scaling?: { modelWorkers?: number[]; replicas?: number[] };
   /** Measured window of every step (overrides the scenario definitions). */
   durationMs?: number;
   warmupMs?: number;
@@ -78,6 +91,8 @@ export interface StepSettings {
   engineExplicit: boolean;
   /** The native engine's load threads. */
   generatorThreads: number;
+  /** Generator processes measuring each step at once (1: this process alone). */
+  generatorProcesses: number;
   quick: boolean;
   /** Override of every step's measured window, ms. */
   durationMs?: number;
@@ -143,6 +158,7 @@ export function resolveSettings(o: LoadSettingsOptions, defs: ScenarioSet, engin
     openEngine: choice.open,
     engineExplicit: choice.explicit,
     generatorThreads: choice.generatorThreads,
+    generatorProcesses: o.generatorProcesses ?? 1,
     quick: o.quick ?? false,
     defs,
     ...(o.durationMs === undefined ? {} : { durationMs: o.durationMs }),
@@ -181,6 +197,8 @@ export function optionsEcho(o: LoadSettingsOptions, s: ChainSettings, run: { sce
     ...(o.connections === undefined ? {} : { connections: o.connections }),
     ...(o.rateRps === undefined ? {} : { rateRps: o.rateRps }),
     seed: s.seed,
+    ...(o.shard === undefined ? {} : { shard: o.shard }),
+    ...(s.generatorProcesses > 1 ? { generatorProcesses: s.generatorProcesses } : {}),
   };
 }
 

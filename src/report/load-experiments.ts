@@ -5,6 +5,7 @@ import type { AutoscaleConfigResult, AutoscaleResult, QueueWorkersResult } from 
 import type { LoadData, LoadSummary } from '../results/load.js';
 import { faultsMarkdown, faultsTerminal } from './faults.js';
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
+import { scalingMarkdown, scalingTerminal } from './scaling.js';
 import { mdTable, textTable } from './tables.js';
 
 type Row = string[];
@@ -159,6 +160,7 @@ export function experimentsTerminal(d: LoadData): string[] {
     if (ev.length > 0) out.push('', 'scaling decisions', ...ev);
   }
   out.push(...faultsTerminal(d.faults));
+  out.push(...scalingTerminal(d));
   return out;
 }
 
@@ -194,5 +196,6 @@ export function experimentsMarkdown(d: LoadData): string[] {
     if (ev.length > 0) out.push('', 'Scaling decisions:', '', ...ev.map((e) => `- ${e}`));
   }
   out.push(...faultsMarkdown(d.faults));
+  out.push(...scalingMarkdown(d));
   return out;
 }

@@ -12,6 +12,8 @@ export * from './load.js';
 export * from './request-data.js';
 export * from './experiments.js';
 export * from './faults.js';
+export * from './scaling.js';
+export * from './generator-processes.js';
 export * from './profile.js';
 export * from './hardware.js';
 export * from './bench.js';

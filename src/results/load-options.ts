@@ -42,10 +42,21 @@ export interface LoadOptionsEcho {
    * above are then this shard's own). `servebench merge` adds the shards up.
    */
   shard?: ShardEcho;
+  /** `--generator-processes N`: every step measured by N generator processes at once, merged exactly (absent: one, this process). */
+  generatorProcesses?: number;
 }
 
 /** Which shard of a distributed load a result is: shard `index` (0-based) of `count`. */
 export interface ShardEcho {
   index: number;
   count: number;
+  /** The whole load the shards split (the --rate or --connections and --seed given to every shard), so a merge can check the shares. */
+  total?: ShardTotal;
+}
+
+/** The load of a distributed load as a whole, before `--shard` took this shard's share of it. */
+export interface ShardTotal {
+  rateRps?: number;
+  connections?: number;
+  seed: number;
 }

@@ -4,7 +4,9 @@
 import type { ErrorInfo, FailureCounts, Flag, Spread } from './common.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FaultsResult } from './faults.js';
+import type { GeneratorProcessPart } from './generator-processes.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
+import type { ScalingResult } from './scaling.js';
 import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, ScenarioName } from './vocab.js';
 
@@ -204,6 +206,8 @@ export interface LoadMeasurement {
   queueWorkers?: QueueWorkersView;
   /** autoscale: the rate profile the open loop followed (the load is not one rate). */
   rateProfile?: RatePhase[];
+  /** `--generator-processes N`: each process's part (its share, validity, rps); the figures above are theirs merged exactly. */
+  generatorProcesses?: GeneratorProcessPart[];
   /**
    * Caveats on the figures that the validity rules do not cover, e.g. latency percentiles that understate
    * the wait because, by Little's law, the queue is longer than the window shows.
@@ -351,6 +355,8 @@ export interface LoadData {
   autoscale?: AutoscaleResult;
   /** `--scenario faults`: per fault, what it cost and how long the system took to recover; the per-second timeline. */
   faults?: FaultsResult;
+  /** `--scenario scaling`: throughput, p99 and CPU per server count, efficiency against linear, and the finding. */
+  scaling?: ScalingResult;
 }
 
 /**

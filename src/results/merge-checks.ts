@@ -4,6 +4,7 @@
 import { ServebenchError } from '../errors.js';
 import type { ResultEnvelope, ResultKind } from './envelope.js';
 import type { LoadConfiguration, LoadData, LoadOptionsEcho, LoadRun } from './load.js';
+import { checkShardLoads } from './merge-shard-loads.js';
 import { EXPERIMENT_SCENARIOS, isOneOf } from './vocab.js';
 
 /** One file given to the merge, as read. */
@@ -172,5 +173,6 @@ export function orderShards(results: readonly { file: string; result: ResultEnve
     shards.sort((x, y) => x.index - y.index);
   }
   for (const s of shards.slice(1)) checkSameSettings(shards[0]!, s);
+  if (withEcho > 0) checkShardLoads(shards.map((s) => ({ file: s.file, options: s.result.data.options })));
   return { shards, count };
 }

@@ -55,10 +55,10 @@ export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 /** The load scenarios run over the matrix of serving configurations (or a --target). */
 export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
 /**
- * The experiments: systems of their own (a queue with model workers, an autoscaled pool, a fault schedule under
- * load), run by the experiments suite and, in a load run, only when named.
+ * The experiments: systems of their own (a queue with model workers, an autoscaled pool, model servers swept
+ * from 1 to k, a fault schedule under load), run only when named.
  */
-export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'faults'] as const;
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'scaling', 'faults'] as const;
 /** Every load scenario, in the order a run lists them. */
 export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
