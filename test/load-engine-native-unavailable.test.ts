@@ -25,7 +25,8 @@ const OFF = 'fallback: native addon unavailable: disabled by SERVEBENCH_NATIVE=o
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = join(packageRoot, 'bin', 'servebench.js');
-  const step = ['--scenario', 'sustained', '--duration', '1s', '--warmup', '200ms', '--out', out];
+  // Each run gets its own folder: servebench never writes a run over an earlier one.
+  const step = ['--scenario', 'sustained', '--duration', '1s', '--warmup', '200ms', '--out', mkdtempSync(join(out, 'run-'))];
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, 'load', ...args, ...step], { env, timeout: 60_000, maxBuffer: 32 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
