@@ -14,6 +14,7 @@ import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
 import type { ModelDescription } from '../results/serving.js';
 import { PREDICT_KINDS, REQUEST_PATHS, SERVICE_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { BATCHING_HELP, formatBatching, parseBatching } from '../serving/index.js';
 import { startOneService } from '../serving/index.js';
 import { startSystem } from '../serving/system.js';
 import type { SystemOptions } from '../serving/types.js';
@@ -42,6 +43,7 @@ export interface RawServeOptions {
   modelA?: string;
   modelB?: string;
   onnxThreads?: string;
+  batching?: string;
   headersTimeout?: string;
   bodyTimeout?: string;
   /** commander's --no-restart: false when given. */
@@ -98,6 +100,7 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
     o.modelFiles = { ...(raw.modelA === undefined ? {} : { a: raw.modelA }), ...(raw.modelB === undefined ? {} : { b: raw.modelB }) };
   }
   if (raw.onnxThreads !== undefined) o.onnxThreads = parseInteger('--onnx-threads', raw.onnxThreads, 1, 256);
+  if (raw.batching !== undefined) o.batching = parseBatching(raw.batching);
   return o;
 }
 
@@ -189,6 +192,7 @@ export function register(program: Command): void {
     .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
     .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
     .option('--pool-threads <N>', 'async path: worker-pool threads for a sync kernel, an ONNX model or a synchronous module predict (default: one per core)')
+    .option('--batching <settings>', BATCHING_HELP)
     .option('--headers-timeout <duration>', "every service: a request's headers must arrive within this (default 10s); then 408")
     .option('--body-timeout <duration>', "every service: a request's body must arrive within this once its headers are in (default 10s); then 408")
     .option('--no-restart', 'leave a process that dies down (default: restart it on its port, back-off 100ms doubling to 5s, at most 10 a minute)')
@@ -217,6 +221,7 @@ export function register(program: Command): void {
         const sameFile = d.models.a.file !== undefined && d.models.a.file.sha256 === d.models.b.file?.sha256;
         progress('serve', sameFile ? 'model-b: the same file' : describeModelLine('model-b', d.models.b));
       }
+      if (d.batching !== undefined) progress('serve', `batching: ${formatBatching(d.batching)} (${d.models?.a.batching?.how ?? 'model APIs'})`);
       progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
       if (d.queue !== undefined) {
         progress(

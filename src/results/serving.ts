@@ -6,8 +6,7 @@ import type { PredictKind, RequestPath, ServiceName, StoreKind, Topology } from 
 /**
  * RequestPath: how a scoring request is carried out: blocking one step after another (WSGI-like), never
  * blocking, or (queue) never blocking with its model calls carried as jobs on a Redis list that model
- * workers take one at a time (seed 001's broker and ml_service), or (jobs) the same queue behind an
- * asynchronous job API: POST /score answers 202 with a job id at once, GET /jobs/<id> gives the result.
+ * workers take one at a time (seed 001's broker and ml_service).
  */
 export type { FilePredict, PredictKind, RequestPath, ServiceName, StoreKind, Topology } from './vocab.js';
 /** Where a cpu predict runs: inline on the event loop (sync path), on the libuv pool (native-async), or a worker-thread pool. */
@@ -273,32 +272,7 @@ export interface SystemDescription {
   queue?: QueueDescription;
   /** Model APIs' batching (--batching), when on. */
   batching?: BatchingSettings;
-  /** Jobs path: how long a job and its result are kept. */
-  jobs?: JobsDescription;
 }
-
-/** The jobs path: POST /score answers 202 with a job id; GET /jobs/<id> answers the job's state. */
-export interface JobsDescription {
-  /** A job and its result are kept this long from its submission, then dropped (GET answers 410). */
-  ttlMs: number;
-  /** Where a job's record lives, e.g. 'redis key servebench:queue:<run>:job:<id> on the broker'. */
-  store: string;
-}
-
-/** POST /score's answer on the jobs path (202), and GET /jobs/<id>'s while the job runs (202). */
-export interface JobAccepted {
-  id: string;
-  status: 'pending';
-  /** The job's URL path, e.g. '/jobs/<id>' (also the Location header). */
-  location: string;
-  /** Epoch ms when it was submitted, and when it (and its result) expires. */
-  submittedAtMs: number;
-  expiresAtMs: number;
-}
-
-/** GET /jobs/<id> once the job is over (200): its result, or the error that ended it. */
-export type JobDone = Omit<JobAccepted, 'status'> &
-  ({ status: 'done'; result: ScoreResponse; doneAtMs: number } | { status: 'failed'; error: ErrorResponse['error']; doneAtMs: number });
 
 /** The queue path's broker: a real Redis (never an embedded stand-in: without one the path is unavailable). */
 export interface QueueDescription {

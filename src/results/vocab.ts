@@ -2,14 +2,8 @@
 // type derived from it. Options, validation, loops and renderers use these instead of restating literals.
 
 /** How a scoring request is carried out (see RequestPath in serving.ts). */
-export const REQUEST_PATHS = ['sync', 'async', 'queue', 'jobs'] as const;
+export const REQUEST_PATHS = ['sync', 'async', 'queue'] as const;
 export type RequestPath = (typeof REQUEST_PATHS)[number];
-
-/**
- * The paths whose models are queue model workers behind a Redis list: queue (POST /score waits for its jobs)
- * and jobs (POST /score answers 202 with a job id at once; GET /jobs/<id> gives the result later).
- */
-export const QUEUE_PATHS = ['queue', 'jobs'] as const satisfies readonly RequestPath[];
 
 /** The request paths of the load matrix and the profiler: the queue path has experiments of its own. */
 export const MATRIX_PATHS = ['sync', 'async'] as const satisfies readonly RequestPath[];
@@ -61,7 +55,7 @@ export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 /** The load scenarios run over the matrix of serving configurations (or a --target). */
 export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
 /** The experiments: systems of their own (a queue with model workers, an autoscaled pool), run only when named. */
-export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'batching', 'jobs'] as const;
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'batching'] as const;
 /** Every load scenario, in the order a run lists them. */
 export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

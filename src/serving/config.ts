@@ -2,7 +2,7 @@
 // defaults of the serving system in one place.
 
 import type { KernelName } from '../kernels/types.js';
-import type { CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
+import type { BatchingSettings, CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
 import type { ModelFileSettings, ModelSettings } from './models/types.js';
 import type { ModelService, ResolvedSystemOptions } from './types.js';
 
@@ -79,6 +79,8 @@ export interface ModelServiceConfig extends ServiceBase {
   poolThreads?: number;
   /** onnx and module: the model file, as servebench read it at start. */
   modelFile?: ModelFileSettings;
+  /** --batching: requests are predicted in batches of up to maxSize, none waiting past maxWaitMs. */
+  batching?: BatchingSettings;
 }
 
 export type StoreConfig = { kind: 'memory'; entities: number } | { kind: 'redis'; url: string; keyPrefix: string; entities: number };
@@ -154,6 +156,7 @@ export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelServi
   if (o.placement !== undefined) c.placement = o.placement;
   const file = o.models?.[service === 'model-a' ? 'a' : 'b'];
   if (file !== undefined) c.modelFile = file;
+  if (o.batching !== undefined) c.batching = o.batching;
   return c;
 }
 
@@ -172,6 +175,7 @@ export function modelSettings(c: ModelServiceConfig): ModelSettings {
     nMax: c.nMax,
     poolThreads: c.poolThreads ?? 2,
     file: c.modelFile,
+    batching: c.batching,
   };
 }
 

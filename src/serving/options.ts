@@ -11,6 +11,7 @@ import { packageRoot } from '../paths.js';
 import type { CpuPlacement, PredictKind, RequestPath } from '../results/serving.js';
 import { FILE_PREDICTS, isOneOf, KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
 import { DEFAULTS } from './config.js';
+import { checkBatching } from './batching/settings.js';
 import type { ModelFileChoice } from './models/types.js';
 import type { ModelApiOptions, ResolvedSystemOptions, SystemOptions } from './types.js';
 
@@ -141,6 +142,12 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   if (onnxThreads !== undefined) resolved.onnxThreads = onnxThreads;
   if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
   if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
+  if (o.batching !== undefined) {
+    if (path === 'queue') {
+      throw new OptionError('--batching', 'applies to the model APIs of the sync and async paths; the queue path\'s model workers take one job at a time');
+    }
+    resolved.batching = checkBatching(o.batching);
+  }
   return resolved;
 }
 
@@ -232,6 +239,7 @@ export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
     'nginxWorkerProcesses',
     'modelFile',
     'onnxThreads',
+    'batching',
   ] as const;
   for (const k of copied) {
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];

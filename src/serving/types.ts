@@ -4,6 +4,7 @@
 
 import type { KernelName } from '../kernels/types.js';
 import type {
+  BatchingSettings,
   CpuPlacement,
   ModelDescription,
   PredictKind,
@@ -89,6 +90,12 @@ export interface SystemOptions {
   /** nginx worker_processes per nginx instance (one instance per service). @default 1 */
   nginxWorkerProcesses?: number | 'auto';
   /**
+   * Adaptive micro-batching in the model APIs (--batching max-size=B,max-wait=W): requests arriving within W
+   * ms (or until B wait) are predicted in one call. Not on the queue path (its workers take one job at a time).
+   * @default off
+   */
+  batching?: BatchingSettings;
+  /**
    * Restart a service process that dies (model APIs, scoring, queue workers, redis-server, nginx), on the same
    * port, after a back-off doubling from 100 ms to 5 s, at most 10 times a minute; then it stays down. false:
    * a dead part stays dead (cluster workers are still replaced by their primary). An object tunes the policy.
@@ -137,6 +144,8 @@ export interface ResolvedSystemOptions {
   bodyLimitBytes: number;
   poolThreads: number;
   nginxWorkerProcesses: number | 'auto';
+  /** The model APIs' batching, when on. */
+  batching?: BatchingSettings;
   /** Things the reader must know about the choices made (fallbacks, placements). */
   notes: string[];
 }
@@ -229,6 +238,8 @@ export interface ModelApiOptions {
   bodyLimitBytes?: number;
   poolThreads?: number;
   nginxWorkerProcesses?: number | 'auto';
+  /** As SystemOptions.batching. */
+  batching?: BatchingSettings;
   readyTimeoutMs?: number;
   /** As SystemOptions.restart. A model API started alone is measured as it is (does it survive?): @default false */
   restart?: boolean | Partial<RestartPolicy>;
