@@ -54,7 +54,19 @@ export function planExperiments(
     throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
   }
   const qw = definitions['queue-workers'];
-  const rounds = Math.max(0, ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []), ...(autoscale ? [o.repeats ?? 1] : []));
-  const connections = Math.max(0, ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []), ...(autoscale ? [definitions.autoscale.maxInFlight] : []));
+  // batching runs one ramp (no repeats) with its own in-flight bound.
+  const batching = selected.includes('batching') ? [definitions.batching.maxInFlight] : [];
+  const rounds = Math.max(
+    0,
+    ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
+    ...(autoscale ? [o.repeats ?? 1] : []),
+    ...(batching.length > 0 ? [1] : []),
+  );
+  const connections = Math.max(
+    0,
+    ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []),
+    ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
+    ...batching,
+  );
   return { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
 }

@@ -8,6 +8,7 @@ import type { LoadSettingsOptions, StepSettings } from '../load/settings.js';
 import type { LoadComparison, LoadRun } from '../results/load.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { runAutoscale } from './autoscale.js';
+import { runBatching } from './batching.js';
 import type { ExperimentContext } from './context.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
@@ -33,6 +34,7 @@ export async function runExperiments(plan: ExperimentsPlan, collector: RunCollec
   for (const name of plan.selected) {
     if (ctx.signal?.aborted === true) return;
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
+    else if (name === 'batching') collector.data.batching = await runBatching(plan.definitions.batching, ctx);
     else collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
   }
 }

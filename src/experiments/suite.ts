@@ -15,8 +15,11 @@ import { planExperiments } from './plan.js';
 import { experimentComparisons, experimentContext, runExperiments } from './run.js';
 import type { ExperimentSet } from './types.js';
 
+/** The experiments run when none is named: the seeds' (batching, issue 17's, runs when named, as the bench does). */
+const SEED_EXPERIMENTS: readonly ExperimentName[] = ['queue-workers', 'autoscale'];
+
 export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
-  /** @default every experiment (EXPERIMENT_SCENARIOS), run in that order */
+  /** @default the seeds' experiments (SEED_EXPERIMENTS); the bench names every one (EXPERIMENT_SCENARIOS). Run in that order. */
   experiments?: ExperimentName[];
   /** The experiments' definitions (benchmarks/scenarios/ holds them). */
   definitions: ExperimentSet;
@@ -31,7 +34,7 @@ export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
 export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Promise<ExperimentsData> {
   const t0 = performance.now();
   const engine = resolveEngine(options);
-  const requested = options.experiments ?? EXPERIMENT_SCENARIOS;
+  const requested = options.experiments ?? SEED_EXPERIMENTS;
   const selected = EXPERIMENT_SCENARIOS.filter((e) => requested.includes(e));
   const settings = resolveSettings(options, options.loadDefinitions, engine);
   const plan = planExperiments(selected, options.definitions, {

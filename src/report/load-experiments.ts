@@ -4,6 +4,7 @@
 import type { AutoscaleConfigResult, AutoscaleResult, QueueWorkersResult } from '../results/experiments.js';
 import type { LoadData, LoadSummary } from '../results/load.js';
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
+import { batchingMarkdown, batchingTerminal } from './load-batching.js';
 import { mdTable, textTable } from './tables.js';
 
 type Row = string[];
@@ -157,6 +158,7 @@ export function experimentsTerminal(d: LoadData): string[] {
     const ev = autoscaleEvents(a);
     if (ev.length > 0) out.push('', 'scaling decisions', ...ev);
   }
+  if (d.batching !== undefined) out.push(...batchingTerminal(d.batching));
   return out;
 }
 
@@ -191,5 +193,6 @@ export function experimentsMarkdown(d: LoadData): string[] {
     const ev = autoscaleEvents(a);
     if (ev.length > 0) out.push('', 'Scaling decisions:', '', ...ev.map((e) => `- ${e}`));
   }
+  if (d.batching !== undefined) out.push(...batchingMarkdown(d.batching));
   return out;
 }

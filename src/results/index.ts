@@ -11,6 +11,7 @@ export * from './serving.js';
 export * from './load.js';
 export * from './request-data.js';
 export * from './experiments.js';
+export * from './batching.js';
 export * from './profile.js';
 export * from './hardware.js';
 export * from './bench.js';

@@ -2,6 +2,7 @@
 // latency in microseconds, the generator's own load, the servers' own view, and the validity verdict.
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
+import type { BatchingResult } from './batching.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
@@ -359,6 +360,8 @@ export interface LoadData {
   queueWorkers?: QueueWorkersResult;
   /** `--scenario autoscale`: replica timelines of the autoscaled and the fixed system. */
   autoscale?: AutoscaleResult;
+  /** `--scenario batching`: batching off vs (max-size, max-wait) settings of a model API, each run's batches and the findings. */
+  batching?: BatchingResult;
 }
 
 /**

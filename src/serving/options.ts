@@ -144,7 +144,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
   if (o.batching !== undefined) {
     if (path === 'queue') {
-      throw new OptionError('--batching', 'applies to the model APIs of the sync and async paths; the queue path\'s model workers take one job at a time');
+      throw new OptionError('--batching', "applies to the model APIs of the sync and async paths; the queue path's model workers take one job at a time");
     }
     resolved.batching = checkBatching(o.batching);
   }

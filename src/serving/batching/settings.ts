@@ -8,14 +8,15 @@ import type { BatchingSettings } from '../../results/serving.js';
 /** The option, as errors name it. */
 const OPTION = '--batching';
 
-export const BATCHING_LIMITS = {
+const BATCHING_LIMITS = {
   maxSize: { min: 1, max: 1024 },
   maxWaitMs: { min: 0, max: 1000 },
 } as const;
 
 /** The option's help text (serve, load, bench). */
 export const BATCHING_HELP =
-  'model APIs (sync, async paths): predict requests in batches, max-size=B (1..1024, default 32) requests, none waiting past max-wait=W ms (0..1000, default 5), e.g. max-size=16,max-wait=2ms';
+  'model APIs (sync, async paths): predict requests in batches of up to max-size=B (1..1024, default 32), none waiting past ' +
+  'max-wait=W ms (0..1000, default 5), e.g. max-size=16,max-wait=2ms';
 
 /** A setting left out of --batching takes this. */
 export const BATCHING_DEFAULTS: BatchingSettings = { maxSize: 32, maxWaitMs: 5 };

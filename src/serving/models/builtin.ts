@@ -36,7 +36,11 @@ function withBatching(d: ModelDescription, s: ModelSettings, how: () => string):
 export const ioModel: ModelKind = {
   predict: 'io',
   describe: (s, path) =>
-    withBatching(builtinDescription(s, `io (a ${s.ioWaitMs.min}-${s.ioWaitMs.max} ms wait)`, path === 'sync' ? 'inline' : 'event-loop'), s, () => 'one wait per batch'),
+    withBatching(
+      builtinDescription(s, `io (a ${s.ioWaitMs.min}-${s.ioWaitMs.max} ms wait)`, path === 'sync' ? 'inline' : 'event-loop'),
+      s,
+      () => 'one wait per batch',
+    ),
   blocking(s): BlockingModel {
     const rng = waitRng(s.seed, s.processName);
     const weights = modelWeights(s.seed, s.service, s.featureCount);
@@ -179,7 +183,11 @@ export const cpuModel: ModelKind = {
       },
       async runBatch(inputs) {
         if (pool !== undefined) {
-          const r = await pool.runBatch(kernel.name, inputs.map((input) => sizeOf(s, input)), s.seed);
+          const r = await pool.runBatch(
+            kernel.name,
+            inputs.map((input) => sizeOf(s, input)),
+            s.seed,
+          );
           return inputs.map((input, i) => ({ ...cpuOutcome(s, weights, input, r.means[i]!, r.kernelMs, extra), queueMs: r.queueMs }));
         }
         const args = inputs.map((input) => vectors.get(kernel.name, sizeOf(s, input)));

@@ -63,7 +63,7 @@ export async function runReply(runner: Runner, features: number[]): Promise<RunR
 }
 
 /** One row of a batch as a worker thread answers it. */
-export type RowReply = { ok: true; prediction: number } | { ok: false; message: string };
+type RowReply = { ok: true; prediction: number } | { ok: false; message: string };
 
 /**
  * What a worker thread answers for a batch: each row's reply and the time of the whole batch; or the
