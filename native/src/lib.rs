@@ -76,7 +76,10 @@ pub fn mean_async(values: F64Owned) -> AsyncTask<MeanTask> {
 /// Throws a TypeError naming the first element that is not a Float64Array.
 #[napi(ts_args_type = "values: Float64Array[]")]
 pub fn mean_batch(values: Vec<F64Slice>) -> Vec<f64> {
-    values.iter().map(|v| mean::mean_impl(v.as_slice())).collect()
+    values
+        .iter()
+        .map(|v| mean::mean_impl(v.as_slice()))
+        .collect()
 }
 
 /// The work of `meanBatchAsync`: one libuv pool task for the whole batch, holding a reference to each array.
