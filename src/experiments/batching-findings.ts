@@ -15,14 +15,16 @@ export function summariseBatching(rows: readonly BatchingRow[]): BatchingSetting
   const ids = [...new Set(rows.map((r) => r.configId))];
   const out = ids.map((id): BatchingSettingSummary => {
     const rs = rows.filter((r) => r.configId === id);
-    const held = rs.filter((r) => r.held).map((r) => r.offeredRps);
     const broke = rs.filter((r) => !r.held).map((r) => r.offeredRps);
+    const breakRps = broke.length === 0 ? null : Math.min(...broke);
+    // The ramp's breaking point: the highest rate held below the first one that was not.
+    const held = rs.filter((r) => r.held && (breakRps === null || r.offeredRps < breakRps)).map((r) => r.offeredRps);
     return {
       configId: id,
       path: rs[0]!.path,
       batching: rs[0]!.batching,
       maxRps: Math.round(Math.max(0, ...rs.map((r) => r.rps))),
-      breakRps: broke.length === 0 ? null : Math.min(...broke),
+      breakRps,
       heldRps: held.length === 0 ? null : Math.max(...held),
       speedup: null,
     };
@@ -80,9 +82,18 @@ function whyNot(rows: readonly BatchingRow[], off: BatchingSettingSummary, best:
   );
 }
 
+/** A caveat when the host was busy with other work: the settings' figures then differ by more than batching. */
+function hostCaveat(h: BatchingResult['hostLoad']): string[] {
+  if (h === undefined || Math.max(h.before, h.after) <= h.cores / 2) return [];
+  return [
+    `the host was busy: load average ${h.before} before and ${h.after} after on ${h.cores} cores, so other work shared the CPU with ` +
+      'the model APIs and the generator; a single window can collapse or spike, and one run is a hint, not a verdict (run it on a quiet host)',
+  ];
+}
+
 export function batchingFindings(result: BatchingResult): string[] {
-  const out: string[] = [];
-  if (result.summaries.length === 0) return ['no setting completed a window'];
+  const out: string[] = hostCaveat(result.hostLoad);
+  if (result.summaries.length === 0) return [...out, 'no setting completed a window'];
   for (const path of result.paths) {
     const ss = result.summaries.filter((s) => s.path === path);
     const off = ss.find((s) => s.batching === null);

@@ -4,6 +4,7 @@
 // Each run's batches (mean size, mean and longest wait) and the predict call's share of the process's time
 // come from the model API's own metrics over the window; the findings are in batching-findings.ts.
 
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CompletedRun } from '../load/aggregate.js';
@@ -57,10 +58,12 @@ export async function runBatching(def: BatchingScenario, ctx: ExperimentContext)
     findings: [],
   };
   progress('load', `batching: off vs ${settings.map(formatBatching).join(', ')} on ${def.paths.join(', ')}`);
+  const loadBefore = loadavg()[0]!;
   for (const path of def.paths) {
     if (isAborted(ctx.signal)) break;
     await runPath(def, ctx, path, settings, result);
   }
+  result.hostLoad = { before: round2(loadBefore), after: round2(loadavg()[0]!), cores: availableParallelism() };
   result.summaries = summariseBatching(result.rows);
   result.findings = batchingFindings(result);
   for (const f of result.findings) progress('load', `batching: ${f}`);

@@ -35,11 +35,11 @@ export interface BatchingSettingSummary {
   configId: string;
   path: RequestPath;
   batching: BatchingSettings | null;
-  /** The highest throughput of any step, rps. */
+  /** The highest throughput of any step, rps (past its capacity, what it answers is its capacity). */
   maxRps: number;
   /** The lowest offered rate it did not hold (null: it held every step). */
   breakRps: number | null;
-  /** The highest offered rate it held (null: none). */
+  /** The highest offered rate it held below breakRps (null: none): the ramp's breaking point. */
   heldRps: number | null;
   /** maxRps / batching off's on the same path (1 for batching off). */
   speedup: number | null;
@@ -58,6 +58,8 @@ export interface BatchingResult {
   speedupGoal: number;
   rows: BatchingRow[];
   summaries: BatchingSettingSummary[];
+  /** The host's 1-minute load average before and after the experiment, beside its cores: other work skews the figures. */
+  hostLoad?: { before: number; after: number; cores: number };
   /** The best setting per path and what it costs in latency; whether the goal was met and, if not, why. */
   findings: string[];
   skipped?: string;
