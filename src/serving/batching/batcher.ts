@@ -53,9 +53,17 @@ export class MicroBatcher<I, O> {
   add(input: I, arrivedAtMs: number = performance.now()): Promise<Batched<O>> {
     return new Promise<Batched<O>>((resolve, reject) => {
       this.forming.push({ input, arrivedAtMs, resolve, reject });
-      if (this.forming.length >= this.settings.maxSize) this.flush();
+      // An overdue batch goes at the first chance: its timer fires late when the loop is busy (a burst of
+      // requests parsed in one turn), and every request that joins meanwhile is such a chance.
+      if (this.forming.length >= this.settings.maxSize || this.overdue()) this.flush();
       else if (this.forming.length === 1) this.arm(arrivedAtMs);
     });
+  }
+
+  /** Whether the oldest request of the forming batch has waited max-wait already (max-wait 0: the turn's end decides). */
+  private overdue(): boolean {
+    const oldest = this.forming[0];
+    return this.settings.maxWaitMs > 0 && oldest !== undefined && performance.now() - oldest.arrivedAtMs >= this.settings.maxWaitMs;
   }
 
   /** The deadline of the batch: its first (oldest) request's arrival plus max-wait. */
