@@ -231,7 +231,8 @@ export function register(program: Command): void {
       .option(
         '--scenario <list>',
         `scenarios, comma-separated: ${ALL_SCENARIOS.join(', ')} (default: all; with --connections/--rate: response-time,sustained); ` +
-          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), autoscale (emulated Kubernetes HPA: replicas under a ramp), batching (a model API with batching off vs (max-size, max-wait) settings)',
+          'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), ' +
+          'autoscale (emulated Kubernetes HPA: replicas under a ramp), batching (a model API with batching off vs (max-size, max-wait) settings)',
       )
       .option('--path <list>', `request paths: ${MATRIX_PATHS.join(',')} (default: both)`)
       .option('--topology <list>', `topologies: ${TOPOLOGIES.join(',')} (default: all three)`)
