@@ -6,7 +6,7 @@ import type { BatchingResult } from './batching.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
-import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, ScenarioName } from './vocab.js';
+import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, RequestPath, ScenarioName } from './vocab.js';
 
 export type { FdLimitInfo, LoadOptionsEcho, ShardEcho } from './load-options.js';
 
@@ -244,7 +244,7 @@ export type LoadRun =
 /** A system configuration of the matrix (or the --target deployment). Skipped ones stay listed with the reason. */
 export interface LoadConfiguration {
   id: string;
-  path?: 'sync' | 'async' | 'queue';
+  path?: RequestPath;
   topology?: 'single' | 'cluster' | 'nginx';
   predict?: PredictKind;
   workers?: number;

@@ -37,6 +37,8 @@ export const DEFAULTS = {
   },
   /** Queue path: model worker processes. */
   modelWorkers: 1,
+  /** Jobs path: a job and its result are kept this long from its submission (then GET /jobs/<id> answers 410). */
+  jobTtlMs: 60_000,
   host: '127.0.0.1',
 } as const;
 
@@ -95,6 +97,8 @@ export interface ScoringServiceConfig extends ServiceBase {
   timeoutsMs: { featureRead: number; model: number };
   /** Queue path: where model jobs go (`models` is unused then). */
   queue?: QueueClientConfig;
+  /** Jobs path: how long a job's record (its state, then its result) is kept on the broker. */
+  jobs?: { ttlMs: number };
 }
 
 /** Queue path: the broker as a scoring process uses it. */
@@ -226,5 +230,6 @@ export function scoringServiceConfig(
     nMax: o.nMax,
     timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: modelTimeoutMs },
     ...(queue === undefined ? {} : { queue }),
+    ...(o.path === 'jobs' ? { jobs: { ttlMs: o.jobTtlMs ?? DEFAULTS.jobTtlMs } } : {}),
   };
 }

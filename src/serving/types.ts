@@ -95,6 +95,8 @@ export interface SystemOptions {
    * @default off
    */
   batching?: BatchingSettings;
+  /** Jobs path: how long a job and its result are kept from its submission, ms; then GET /jobs/<id> answers 410. @default 60000 */
+  jobTtlMs?: number;
   /**
    * Restart a service process that dies (model APIs, scoring, queue workers, redis-server, nginx), on the same
    * port, after a back-off doubling from 100 ms to 5 s, at most 10 times a minute; then it stays down. false:
@@ -146,6 +148,8 @@ export interface ResolvedSystemOptions {
   nginxWorkerProcesses: number | 'auto';
   /** The model APIs' batching, when on. */
   batching?: BatchingSettings;
+  /** Jobs path: a job's record is kept this long. */
+  jobTtlMs?: number;
   /** Things the reader must know about the choices made (fallbacks, placements). */
   notes: string[];
 }

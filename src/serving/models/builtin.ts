@@ -11,6 +11,7 @@ import { HttpError } from '../http-error.js';
 import { blockFor, KernelPool, linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from '../predict.js';
 import { batchMeanHow, meanBatchAsync, meanBatchSync } from './batch-mean.js';
 import type { AsyncModel, BlockingModel, ModelKind, ModelSettings, PredictInput, PredictOutcome } from './types.js';
+import { isQueuePath } from '../../results/vocab.js';
 
 const NODE_RUNTIME = { name: 'node', version: process.versions.node };
 
@@ -91,7 +92,7 @@ export const ioModel: ModelKind = {
 /** Where the cpu predict runs on a path: the options decided it for the model APIs; a queue worker runs it inline. */
 function cpuPlacement(s: ModelSettings, path: RequestPath): CpuPlacement {
   if (path === 'sync') return 'inline';
-  if (path === 'queue') return getKernel(s.kernel ?? 'typed').mode === 'async' ? 'native-async' : 'inline';
+  if (isQueuePath(path)) return getKernel(s.kernel ?? 'typed').mode === 'async' ? 'native-async' : 'inline';
   return s.placement ?? 'inline';
 }
 

@@ -26,6 +26,7 @@ import {
   type RunReply,
 } from './runner.js';
 import type { AsyncModel, BatchRow, BlockingModel, ModelFileSettings, ModelKind, ModelSettings, PredictInput, PredictOutcome, Runner } from './types.js';
+import { isQueuePath } from '../../results/vocab.js';
 
 /** The longest a blocking-worker call may take (opening a big model included); a predict past it is a model_failed. */
 const BLOCKING_CALL_LIMIT_MS = 120_000;
@@ -36,7 +37,7 @@ function fileOf(s: ModelSettings): ModelFileSettings {
 }
 
 function placementOf(predict: FilePredict, asyncPredict: boolean, path: RequestPath): ModelPlacement {
-  if (path === 'queue') return 'inline';
+  if (isQueuePath(path)) return 'inline';
   if (predict === 'onnx') return path === 'sync' ? 'blocking-worker' : 'worker-pool';
   if (path === 'sync') return asyncPredict ? 'blocking-worker' : 'inline';
   return asyncPredict ? 'event-loop' : 'worker-pool';
