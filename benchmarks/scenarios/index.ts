@@ -3,6 +3,7 @@
 import type { ExperimentSet } from '../../src/experiments/types.js';
 import type { ScenarioSet } from '../../src/load/scenario-types.js';
 import { autoscale } from './autoscale.js';
+import { batching } from './batching.js';
 import { faults } from './faults.js';
 import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
@@ -26,4 +27,5 @@ export const experiments: ExperimentSet = {
   autoscale,
   faults,
   scaling,
+  batching,
 };

@@ -71,6 +71,47 @@ pub fn mean_async(values: F64Owned) -> AsyncTask<MeanTask> {
     AsyncTask::new(MeanTask { values })
 }
 
+/// The means of several Float64Arrays in one call (a batch of cpu predicts): each by the same code as
+/// `mean`, in order, on the calling thread. Reads every array in place: no copy. An empty list gives [].
+/// Throws a TypeError naming the first element that is not a Float64Array.
+#[napi(ts_args_type = "values: Float64Array[]")]
+pub fn mean_batch(values: Vec<F64Slice>) -> Vec<f64> {
+    values
+        .iter()
+        .map(|v| mean::mean_impl(v.as_slice()))
+        .collect()
+}
+
+/// The work of `meanBatchAsync`: one libuv pool task for the whole batch, holding a reference to each array.
+pub struct MeanBatchTask {
+    values: Vec<F64Owned>,
+}
+
+impl Task for MeanBatchTask {
+    type Output = Vec<f64>;
+    type JsValue = Vec<f64>;
+
+    fn compute(&mut self) -> Result<Vec<f64>> {
+        Ok(self.values.iter().map(|v| mean::mean_impl(&v.0)).collect())
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<f64>) -> Result<Vec<f64>> {
+        Ok(output)
+    }
+}
+
+/// `meanBatch` as one AsyncTask on the libuv thread pool (one hop for the whole batch instead of one per
+/// vector): resolves with exactly the values `meanBatch` returns. Each array is held by a reference until
+/// the Promise settles; do not write to, transfer or detach their buffers before then.
+/// Throws a TypeError (synchronously) naming the first element that is not a Float64Array.
+#[napi(
+    ts_args_type = "values: Float64Array[]",
+    ts_return_type = "Promise<number[]>"
+)]
+pub fn mean_batch_async(values: Vec<F64Owned>) -> AsyncTask<MeanBatchTask> {
+    AsyncTask::new(MeanBatchTask { values })
+}
+
 /// What one bandwidth probe measured.
 #[napi(object)]
 pub struct BandwidthProbe {

@@ -103,6 +103,7 @@ function toLoad(raw: RawK8sOptions): LoadJobSettings | undefined {
 export function toK8sSettings(raw: RawK8sOptions): { settings: K8sSettings; notes: string[] } {
   const { port, ...serveRaw } = raw;
   const serve = parseServeOptions(serveRaw);
+  if (serve.path === 'jobs') throw new OptionError('--path', 'jobs (the asynchronous job API) has no Kubernetes manifests yet; deploy sync, async or queue');
   if (serve.topology === 'nginx') {
     throw new OptionError(
       '--topology',
@@ -133,7 +134,7 @@ export function register(program: Command): void {
     .option('--image <name>', 'container image of the servebench pods (build it from the Dockerfile)', K8S_DEFAULTS.image)
     .option('--namespace <ns>', 'namespace of every object (default: the current one of kubectl)')
     .option('--out <dir>', 'write one file per object and a kustomization.yaml here (default: one YAML stream on stdout)')
-    .option('--path <path>', `request path: ${REQUEST_PATHS.join(' | ')}`, 'async')
+    .option('--path <path>', `request path: ${REQUEST_PATHS.filter((p) => p !== 'jobs').join(' | ')}`, 'async')
     .option('--topology <topology>', 'single (one process a pod) | cluster (--workers processes a pod); a Service balances the pods', 'single')
     .option('--workers <W>', 'single: scoring pods; cluster: processes in each pod (default 1)')
     .option('--model-workers <W>', 'queue path: model worker pods at start (the minimum of their HPA)')

@@ -11,6 +11,7 @@ import { parseFaultSchedule } from '../experiments/faults-schedule.js';
 import { ALL_SCENARIOS } from '../load/plan.js';
 import type { LoadSuiteOptions } from '../load/plan.js';
 import { parseChoice, parseChoiceList, parseDuration, parseInteger, parseIntegerList, parseNumber, parseUrl } from '../options.js';
+import { BATCHING_HELP, parseBatching } from '../serving/index.js';
 import { predictForModelFile } from '../load/model-options.js';
 import { BODY_ORDERS, HTTP_METHODS, readRequestData } from '../load/request-data.js';
 import type { ModelFileOptions } from '../load/systems.js';
@@ -81,6 +82,7 @@ interface RawOptions extends GateFlags {
   modelA?: string;
   modelB?: string;
   onnxThreads?: string;
+  batching?: string;
   json?: boolean;
   markdown?: boolean;
   out?: string;
@@ -142,6 +144,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.predict !== undefined) s.predicts = parseChoiceList('--predict', o.predict, PREDICT_KINDS);
   else if (m.predict !== undefined && o.target === undefined) s.predicts = [m.predict];
   if (m.model !== undefined) s.model = m.model;
+  if (o.batching !== undefined) s.batching = parseBatching(o.batching);
   if (o.workers !== undefined) s.workers = parseInteger('--workers', o.workers, 1, 256);
   if (o.store !== undefined) s.store = parseChoice('--store', o.store, STORE_KINDS);
   if (o.redisUrl !== undefined) s.redisUrl = o.redisUrl;
@@ -213,6 +216,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
       '--model-a': o.modelA,
       '--model-b': o.modelB,
       '--onnx-threads': o.onnxThreads,
+      '--batching': o.batching,
     };
     for (const [name, v] of Object.entries(serving))
       if (v !== undefined) throw new OptionError(name, 'configures the serving system servebench starts; with --target nothing of it is started');
@@ -252,7 +256,7 @@ export function register(program: Command): void {
           'experiments, only when named: queue-workers (1 vs 2 model workers behind a Redis queue), ' +
           'autoscale (emulated Kubernetes HPA: replicas under a ramp), ' +
           'scaling (throughput over 1..k model servers: --model-workers, --replicas), ' +
-          'faults (parts killed, paused, hung under load)',
+          'faults (parts killed, paused, hung under load), batching (a model API with batching off vs (max-size, max-wait) settings)',
       )
       .option(
         '--fault <expr>',
@@ -268,6 +272,7 @@ export function register(program: Command): void {
       .option('--model-a <file>', "onnx, module: model-a's file (over --model)")
       .option('--model-b <file>', "onnx, module: model-b's file (over --model)")
       .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
+      .option('--batching <settings>', BATCHING_HELP)
       .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
       .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
       .option('--redis-url <url>', 'an existing Redis for --store redis')

@@ -13,7 +13,8 @@ import { onShutdown } from '../processes/index.js';
 import { progress, warn } from '../progress.js';
 import { DEFAULTS } from '../serving/config.js';
 import type { ModelDescription } from '../results/serving.js';
-import { PREDICT_KINDS, REQUEST_PATHS, SERVICE_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { PREDICT_KINDS, REQUEST_PATHS, SERVICE_NAMES, STORE_KINDS, TOPOLOGIES, isQueuePath } from '../results/vocab.js';
+import { BATCHING_HELP, formatBatching, parseBatching } from '../serving/index.js';
 import { startOneService } from '../serving/index.js';
 import { startSystem } from '../serving/system.js';
 import type { SystemOptions } from '../serving/types.js';
@@ -42,6 +43,8 @@ export interface RawServeOptions {
   modelA?: string;
   modelB?: string;
   onnxThreads?: string;
+  batching?: string;
+  jobTtl?: string;
   headersTimeout?: string;
   bodyTimeout?: string;
   /** commander's --no-restart: false when given. */
@@ -62,7 +65,7 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   };
   if (raw.workers !== undefined) o.workers = parseInteger('--workers', raw.workers, 1, 256);
   if (raw.modelWorkers !== undefined) {
-    if (o.path !== 'queue')
+    if (!isQueuePath(o.path))
       throw new OptionError(
         '--model-workers',
         `applies only to --path queue (model worker processes behind a Redis list); the ${o.path} path calls model APIs, sized by --workers`,
@@ -80,11 +83,11 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
   const timeouts: NonNullable<SystemOptions['timeoutsMs']> = {};
   if (raw.featureTimeout !== undefined) timeouts.featureRead = parseDuration('--feature-timeout', raw.featureTimeout, 1, 600_000);
   if (raw.modelTimeout !== undefined) {
-    if (o.path === 'queue') throw new OptionError('--model-timeout', 'the queue path calls no model API; its deadline is --queue-timeout');
+    if (isQueuePath(o.path)) throw new OptionError('--model-timeout', 'the queue path calls no model API; its deadline is --queue-timeout');
     timeouts.model = parseDuration('--model-timeout', raw.modelTimeout, 1, 3_600_000);
   }
   if (raw.queueTimeout !== undefined) {
-    if (o.path !== 'queue') throw new OptionError('--queue-timeout', `applies only to --path queue; the ${o.path} path has --model-timeout`);
+    if (!isQueuePath(o.path)) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${o.path} path has --model-timeout`);
     timeouts.queue = parseDuration('--queue-timeout', raw.queueTimeout, 1, 3_600_000);
   }
   if (raw.headersTimeout !== undefined) timeouts.headers = parseDuration('--headers-timeout', raw.headersTimeout, 100, 600_000);
@@ -98,6 +101,8 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
     o.modelFiles = { ...(raw.modelA === undefined ? {} : { a: raw.modelA }), ...(raw.modelB === undefined ? {} : { b: raw.modelB }) };
   }
   if (raw.onnxThreads !== undefined) o.onnxThreads = parseInteger('--onnx-threads', raw.onnxThreads, 1, 256);
+  if (raw.batching !== undefined) o.batching = parseBatching(raw.batching);
+  if (raw.jobTtl !== undefined) o.jobTtlMs = parseDuration('--job-ttl', raw.jobTtl, 100, 86_400_000);
   return o;
 }
 
@@ -113,12 +118,13 @@ function describeModelLine(service: string, d: ModelDescription): string {
   return `${service}: ${d.name}${file}, input ${inputs}, ${d.runtime.name} ${d.runtime.version}, ${how}`;
 }
 
-/** sync, async or queue (the message keeps the HTTP paths first: queue needs a Redis and its own options). */
+/** sync, async, queue or jobs (the message keeps the HTTP paths first: queue and jobs need a Redis and their own options). */
 function parsePath(raw: string): SystemOptions['path'] {
   if ((REQUEST_PATHS as readonly string[]).includes(raw)) return raw as SystemOptions['path'];
   throw new OptionError(
     '--path',
-    `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes)`,
+    `must be one of sync, async; got '${raw}' (or queue: model jobs on a Redis list, taken by --model-workers W worker processes; ` +
+      'or jobs: the same queue behind an asynchronous job API, POST /score answering 202 with a job id, GET /jobs/<id> the result)',
   );
 }
 
@@ -157,7 +163,8 @@ export function register(program: Command): void {
     .description('Start the serving system (Redis feature store, two model APIs, scoring handler) and keep it running until Ctrl-C; prints the scoring URL')
     .option(
       '--path <path>',
-      `request path: ${REQUEST_PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time)`,
+      `request path: ${REQUEST_PATHS.join(' | ')} (queue: the scoring handler pushes model jobs on a Redis list; model workers take them one at a time; ` +
+        'jobs: the same queue, POST /score answers 202 with a job id, GET /jobs/<id> the result)',
       'async',
     )
     .option('--topology <topology>', `process layout of every service: ${TOPOLOGIES.join(' | ')}`, 'single')
@@ -189,6 +196,8 @@ export function register(program: Command): void {
     .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
     .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
     .option('--pool-threads <N>', 'async path: worker-pool threads for a sync kernel, an ONNX model or a synchronous module predict (default: one per core)')
+    .option('--batching <settings>', BATCHING_HELP)
+    .option('--job-ttl <duration>', 'jobs path: a job and its result are kept this long from its submission, then GET /jobs/<id> answers 410 (default 60s)')
     .option('--headers-timeout <duration>', "every service: a request's headers must arrive within this (default 10s); then 408")
     .option('--body-timeout <duration>', "every service: a request's body must arrive within this once its headers are in (default 10s); then 408")
     .option('--no-restart', 'leave a process that dies down (default: restart it on its port, back-off 100ms doubling to 5s, at most 10 a minute)')
@@ -217,6 +226,7 @@ export function register(program: Command): void {
         const sameFile = d.models.a.file !== undefined && d.models.a.file.sha256 === d.models.b.file?.sha256;
         progress('serve', sameFile ? 'model-b: the same file' : describeModelLine('model-b', d.models.b));
       }
+      if (d.batching !== undefined) progress('serve', `batching: ${formatBatching(d.batching)} (${d.models?.a.batching?.how ?? 'model APIs'})`);
       progress('serve', `processes: ${system.processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
       if (d.queue !== undefined) {
         progress(

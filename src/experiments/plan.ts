@@ -85,12 +85,15 @@ export function planExperiments(
   }
   const qw = definitions['queue-workers'];
   const sc = definitions.scaling;
+  // batching runs one ramp (no repeats) with its own in-flight bound.
+  const batching = selected.includes('batching') ? [definitions.batching.maxInFlight] : [];
   const rounds = Math.max(
     0,
     ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
     ...(autoscale ? [o.repeats ?? 1] : []),
     ...(scaling ? [o.repeats ?? (o.quick ? sc.repeats.quick : sc.repeats.default)] : []),
     ...(faults ? [1] : []),
+    ...(batching.length > 0 ? [1] : []),
   );
   const connections = Math.max(
     0,
@@ -98,6 +101,7 @@ export function planExperiments(
     ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
     ...(scaling ? [o.connections ?? sc.connections] : []),
     ...(faults ? [definitions.faults.maxInFlight] : []),
+    ...batching,
   );
   const plan: ExperimentsPlan = { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
   if (faults) plan.faultSchedule = o.faults ?? parseFaultSchedule(definitions.faults.schedule[o.quick ? 'quick' : 'default'], 'the faults scenario');

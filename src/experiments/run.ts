@@ -8,6 +8,7 @@ import type { LoadSettingsOptions, StepSettings } from '../load/settings.js';
 import type { LoadComparison, LoadRun } from '../results/load.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { runAutoscale } from './autoscale.js';
+import { runBatching } from './batching.js';
 import type { ExperimentContext } from './context.js';
 import { runFaults } from './faults.js';
 import type { ExperimentsPlan } from './plan.js';
@@ -38,6 +39,7 @@ export async function runExperiments(plan: ExperimentsPlan, collector: RunCollec
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
     else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
     else if (name === 'scaling') collector.data.scaling = await runScaling(plan.definitions.scaling, ctx);
+    else if (name === 'batching') collector.data.batching = await runBatching(plan.definitions.batching, ctx);
     else collector.data.faults = await runFaults(plan.definitions.faults, ctx, plan.faultSchedule ?? []);
   }
 }

@@ -17,7 +17,7 @@ import { experimentComparisons, experimentContext, runExperiments } from './run.
 import type { ExperimentSet } from './types.js';
 
 export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
-  /** @default queue-workers, autoscale and faults (not scaling, about 90 s: run it with load --scenario scaling), in EXPERIMENT_SCENARIOS' order */
+  /** @default SUITE_EXPERIMENTS: queue-workers, autoscale and faults; the bench adds batching (MAIN_JOB_EXPERIMENTS). Run in EXPERIMENT_SCENARIOS' order. */
   experiments?: ExperimentName[];
   /** The experiments' definitions (benchmarks/scenarios/ holds them). */
   definitions: ExperimentSet;
@@ -28,8 +28,14 @@ export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
   loadDefinitions: ScenarioSet;
 }
 
-/** The experiments the main job runs: scaling's sweeps (about 90 s, 25 s quick) would overrun its budget, so only when named. */
-const SUITE_EXPERIMENTS: readonly ExperimentName[] = EXPERIMENT_SCENARIOS.filter((e) => e !== 'scaling');
+/** The experiments run when none is named: the seeds' two and the fault schedule. */
+const SUITE_EXPERIMENTS: readonly ExperimentName[] = ['queue-workers', 'autoscale', 'faults'];
+
+/**
+ * The experiments the main job names: those and batching. scaling's sweeps (about 90 s, 25 s quick) would overrun
+ * its budget, so only when named.
+ */
+export const MAIN_JOB_EXPERIMENTS: readonly ExperimentName[] = [...SUITE_EXPERIMENTS, 'batching'];
 
 /** Run the experiments suite; returns plain data (progress on stderr only). */
 export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Promise<ExperimentsData> {

@@ -1,9 +1,11 @@
 // The shape of the experiments, a suite of their own (and selectable with `servebench load --scenario`,
 // never part of the default matrix): queue-workers (seed 001), autoscale (seed 002), scaling (its types:
-// scaling-types.ts) and faults (a fault schedule under load). The definitions live in benchmarks/scenarios/ and come in from the caller.
+// scaling-types.ts), faults (a fault schedule under load) and batching (a batching model API). The definitions live in
+// benchmarks/scenarios/ and come in from the caller.
 
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
+import type { BatchingSettings } from '../results/serving.js';
 import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/vocab.js';
 import type { ScalingScenario } from './scaling-types.js';
 
@@ -87,9 +89,30 @@ export interface FaultsScenario {
   maxInFlight: number;
 }
 
+/** A model API alone, batching off vs (max-size, max-wait) settings, under an open-loop ramp on each path. */
+export interface BatchingScenario {
+  name: 'batching';
+  description: string;
+  predict: 'cpu';
+  /** The cpu predict's n: small, so the per-call overhead is what batching could amortise. */
+  n: number;
+  paths: ('sync' | 'async')[];
+  /** The settings compared with batching off. */
+  settings: Timings<BatchingSettings[]>;
+  /** Batching off's capacity on each path, measured closed loop first: the ramp's rates are multiples of it. */
+  calibration: { connections: number; timing: Timings<StepTiming> };
+  rateMultiples: Timings<number[]>;
+  timing: Timings<StepTiming>;
+  /** In-flight bound of the open loop. */
+  maxInFlight: number;
+  /** The throughput multiple over batching off the findings look for. */
+  speedupGoal: number;
+}
+
 export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
   faults: FaultsScenario;
   scaling: ScalingScenario;
+  batching: BatchingScenario;
 }

@@ -33,6 +33,10 @@ export interface NativeBinding {
   meanParallel(values: Float64Array): number;
   /** The vectorized mean as an AsyncTask on the libuv pool. */
   meanAsync(values: Float64Array): Promise<number>;
+  /** The means of several arrays in one call (a batch of cpu predicts). Optional: an older build lacks it (then one call per array). */
+  meanBatch?(values: Float64Array[]): number[];
+  /** meanBatch as one AsyncTask on the libuv pool (one hop per batch). Optional, as meanBatch. */
+  meanBatchAsync?(values: Float64Array[]): Promise<number[]>;
   /** Read bandwidth over n words with `threads` threads, `repeats` figures. Blocks the caller. */
   bandwidthProbe(n: number, threads: number, repeats: number): NativeBandwidthProbe;
   /**

@@ -30,6 +30,7 @@ import { type ModelFileOptions, servingConfigId, servingConfiguration, targetCon
 import { checkModelOptions } from './model-options.js';
 import { checkGeneratorProcesses } from './generator-processes.js';
 import type { RequestDataEcho } from '../results/request-data.js';
+import type { BatchingSettings } from '../results/serving.js';
 
 /** The scenarios run by default: the matrix chain, then request-paths (the experiments run only when named). */
 export const ALL_SCENARIOS = [...MATRIX_SCENARIOS, 'request-paths'] as const satisfies readonly ScenarioName[];
@@ -70,6 +71,8 @@ export interface LoadSuiteOptions extends LoadSettingsOptions {
   n?: number;
   /** onnx and module predicts: the model file(s) (--model, --model-a, --model-b) and --onnx-threads. */
   model?: ModelFileOptions;
+  /** The model APIs batch their requests (--batching max-size=B,max-wait=W), on the sync and async paths. */
+  batching?: BatchingSettings;
   /** Load a running deployment instead of starting the serving system. */
   target?: LoadTargetOptions;
   /** The scenarios' definitions (benchmarks/scenarios/ holds them). */
@@ -244,6 +247,7 @@ function serving(options: LoadSuiteOptions, workers: number, path: RequestPath, 
     ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     ...(options.n === undefined ? {} : { n: options.n }),
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.batching === undefined ? {} : { batching: options.batching }),
     entities: options.entities ?? SERVING_DEFAULTS.entities,
     seed: options.seed ?? 1,
   });

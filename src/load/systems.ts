@@ -7,9 +7,9 @@ import { warn } from '../progress.js';
 import { createRng } from '../stats/index.js';
 import type { Flag } from '../results/common.js';
 import type { LoadConfiguration } from '../results/load.js';
-import type { ModelDescription, PredictKind, RequestPath, StoreKind, SystemDescription, Topology } from '../results/serving.js';
+import type { BatchingSettings, ModelDescription, PredictKind, RequestPath, StoreKind, SystemDescription, Topology } from '../results/serving.js';
 import type { KernelName } from '../kernels/types.js';
-import { describeOnnxStatus, onnxStatus, startSystem, topologyAvailability, type SystemOptions } from '../serving/index.js';
+import { describeOnnxStatus, formatBatching, onnxStatus, startSystem, topologyAvailability, type SystemOptions } from '../serving/index.js';
 import type { HttpTarget } from './engines/types.js';
 import { startOwnServer } from './own-server.js';
 import type { MetricsSource, SampledProcess } from './sampler.js';
@@ -53,6 +53,8 @@ export interface ServingConfigOptions {
   seed: number;
   /** onnx and module predicts: the model files and intra-op threads (as SystemOptions). */
   model?: ModelFileOptions;
+  /** The model APIs batch their requests (--batching; not on the queue path). */
+  batching?: BatchingSettings;
 }
 
 /** The model options of the onnx and module predicts, passed to every system started with one. */
@@ -109,6 +111,7 @@ export function servingConfiguration(o: ServingConfigOptions): ConfigurationSpec
         ...(o.predict === 'cpu' && o.kernel !== undefined ? { kernel: o.kernel } : {}),
         ...(o.predict === 'cpu' && o.n !== undefined ? { n: o.n } : {}),
         ...modelOptionsFor(o.predict, o.model),
+        ...(o.batching === undefined || o.path === 'queue' ? {} : { batching: o.batching }),
       });
       const models = modelsOf(sys.describe());
       return {
@@ -118,7 +121,11 @@ export function servingConfiguration(o: ServingConfigOptions): ConfigurationSpec
         metrics: (l) => sys.onMetrics(l),
         store: sys.store,
         ...(models === undefined ? {} : { models }),
-        notes: [...sys.notes, ...(sys.options.topology === 'single' ? [] : [`${sys.options.workers} workers per service`])],
+        notes: [
+          ...sys.notes,
+          ...(sys.options.topology === 'single' ? [] : [`${sys.options.workers} workers per service`]),
+          ...(sys.options.batching === undefined ? [] : [`model APIs batch their requests: ${formatBatching(sys.options.batching)}`]),
+        ],
         stop: () => sys.stop(),
       };
     },

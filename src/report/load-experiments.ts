@@ -6,6 +6,7 @@ import type { LoadData, LoadSummary } from '../results/load.js';
 import { faultsMarkdown, faultsTerminal } from './faults.js';
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
 import { scalingMarkdown, scalingTerminal } from './scaling.js';
+import { batchingMarkdown, batchingTerminal } from './load-batching.js';
 import { mdTable, textTable } from './tables.js';
 
 type Row = string[];
@@ -161,6 +162,7 @@ export function experimentsTerminal(d: LoadData): string[] {
   }
   out.push(...faultsTerminal(d.faults));
   out.push(...scalingTerminal(d));
+  if (d.batching !== undefined) out.push(...batchingTerminal(d.batching));
   return out;
 }
 
@@ -197,5 +199,6 @@ export function experimentsMarkdown(d: LoadData): string[] {
   }
   out.push(...faultsMarkdown(d.faults));
   out.push(...scalingMarkdown(d));
+  if (d.batching !== undefined) out.push(...batchingMarkdown(d.batching));
   return out;
 }

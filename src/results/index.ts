@@ -14,6 +14,7 @@ export * from './experiments.js';
 export * from './faults.js';
 export * from './scaling.js';
 export * from './generator-processes.js';
+export * from './batching.js';
 export * from './profile.js';
 export * from './hardware.js';
 export * from './bench.js';

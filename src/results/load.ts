@@ -2,13 +2,14 @@
 // latency in microseconds, the generator's own load, the servers' own view, and the validity verdict.
 
 import type { ErrorInfo, FailureCounts, Flag, Spread } from './common.js';
+import type { BatchingResult } from './batching.js';
 import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FaultsResult } from './faults.js';
 import type { GeneratorProcessPart } from './generator-processes.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ScalingResult } from './scaling.js';
 import type { ModelDescription } from './serving.js';
-import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, ScenarioName } from './vocab.js';
+import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, RequestPath, ScenarioName } from './vocab.js';
 
 // Defined beside the other shared result types (results/faults.ts counts failures too, and load.ts imports it).
 export type { FailureCounts } from './common.js';
@@ -237,7 +238,7 @@ export type LoadRun =
 /** A system configuration of the matrix (or the --target deployment). Skipped ones stay listed with the reason. */
 export interface LoadConfiguration {
   id: string;
-  path?: 'sync' | 'async' | 'queue';
+  path?: RequestPath;
   topology?: 'single' | 'cluster' | 'nginx';
   predict?: PredictKind;
   workers?: number;
@@ -357,6 +358,8 @@ export interface LoadData {
   faults?: FaultsResult;
   /** `--scenario scaling`: throughput, p99 and CPU per server count, efficiency against linear, and the finding. */
   scaling?: ScalingResult;
+  /** `--scenario batching`: batching off vs (max-size, max-wait) settings of a model API, each run's batches and the findings. */
+  batching?: BatchingResult;
 }
 
 /**

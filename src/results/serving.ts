@@ -59,6 +59,24 @@ export interface ModelDescription {
   threads: { intraOp?: number; pool?: number };
   /** module: whether predict is declared async (then awaited instead of run on a worker thread). */
   asyncPredict?: boolean;
+  /** module: whether it exports predictBatch(rows) (else a batch calls predict once a row). */
+  batchPredict?: boolean;
+  /** The model API's adaptive batching, when on (--batching): its settings and how a batch is predicted. */
+  batching?: BatchingDescription;
+}
+
+/** Adaptive micro-batching settings (--batching max-size=B,max-wait=W). */
+export interface BatchingSettings {
+  /** A batch is predicted as soon as it holds this many requests (1..1024). */
+  maxSize: number;
+  /** No request waits longer than this for its batch, ms from its arrival (0..1000; 0: the requests of one event-loop turn). */
+  maxWaitMs: number;
+}
+
+/** A model API's batching as its description reports it. */
+export interface BatchingDescription extends BatchingSettings {
+  /** How one batch is predicted, e.g. 'one inference over the batch dimension ([B, 8])', 'one wait per batch'. */
+  how: string;
 }
 
 /** The short form of a model's description that each /predict answer of an onnx or module model carries. */
@@ -117,6 +135,19 @@ export interface ProcessMetrics {
   busyShare?: number;
   /** Queue model workers: jobs dropped because their deadline had passed when taken (the request had its 504), cumulative. */
   expiredJobs?: number;
+  /** Model APIs with batching on: batches predicted and the requests in them, cumulative; their waits for their batch. */
+  batching?: BatchingMetrics;
+}
+
+/** A batching model API's own counts: cumulative sums, and the longest wait of the interval. */
+export interface BatchingMetrics {
+  batches: number;
+  /** Requests predicted in those batches (mean batch size = requests / batches). */
+  requests: number;
+  /** Sum of each request's wait for its batch, ms (mean wait = waitMsSum / requests). */
+  waitMsSum: number;
+  /** The longest wait of a request for its batch since the previous sample, ms. */
+  waitMaxMs: number;
 }
 
 /** The timing breakdown every /score response carries, ms measured inside the scoring process. */
@@ -138,6 +169,10 @@ export interface PredictTiming {
   totalMs: number;
   /** Time waiting for a worker of the pool, or before handling started (X-Request-Start), when known. */
   queueMs?: number;
+  /** Batching on: the requests predicted together with this one (itself included). */
+  batchSize?: number;
+  /** Batching on: how long this request waited for its batch to be predicted, from its arrival, ms. */
+  batchWaitMs?: number;
 }
 
 /** Which process answered, and how it was set up. */
@@ -235,6 +270,8 @@ export interface SystemDescription {
   modelWorkers?: number;
   /** Queue path: the broker and the lists. */
   queue?: QueueDescription;
+  /** Model APIs' batching (--batching), when on. */
+  batching?: BatchingSettings;
 }
 
 /** The queue path's broker: a real Redis (never an embedded stand-in: without one the path is unavailable). */

@@ -2,8 +2,19 @@
 // type derived from it. Options, validation, loops and renderers use these instead of restating literals.
 
 /** How a scoring request is carried out (see RequestPath in serving.ts). */
-export const REQUEST_PATHS = ['sync', 'async', 'queue'] as const;
+export const REQUEST_PATHS = ['sync', 'async', 'queue', 'jobs'] as const;
 export type RequestPath = (typeof REQUEST_PATHS)[number];
+
+/**
+ * The paths whose model calls are jobs on a Redis list taken by model workers: queue (POST /score waits for
+ * them) and jobs (POST /score answers 202 with a job id at once; GET /jobs/<id> gives the result later).
+ */
+export const QUEUE_PATHS = ['queue', 'jobs'] as const satisfies readonly RequestPath[];
+
+/** Whether the path runs model workers behind the Redis queue (no model APIs). */
+export function isQueuePath(path: RequestPath): path is (typeof QUEUE_PATHS)[number] {
+  return path === 'queue' || path === 'jobs';
+}
 
 /** The request paths of the load matrix and the profiler: the queue path has experiments of its own. */
 export const MATRIX_PATHS = ['sync', 'async'] as const satisfies readonly RequestPath[];
@@ -56,9 +67,9 @@ export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
 /**
  * The experiments: systems of their own (a queue with model workers, an autoscaled pool, model servers swept
- * from 1 to k, a fault schedule under load), run only when named.
+ * from 1 to k, a fault schedule under load, a batching model API), run only when named.
  */
-export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'scaling', 'faults'] as const;
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'scaling', 'faults', 'batching'] as const;
 /** Every load scenario, in the order a run lists them. */
 export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

@@ -2,7 +2,7 @@
 // defaults of the serving system in one place.
 
 import type { KernelName } from '../kernels/types.js';
-import type { CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
+import type { BatchingSettings, CpuPlacement, PredictKind, RequestPath, ServiceName, Topology } from '../results/serving.js';
 import type { ModelFileSettings, ModelSettings } from './models/types.js';
 import type { ModelService, ResolvedSystemOptions } from './types.js';
 
@@ -37,6 +37,8 @@ export const DEFAULTS = {
   },
   /** Queue path: model worker processes. */
   modelWorkers: 1,
+  /** Jobs path: a job and its result are kept this long from its submission (then GET /jobs/<id> answers 410). */
+  jobTtlMs: 60_000,
   host: '127.0.0.1',
 } as const;
 
@@ -79,6 +81,8 @@ export interface ModelServiceConfig extends ServiceBase {
   poolThreads?: number;
   /** onnx and module: the model file, as servebench read it at start. */
   modelFile?: ModelFileSettings;
+  /** --batching: requests are predicted in batches of up to maxSize, none waiting past maxWaitMs. */
+  batching?: BatchingSettings;
 }
 
 export type StoreConfig = { kind: 'memory'; entities: number } | { kind: 'redis'; url: string; keyPrefix: string; entities: number };
@@ -93,6 +97,8 @@ export interface ScoringServiceConfig extends ServiceBase {
   timeoutsMs: { featureRead: number; model: number };
   /** Queue path: where model jobs go (`models` is unused then). */
   queue?: QueueClientConfig;
+  /** Jobs path: how long a job's record (its state, then its result) is kept on the broker. */
+  jobs?: { ttlMs: number };
 }
 
 /** Queue path: the broker as a scoring process uses it. */
@@ -154,6 +160,7 @@ export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelServi
   if (o.placement !== undefined) c.placement = o.placement;
   const file = o.models?.[service === 'model-a' ? 'a' : 'b'];
   if (file !== undefined) c.modelFile = file;
+  if (o.batching !== undefined) c.batching = o.batching;
   return c;
 }
 
@@ -172,6 +179,7 @@ export function modelSettings(c: ModelServiceConfig): ModelSettings {
     nMax: c.nMax,
     poolThreads: c.poolThreads ?? 2,
     file: c.modelFile,
+    batching: c.batching,
   };
 }
 
@@ -222,5 +230,6 @@ export function scoringServiceConfig(
     nMax: o.nMax,
     timeoutsMs: { featureRead: o.timeoutsMs.featureRead, model: modelTimeoutMs },
     ...(queue === undefined ? {} : { queue }),
+    ...(o.path === 'jobs' ? { jobs: { ttlMs: o.jobTtlMs ?? DEFAULTS.jobTtlMs } } : {}),
   };
 }

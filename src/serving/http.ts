@@ -48,12 +48,24 @@ export interface RequestContext {
 
 /** A handler for one route; may be synchronous (the sync path) or return a promise (the async path). */
 type RouteHandler = (ctx: RequestContext) => void | Promise<void>;
+/** A GET route: the request, its answer, and what follows the route's prefix in the path. */
+type GetRouteHandler = (req: IncomingMessage, res: ServerResponse, rest: string) => void | Promise<void>;
+
+/** The GET route whose prefix starts the path, with the rest of the path. */
+function getRouteOf(pathname: string, options: ServiceServerOptions): { handler: GetRouteHandler; rest: string } | undefined {
+  for (const [prefix, handler] of Object.entries(options.getRoutes ?? {})) {
+    if (pathname.startsWith(prefix)) return { handler, rest: pathname.slice(prefix.length) };
+  }
+  return undefined;
+}
 
 export interface ServiceServerOptions {
   service: ServiceName;
   bodyLimitBytes: number;
   /** POST routes by path, e.g. { '/predict': handler }. */
   routes: Record<string, RouteHandler>;
+  /** GET routes by path prefix, e.g. { '/jobs/': handler } (no body; the handler gets the rest of the path). */
+  getRoutes?: Record<string, GetRouteHandler>;
   /** The service's settings, reported by GET /health. */
   health: () => Record<string, unknown>;
   /** What GET /health checks (dependencies, a loaded model); a problem makes it a 503 naming it. */
@@ -161,6 +173,9 @@ function requestProblem(req: IncomingMessage, pathname: string, options: Service
   if (pathname === '/health') {
     return req.method === 'GET' || req.method === 'HEAD' ? undefined : new HttpError(405, 'method_not_allowed', `${req.method} /health: use GET`);
   }
+  if (routes[pathname] === undefined && getRouteOf(pathname, options) !== undefined) {
+    return req.method === 'GET' ? undefined : new HttpError(405, 'method_not_allowed', `${req.method} ${excerpt(pathname)}: use GET`);
+  }
   if (routes[pathname] === undefined) {
     const answers = `this ${service} service answers POST ${Object.keys(routes).join(', ')} and GET /health`;
     return new HttpError(404, 'not_found', `no route ${JSON.stringify(excerpt(pathname))}; ${answers}`);
@@ -189,6 +204,17 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, options: Servi
   if (pathname === '/health') {
     req.resume();
     void answerHealth(res, options).catch((err: unknown) => answerFailure(res, err, service));
+    return;
+  }
+  const get = routes[pathname] === undefined ? getRouteOf(pathname, options) : undefined;
+  if (get !== undefined) {
+    req.resume();
+    try {
+      const r = get.handler(req, res, get.rest);
+      if (r !== undefined) r.catch((err: unknown) => answerFailure(res, err, service));
+    } catch (err) {
+      answerFailure(res, err, service);
+    }
     return;
   }
   const route = routes[pathname]!;

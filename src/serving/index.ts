@@ -38,3 +38,4 @@ export type { AutoscaledSystemView } from './autoscale/remote.js';
 export { recommendReplicas, normalize as normalizeReplicas, hpaSync, HPA_DEFAULTS } from './autoscale/hpa.js';
 export type { HpaSpec, HpaMetrics, Recommendation } from './autoscale/hpa.js';
 export type { AutoscaleDecision, AutoscalerOptions } from './autoscale/controller.js';
+export { parseBatching, formatBatching, checkBatching, BATCHING_HELP, BATCHING_DEFAULTS } from './batching/settings.js';

@@ -3,7 +3,7 @@
 // eventLoopUtilization diff, one histogram read and reset, and one IPC message per interval.
 
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { PredictTiming, ProcessMetrics, ScoreTiming, ServiceName } from '../results/serving.js';
+import type { BatchingMetrics, PredictTiming, ProcessMetrics, ScoreTiming, ServiceName } from '../results/serving.js';
 import { sendToParent } from './channel.js';
 
 export class ProcessMeter {
@@ -16,6 +16,8 @@ export class ProcessMeter {
   readonly timingSumsMs = { featureRead: 0, modelA: 0, modelB: 0, total: 0, queue: 0 };
   /** Model API processes. */
   readonly predictSumsMs = { predict: 0, total: 0, queue: 0 };
+  /** Model APIs with batching on: batches run, their requests and waits (waitMaxMs is reset each sample). */
+  batching: BatchingMetrics | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastElu: EventLoopUtilization | undefined;
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
@@ -62,6 +64,18 @@ export class ProcessMeter {
     if (t.queueMs !== undefined) {
       s.queue += t.queueMs;
       this.queueKnownRequests++;
+    }
+  }
+
+  /** Count a batch run: its size and each of its requests' wait for it. */
+  recordBatch(size: number, waitsMs: readonly number[]): void {
+    this.batching ??= { batches: 0, requests: 0, waitMsSum: 0, waitMaxMs: 0 };
+    const b = this.batching;
+    b.batches++;
+    b.requests += size;
+    for (const w of waitsMs) {
+      b.waitMsSum += w;
+      if (w > b.waitMaxMs) b.waitMaxMs = w;
     }
   }
 
@@ -113,6 +127,10 @@ export class ProcessMeter {
       m.predictSumsMs = { ...this.predictSumsMs };
       m.queueKnownRequests = this.queueKnownRequests;
       m.timedRequests = this.timedRequests;
+      if (this.batching !== undefined) {
+        m.batching = { ...this.batching };
+        this.batching.waitMaxMs = 0;
+      }
     }
     return m;
   }

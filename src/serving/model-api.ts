@@ -1,10 +1,12 @@
 // The model API service: POST /predict and GET /health. Its predict is a model of the family in models/
 // (io, cpu, an ONNX model, a user's module), made for the process's path: on the sync path one request at a
-// time blocks the process (a Flask/WSGI worker), on the async path nothing blocks (a FastAPI worker).
+// time blocks the process (a Flask/WSGI worker), on the async path nothing blocks (a FastAPI worker). With
+// --batching, requests arriving close together are predicted in one call (batching/).
 
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { PredictResponse, PredictTiming } from '../results/serving.js';
+import { createModelBatcher } from './batching/model-batcher.js';
 import { modelSettings, type ModelServiceConfig } from './config.js';
 import { HttpError } from './http-error.js';
 import { describeJson, optionalInteger, parseJsonObject } from './http-input.js';
@@ -55,14 +57,28 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
   const settings = modelSettings(config);
   const model: Model = config.path === 'sync' ? createModel(settings, 'sync') : createModel(settings, 'async');
 
-  const answer = (ctx: RequestContext, out: PredictOutcome, headerQueueMs: number | undefined) => {
+  const batcher = config.batching === undefined ? undefined : createModelBatcher(model, config.batching, meter);
+
+  const answer = (ctx: RequestContext, out: PredictOutcome, headerQueueMs: number | undefined, batch?: { size: number; waitMs: number }) => {
     const timing: PredictTiming = { predictMs: out.predictMs, totalMs: performance.now() - ctx.startMs };
+    if (batch !== undefined) {
+      timing.batchSize = batch.size;
+      timing.batchWaitMs = batch.waitMs;
+    }
     const queueMs = out.queueMs === undefined ? headerQueueMs : out.queueMs + (headerQueueMs ?? 0);
     if (queueMs !== undefined) timing.queueMs = queueMs;
     const payload: PredictResponse = { model: role, prediction: out.prediction, predict: config.predict, ...out.extra, timing, served };
     // Predicts run are counted (unlike the scoring handler's answers) whether or not the answer got out.
     meter.recordPredict(timing);
     sendJson(ctx.res, 200, payload);
+  };
+
+  // Batching on (either path): the request waits for its batch, which runs in one call of the model.
+  const predictBatched = async (ctx: RequestContext): Promise<void> => {
+    const input = parsePredictRequest(ctx.body, config, model);
+    const queueMs = queueMsFromHeader(ctx.req, ctx.startEpochMs);
+    const b = await batcher!.predict(input);
+    answer(ctx, b.value, queueMs, { size: b.batchSize, waitMs: b.batchWaitMs });
   };
 
   // Sync path: the model blocks the whole process for each request.
@@ -87,13 +103,14 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     service: role,
     bodyLimitBytes: config.bodyLimitBytes,
     timeoutsMs: config.httpTimeoutsMs,
-    routes: { '/predict': config.path === 'sync' ? predictSync : predictAsync },
+    routes: { '/predict': batcher !== undefined ? predictBatched : config.path === 'sync' ? predictSync : predictAsync },
     checkHealth: async () => ({ problems: loaded ? [] : [`the model (${d.name}) is not loaded`], facts: { modelLoaded: loaded } }),
     health: () => ({
       path: config.path,
       predict: config.predict,
       ...(config.predict === 'cpu' ? { kernel: config.kernel ?? 'typed', placement: config.placement ?? 'inline', n: config.n, nMax: config.nMax } : {}),
       model: d,
+      ...(config.batching === undefined ? {} : { batching: config.batching }),
     }),
     onResponse: (status, code) => meter.response(status, code),
   });
@@ -106,6 +123,7 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
     },
     close: async () => {
       loaded = false;
+      batcher?.close();
       await model.close();
     },
   };

@@ -18,6 +18,7 @@ import { ModelWorkers } from './queue/workers.js';
 import { runningHandle } from './running-system.js';
 import { requireTopology, startService, type StartContext } from './topology/index.js';
 import type { ResolvedSystemOptions, RunningHandle, SystemOptions } from './types.js';
+import { isQueuePath } from '../results/vocab.js';
 
 /**
  * The run tag of a queue path whose services start apart: the scoring handlers and the model workers must
@@ -52,7 +53,7 @@ function brokerUrl(o: ResolvedSystemOptions, service: ServiceName): string {
 
 /** The combinations --only allows, checked before anything starts. */
 function checkOne(o: ResolvedSystemOptions, one: OneServiceOptions): void {
-  const queue = o.path === 'queue';
+  const queue = isQueuePath(o.path);
   if (queue && (one.service === 'model-a' || one.service === 'model-b')) {
     throw new OptionError('--only', 'the queue path has no model API: its model workers take the jobs (--only model-worker)');
   }
@@ -106,7 +107,7 @@ export async function startOneService(options: SystemOptions, one: OneServiceOpt
     stops.push(() => store.stop());
     notes.push(...store.notes);
     let config: ReturnType<typeof scoringServiceConfig>;
-    if (o.path === 'queue') {
+    if (isQueuePath(o.path)) {
       const url = brokerUrl(o, one.service);
       const keys = queueKeys(SHARED_QUEUE_TAG);
       const queue = { url, jobsKey: keys.jobsKey, replyPrefix: keys.replyPrefix, timeoutMs: o.timeoutsMs.queue };

@@ -9,8 +9,9 @@ import { checkChoice, checkInteger } from '../options.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../processes/index.js';
 import { packageRoot } from '../paths.js';
 import type { CpuPlacement, PredictKind, RequestPath } from '../results/serving.js';
-import { FILE_PREDICTS, isOneOf, KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import { FILE_PREDICTS, isOneOf, KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES, isQueuePath } from '../results/vocab.js';
 import { DEFAULTS } from './config.js';
+import { checkBatching } from './batching/settings.js';
 import type { ModelFileChoice } from './models/types.js';
 import type { ModelApiOptions, ResolvedSystemOptions, SystemOptions } from './types.js';
 
@@ -76,13 +77,13 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     throw new OptionError('--workers', `applies to --topology cluster or nginx; single runs one process per service (got ${o.workers})`);
   }
   const workers = topology === 'single' ? 1 : checkInteger('--workers', o.workers ?? cores, 1, 256);
-  if (path !== 'queue' && o.modelWorkers !== undefined) {
+  if (!isQueuePath(path) && o.modelWorkers !== undefined) {
     throw new OptionError(
       '--model-workers',
       `applies only to --path queue (model worker processes behind a Redis list); the ${path} path calls model APIs, sized by --workers`,
     );
   }
-  const modelWorkers = path === 'queue' ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
+  const modelWorkers = isQueuePath(path) ? checkInteger('--model-workers', o.modelWorkers ?? DEFAULTS.modelWorkers, 1, 64) : undefined;
   const nMax = checkInteger('--n-max', o.nMax ?? DEFAULTS.nMax, 1, 1_000_000_000);
   if (predict !== 'cpu') {
     const why = predict === 'io' ? 'the io predict waits, it computes nothing' : `the ${predict} predict runs its model file`;
@@ -92,14 +93,14 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   const poolThreads = checkInteger('--pool-threads', o.poolThreads ?? cores, 1, 256);
   const modelFiles = resolveModelFiles(predict, o);
   if (predict !== 'onnx' && o.onnxThreads !== undefined) throw new OptionError('--onnx-threads', `applies only to --predict onnx (got --predict ${predict})`);
-  const sessions = path === 'queue' ? (modelWorkers ?? 1) : workers * (path === 'async' ? poolThreads : 1);
+  const sessions = isQueuePath(path) ? (modelWorkers ?? 1) : workers * (path === 'async' ? poolThreads : 1);
   const onnxThreads = predict === 'onnx' ? checkInteger('--onnx-threads', o.onnxThreads ?? Math.max(1, Math.floor(cores / sessions)), 1, 256) : undefined;
   const notes: string[] = [];
   let cpu: { kernel: KernelName; placement: CpuPlacement } | undefined;
   let n: number | undefined;
   if (predict === 'cpu') {
     n = checkInteger('--n', o.n ?? Math.min(DEFAULTS.n, nMax), 1, nMax);
-    const r = path === 'queue' ? resolveQueueCpuPredict(o.kernel) : resolveCpuPredict(path, o.kernel, poolThreads);
+    const r = isQueuePath(path) ? resolveQueueCpuPredict(o.kernel) : resolveCpuPredict(path, o.kernel, poolThreads);
     cpu = { kernel: r.kernel, placement: r.placement };
     notes.push(...r.notes);
   }
@@ -141,6 +142,16 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
   if (onnxThreads !== undefined) resolved.onnxThreads = onnxThreads;
   if (o.redisUrl !== undefined) resolved.redisUrl = o.redisUrl;
   if (modelWorkers !== undefined) resolved.modelWorkers = modelWorkers;
+  if (o.jobTtlMs !== undefined) {
+    if (path !== 'jobs') throw new OptionError('--job-ttl', `applies only to --path jobs (got --path ${path})`);
+    resolved.jobTtlMs = checkInteger('--job-ttl', o.jobTtlMs, 100, 86_400_000);
+  }
+  if (o.batching !== undefined) {
+    if (isQueuePath(path)) {
+      throw new OptionError('--batching', "applies to the model APIs of the sync and async paths; the queue path's model workers take one job at a time");
+    }
+    resolved.batching = checkBatching(o.batching);
+  }
   return resolved;
 }
 
@@ -194,7 +205,8 @@ function resolveTimeouts(o: SystemOptions, path: RequestPath, predict: SystemOpt
     headers: checkInteger('--headers-timeout', t.headers ?? DEFAULTS.timeoutsMs.headers, 100, 600_000),
     body: checkInteger('--body-timeout', t.body ?? DEFAULTS.timeoutsMs.body, 100, 600_000),
   };
-  if (path !== 'queue' && t.queue !== undefined) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
+  if (!isQueuePath(path) && t.queue !== undefined)
+    throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
   return timeoutsMs;
 }
 
@@ -208,12 +220,12 @@ function checkRedisUrl(redisUrl: string, store: SystemOptions['store'], path: Re
   if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
     throw new OptionError('--redis-url', `expected a URL such as redis://127.0.0.1:6379, got '${redisUrl}'`);
   }
-  if (store !== 'redis' && path !== 'queue') throw new OptionError('--redis-url', 'applies only to --store redis (or to --path queue, as its broker)');
+  if (store !== 'redis' && !isQueuePath(path)) throw new OptionError('--redis-url', 'applies only to --store redis (or to --path queue, as its broker)');
 }
 
 /** The options a model API started alone runs with: a system's, with the memory store and no queue. */
 export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
-  if (options.path === 'queue') {
+  if (isQueuePath(options.path)) {
     throw new OptionError('--path', 'the queue path has no model API: its model workers take jobs off a Redis list (start the whole system with startSystem)');
   }
   const base: SystemOptions = { path: options.path, topology: options.topology, predict: options.predict, store: 'memory' };
@@ -232,6 +244,7 @@ export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
     'nginxWorkerProcesses',
     'modelFile',
     'onnxThreads',
+    'batching',
   ] as const;
   for (const k of copied) {
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];

@@ -116,10 +116,14 @@ export interface PoolTask {
   kernel: KernelName;
   n: number;
   seed: number;
+  /** A batch: the n of each of its predicts (then `n` is unused and the result has `means`). */
+  ns?: number[];
 }
 
 export interface PoolResult {
   mean: number;
+  /** A batch's means, in order. */
+  means?: number[];
   /** The kernel's run inside the worker. */
   kernelMs: number;
 }
@@ -137,6 +141,14 @@ export class KernelPool {
     const r = await this.pool.run(task);
     const total = performance.now() - t0;
     return { mean: r.mean, kernelMs: r.kernelMs, queueMs: Math.max(0, total - r.kernelMs) };
+  }
+
+  /** Run a batch's means as one task (one hop for the whole batch); `queueMs` as in run. */
+  async runBatch(kernel: KernelName, ns: number[], seed: number): Promise<{ means: number[]; kernelMs: number; queueMs: number }> {
+    const t0 = performance.now();
+    const r = await this.pool.run({ kernel, n: ns[0] ?? 1, seed, ns });
+    const total = performance.now() - t0;
+    return { means: r.means ?? [], kernelMs: r.kernelMs, queueMs: Math.max(0, total - r.kernelMs) };
   }
 
   /** Warm the workers: each builds its vector before the first request. */

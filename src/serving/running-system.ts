@@ -89,5 +89,6 @@ function describeSystem(p: SystemParts): SystemDescription {
   if (o.kernel !== undefined) d.kernel = o.kernel;
   if (o.placement !== undefined) d.placement = o.placement;
   if (o.n !== undefined) d.n = o.n;
+  if (o.batching !== undefined) d.batching = o.batching;
   return d;
 }

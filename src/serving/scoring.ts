@@ -12,7 +12,7 @@ import { RedisStoreClient } from './feature-store/redis-client.js';
 import { scoringDependencies } from './health.js';
 import { HttpError } from './http-error.js';
 import { describeJson, optionalInteger, parseJsonObject, quoted } from './http-input.js';
-import { createServiceServer, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
+import { createServiceServer, queueMsFromHeader, sendJson, type RequestContext, type ServiceServerOptions } from './http.js';
 import type { ProcessMeter } from './metrics.js';
 import { ModelClient } from './model-client.js';
 import { BlockingClient } from './paths/blocking-client.js';
@@ -197,6 +197,7 @@ export function scoringServer(
   meter: ProcessMeter,
   score: (ctx: RequestContext) => void | Promise<void>,
   moreHealth: () => Record<string, unknown> = () => ({}),
+  getRoutes: ServiceServerOptions['getRoutes'] = {},
 ): Server {
   const dependencies = scoringDependencies(config);
   const server = createServiceServer({
@@ -204,6 +205,7 @@ export function scoringServer(
     bodyLimitBytes: config.bodyLimitBytes,
     timeoutsMs: config.httpTimeoutsMs,
     routes: { '/score': score },
+    getRoutes,
     checkHealth: () => dependencies.check(),
     health: () => ({
       path: config.path,

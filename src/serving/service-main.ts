@@ -10,6 +10,7 @@ import { SERVICE_CONFIG_ENV, type ServiceConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';
 import { holdRequests } from './http.js';
 import { createModelApi } from './model-api.js';
+import { createJobsScoringService } from './queue/jobs.js';
 import { createQueueScoringService } from './queue/scoring.js';
 import { createScoringService } from './scoring.js';
 
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
     config.service === 'scoring'
       ? config.path === 'queue'
         ? createQueueScoringService(config, meter)
-        : createScoringService(config, meter)
+        : config.path === 'jobs'
+          ? createJobsScoringService(config, meter)
+          : createScoringService(config, meter)
       : createModelApi(config, meter);
   await svc.warm();
   const { server } = svc;

@@ -14,6 +14,7 @@ import { runningHandle, runningSystem } from './running-system.js';
 import { requireTopology, startService, type ServiceHandle, type StartContext } from './topology/index.js';
 import { reportLifecycle } from './topology/service-processes.js';
 import type { ModelApiOptions, ModelService, RunningModelApi, RunningSystem, SystemOptions } from './types.js';
+import { isQueuePath } from '../results/vocab.js';
 
 const MODEL_SERVICES = ['model-a', 'model-b'] as const satisfies readonly ModelService[];
 
@@ -23,7 +24,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await requireTopology(resolved.topology);
   // The model files are read once here, before anything starts: a bad file fails the start with its name.
   const o = await withModelFiles(resolved);
-  if (o.path === 'queue') return startQueueSystem(o, options.wrapScoring);
+  if (isQueuePath(o.path)) return startQueueSystem(o, options.wrapScoring);
   const supervisor = new Supervisor();
   const events = new SystemEvents();
   const ctx: StartContext = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses, restart: o.restart };

@@ -4,6 +4,7 @@
 
 import type { KernelName } from '../kernels/types.js';
 import type {
+  BatchingSettings,
   CpuPlacement,
   ModelDescription,
   PredictKind,
@@ -89,6 +90,14 @@ export interface SystemOptions {
   /** nginx worker_processes per nginx instance (one instance per service). @default 1 */
   nginxWorkerProcesses?: number | 'auto';
   /**
+   * Adaptive micro-batching in the model APIs (--batching max-size=B,max-wait=W): requests arriving within W
+   * ms (or until B wait) are predicted in one call. Not on the queue path (its workers take one job at a time).
+   * @default off
+   */
+  batching?: BatchingSettings;
+  /** Jobs path: how long a job and its result are kept from its submission, ms; then GET /jobs/<id> answers 410. @default 60000 */
+  jobTtlMs?: number;
+  /**
    * Restart a service process that dies (model APIs, scoring, queue workers, redis-server, nginx), on the same
    * port, after a back-off doubling from 100 ms to 5 s, at most 10 times a minute; then it stays down. false:
    * a dead part stays dead (cluster workers are still replaced by their primary). An object tunes the policy.
@@ -137,6 +146,10 @@ export interface ResolvedSystemOptions {
   bodyLimitBytes: number;
   poolThreads: number;
   nginxWorkerProcesses: number | 'auto';
+  /** The model APIs' batching, when on. */
+  batching?: BatchingSettings;
+  /** Jobs path: a job's record is kept this long. */
+  jobTtlMs?: number;
   /** Things the reader must know about the choices made (fallbacks, placements). */
   notes: string[];
 }
@@ -229,6 +242,8 @@ export interface ModelApiOptions {
   bodyLimitBytes?: number;
   poolThreads?: number;
   nginxWorkerProcesses?: number | 'auto';
+  /** As SystemOptions.batching. */
+  batching?: BatchingSettings;
   readyTimeoutMs?: number;
   /** As SystemOptions.restart. A model API started alone is measured as it is (does it survive?): @default false */
   restart?: boolean | Partial<RestartPolicy>;

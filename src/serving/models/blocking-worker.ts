@@ -6,15 +6,21 @@
 
 import { runAsWorker } from 'synckit';
 import { errorMessage } from '../../errors.js';
-import { openRunner, runReply, type RunReply } from './runner.js';
+import { openRunner, runBatchReply, runReply, type BatchReply, type RunReply } from './runner.js';
 import type { ModelFileSettings, Runner } from './types.js';
 
-export type BlockingModelOp = { op: 'open'; settings: ModelFileSettings } | { op: 'run'; path: string; features: number[] };
+export type BlockingModelOp =
+  | { op: 'open'; settings: ModelFileSettings }
+  | { op: 'run'; path: string; features: number[] }
+  | { op: 'runBatch'; path: string; rows: number[][] };
+
+/** 'open' and 'run' answer a RunReply; 'runBatch' a BatchReply. */
+export type BlockingModelReply = RunReply | BatchReply;
 
 /** Models opened on this thread, by file (one process may run more than one). */
 const runners = new Map<string, Runner>();
 
-async function handle(op: BlockingModelOp): Promise<RunReply> {
+async function handle(op: BlockingModelOp): Promise<BlockingModelReply> {
   if (op.op === 'open') {
     try {
       if (!runners.has(op.settings.path)) runners.set(op.settings.path, await openRunner(op.settings));
@@ -25,7 +31,7 @@ async function handle(op: BlockingModelOp): Promise<RunReply> {
   }
   const runner = runners.get(op.path);
   if (runner === undefined) return { ok: false, message: `${op.path} was not opened on the blocking worker` };
-  return runReply(runner, op.features);
+  return op.op === 'runBatch' ? runBatchReply(runner, op.rows) : runReply(runner, op.features);
 }
 
 runAsWorker(handle);

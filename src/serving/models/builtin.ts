@@ -9,7 +9,9 @@ import type { CpuPlacement, ModelDescription, ModelPlacement, PredictResponse, R
 import { uniform } from '../../stats/random.js';
 import { HttpError } from '../http-error.js';
 import { blockFor, KernelPool, linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from '../predict.js';
+import { batchMeanHow, meanBatchAsync, meanBatchSync } from './batch-mean.js';
 import type { AsyncModel, BlockingModel, ModelKind, ModelSettings, PredictInput, PredictOutcome } from './types.js';
+import { isQueuePath } from '../../results/vocab.js';
 
 const NODE_RUNTIME = { name: 'node', version: process.versions.node };
 
@@ -26,9 +28,20 @@ function builtinDescription(s: ModelSettings, name: string, placement: ModelPlac
   };
 }
 
+/** The description with the model API's batching, when on, and how a batch runs. */
+function withBatching(d: ModelDescription, s: ModelSettings, how: () => string): ModelDescription {
+  if (s.batching !== undefined) d.batching = { ...s.batching, how: how() };
+  return d;
+}
+
 export const ioModel: ModelKind = {
   predict: 'io',
-  describe: (s, path) => builtinDescription(s, `io (a ${s.ioWaitMs.min}-${s.ioWaitMs.max} ms wait)`, path === 'sync' ? 'inline' : 'event-loop'),
+  describe: (s, path) =>
+    withBatching(
+      builtinDescription(s, `io (a ${s.ioWaitMs.min}-${s.ioWaitMs.max} ms wait)`, path === 'sync' ? 'inline' : 'event-loop'),
+      s,
+      () => 'one wait per batch',
+    ),
   blocking(s): BlockingModel {
     const rng = waitRng(s.seed, s.processName);
     const weights = modelWeights(s.seed, s.service, s.featureCount);
@@ -42,6 +55,13 @@ export const ioModel: ModelKind = {
         const t0 = performance.now();
         blockFor(uniform(rng, s.ioWaitMs.min, s.ioWaitMs.max));
         return { prediction: sigmoid(linearScore(weights, input.features)), predictMs: performance.now() - t0, extra: {} };
+      },
+      // A remote model that takes a batch: one wait for the whole batch.
+      runBatch(inputs) {
+        const t0 = performance.now();
+        blockFor(uniform(rng, s.ioWaitMs.min, s.ioWaitMs.max));
+        const predictMs = performance.now() - t0;
+        return inputs.map((input) => ({ prediction: sigmoid(linearScore(weights, input.features)), predictMs, extra: {} }));
       },
     };
   },
@@ -59,6 +79,12 @@ export const ioModel: ModelKind = {
         await waitFor(uniform(rng, s.ioWaitMs.min, s.ioWaitMs.max));
         return { prediction: sigmoid(linearScore(weights, input.features)), predictMs: performance.now() - t0, extra: {} };
       },
+      async runBatch(inputs) {
+        const t0 = performance.now();
+        await waitFor(uniform(rng, s.ioWaitMs.min, s.ioWaitMs.max));
+        const predictMs = performance.now() - t0;
+        return inputs.map((input) => ({ prediction: sigmoid(linearScore(weights, input.features)), predictMs, extra: {} }));
+      },
     };
   },
 };
@@ -66,7 +92,7 @@ export const ioModel: ModelKind = {
 /** Where the cpu predict runs on a path: the options decided it for the model APIs; a queue worker runs it inline. */
 function cpuPlacement(s: ModelSettings, path: RequestPath): CpuPlacement {
   if (path === 'sync') return 'inline';
-  if (path === 'queue') return getKernel(s.kernel ?? 'typed').mode === 'async' ? 'native-async' : 'inline';
+  if (isQueuePath(path)) return getKernel(s.kernel ?? 'typed').mode === 'async' ? 'native-async' : 'inline';
   return s.placement ?? 'inline';
 }
 
@@ -96,7 +122,8 @@ export const cpuModel: ModelKind = {
   predict: 'cpu',
   describe(s, path) {
     const placement = cpuPlacement(s, path);
-    return builtinDescription(s, `cpu (${s.kernel ?? 'typed'} mean kernel)`, placement, placement === 'worker-pool' ? s.poolThreads : undefined);
+    const d = builtinDescription(s, `cpu (${s.kernel ?? 'typed'} mean kernel)`, placement, placement === 'worker-pool' ? s.poolThreads : undefined);
+    return withBatching(d, s, () => batchMeanHow(getKernel(s.kernel ?? 'typed'), placement));
   },
   blocking(s): BlockingModel {
     const kernel = cpuKernel(s);
@@ -115,6 +142,14 @@ export const cpuModel: ModelKind = {
         const t0 = performance.now();
         const mean = kernel.mean(arg);
         return cpuOutcome(s, weights, input, mean, performance.now() - t0, extra);
+      },
+      runBatch(inputs) {
+        if (kernel.mode !== 'sync') throw new HttpError(500, 'internal', `kernel ${kernel.name} is not a sync kernel`);
+        const args = inputs.map((input) => vectors.get(kernel.name, sizeOf(s, input)));
+        const t0 = performance.now();
+        const means = meanBatchSync(kernel, args);
+        const ms = performance.now() - t0;
+        return inputs.map((input, i) => cpuOutcome(s, weights, input, means[i]!, ms, extra));
       },
     };
   },
@@ -146,6 +181,21 @@ export const cpuModel: ModelKind = {
         const t0 = performance.now();
         const mean = await kernel.mean(arg);
         return cpuOutcome(s, weights, input, mean, performance.now() - t0, extra);
+      },
+      async runBatch(inputs) {
+        if (pool !== undefined) {
+          const r = await pool.runBatch(
+            kernel.name,
+            inputs.map((input) => sizeOf(s, input)),
+            s.seed,
+          );
+          return inputs.map((input, i) => ({ ...cpuOutcome(s, weights, input, r.means[i]!, r.kernelMs, extra), queueMs: r.queueMs }));
+        }
+        const args = inputs.map((input) => vectors.get(kernel.name, sizeOf(s, input)));
+        const t0 = performance.now();
+        const means = kernel.mode === 'async' ? await meanBatchAsync(kernel, args) : meanBatchSync(kernel, args);
+        const ms = performance.now() - t0;
+        return inputs.map((input, i) => cpuOutcome(s, weights, input, means[i]!, ms, extra));
       },
     };
   },

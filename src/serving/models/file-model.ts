@@ -11,9 +11,22 @@ import { errorMessage } from '../../errors.js';
 import { compiledEntry } from '../../paths.js';
 import type { FilePredict, ModelDescription, ModelIdentity, ModelPlacement, RequestPath } from '../../results/serving.js';
 import { HttpError } from '../http-error.js';
-import type { BlockingModelOp } from './blocking-worker.js';
-import { checkedPrediction, isThenable, openRunner, PredictFailure, runChecked, type RunReply } from './runner.js';
-import type { AsyncModel, BlockingModel, ModelFileSettings, ModelKind, ModelSettings, PredictOutcome, Runner } from './types.js';
+import type { BlockingModelOp, BlockingModelReply } from './blocking-worker.js';
+import { onnxTakesBatch } from './onnx.js';
+import type { PoolModelTask } from './pool-worker.js';
+import {
+  checkedPrediction,
+  isThenable,
+  openRunner,
+  PredictFailure,
+  runBatchReply,
+  runBatchReplySync,
+  runChecked,
+  type BatchReply,
+  type RunReply,
+} from './runner.js';
+import type { AsyncModel, BatchRow, BlockingModel, ModelFileSettings, ModelKind, ModelSettings, PredictInput, PredictOutcome, Runner } from './types.js';
+import { isQueuePath } from '../../results/vocab.js';
 
 /** The longest a blocking-worker call may take (opening a big model included); a predict past it is a model_failed. */
 const BLOCKING_CALL_LIMIT_MS = 120_000;
@@ -24,7 +37,7 @@ function fileOf(s: ModelSettings): ModelFileSettings {
 }
 
 function placementOf(predict: FilePredict, asyncPredict: boolean, path: RequestPath): ModelPlacement {
-  if (path === 'queue') return 'inline';
+  if (isQueuePath(path)) return 'inline';
   if (predict === 'onnx') return path === 'sync' ? 'blocking-worker' : 'worker-pool';
   if (path === 'sync') return asyncPredict ? 'blocking-worker' : 'inline';
   return asyncPredict ? 'event-loop' : 'worker-pool';
@@ -48,8 +61,43 @@ function describeFileModel(s: ModelSettings, path: RequestPath): ModelDescriptio
     threads,
   };
   if (f.facts.asyncPredict !== undefined) d.asyncPredict = f.facts.asyncPredict;
+  if (f.facts.batchPredict !== undefined) d.batchPredict = f.facts.batchPredict;
+  if (s.batching !== undefined) d.batching = { ...s.batching, how: fileBatchHow(f) };
   return d;
 }
+
+/** How a batch of a model file runs: one inference or predictBatch call, else one call per row (said so). */
+function fileBatchHow(f: ModelFileSettings): string {
+  if (f.predict === 'onnx') {
+    const shape = `[${f.facts.inputs[0]?.shape.join(', ') ?? ''}]`;
+    return onnxTakesBatch(f.facts)
+      ? `one inference over the batch dimension ([B, ${f.facts.featureCount}])`
+      : `one inference per row, the batch's rows in one call (input ${shape} has no dynamic batch dimension)`;
+  }
+  return f.facts.batchPredict === true
+    ? 'predictBatch(rows): one call per batch'
+    : "predict once per row, the batch's rows in one call (the module exports no predictBatch)";
+}
+
+/** A batch call that threw and was retried row by row: said once per process on stderr. */
+let toldBatchError = false;
+
+/** A batch reply as one row per input: each prediction with the batch call's time, or that row's model_failed. */
+function batchRows(s: ModelSettings, reply: BatchReply, count: number, extra: PredictOutcome['extra'], queueMs?: number): BatchRow[] {
+  if (!reply.ok) {
+    const err = failed(s, reply.message);
+    return Array.from({ length: count }, () => err);
+  }
+  if (reply.batchError !== undefined && !toldBatchError) {
+    toldBatchError = true;
+    process.stderr.write(`${s.service} (${fileOf(s).facts.name}): ${reply.batchError}; its rows ran one by one (and will whenever it throws)\n`);
+  }
+  return reply.rows.map((r) =>
+    r.ok ? { prediction: r.prediction, predictMs: reply.predictMs, extra, ...(queueMs === undefined ? {} : { queueMs }) } : failed(s, r.message),
+  );
+}
+
+const rowsOf = (inputs: PredictInput[]) => inputs.map((i) => i.features);
 
 /** The model named in per-request errors: 'model-a (model-a.onnx)'. */
 function failed(s: ModelSettings, message: string): HttpError {
@@ -104,13 +152,17 @@ function inlineBlocking(s: ModelSettings, description: ModelDescription): Blocki
         throw failed(s, errorMessage(err));
       }
     },
+    runBatch(inputs) {
+      if (runner === undefined) throw new HttpError(503, 'model_not_ready', `${s.service}: the model is not loaded yet`);
+      return batchRows(s, runBatchReplySync(runner, rowsOf(inputs)), inputs.length, extra);
+    },
   };
 }
 
 /** Sync path, a model that answers with a Promise: the process blocks on a worker thread that runs it. */
 function blockingWorker(s: ModelSettings, description: ModelDescription): BlockingModel {
   const file = fileOf(s);
-  const call = createSyncFn<(op: BlockingModelOp) => Promise<RunReply>>(compiledEntry('src/serving/models/blocking-worker'), {
+  const call = createSyncFn<(op: BlockingModelOp) => Promise<BlockingModelReply>>(compiledEntry('src/serving/models/blocking-worker'), {
     timeout: BLOCKING_CALL_LIMIT_MS,
   });
   const extra = { modelInfo: identity(description) };
@@ -118,7 +170,8 @@ function blockingWorker(s: ModelSettings, description: ModelDescription): Blocki
     const t0 = performance.now();
     let reply: RunReply;
     try {
-      reply = call({ op: 'run', path: file.path, features });
+      // 'run' answers a RunReply (blocking-worker.ts).
+      reply = call({ op: 'run', path: file.path, features }) as RunReply;
     } catch (err) {
       throw failed(s, `the blocking worker failed: ${errorMessage(err)}`);
     }
@@ -130,20 +183,31 @@ function blockingWorker(s: ModelSettings, description: ModelDescription): Blocki
     mode: 'blocking',
     description,
     async warm() {
-      const opened = call({ op: 'open', settings: file });
+      const opened = call({ op: 'open', settings: file }) as RunReply;
       if (!opened.ok) throw new Error(opened.message);
       // One run before the first request, so the first request does not pay the session's first-run setup.
       if (file.predict === 'onnx') run(new Array<number>(file.facts.featureCount).fill(0));
     },
     close: async () => undefined,
     run: (input) => run(input.features),
+    runBatch(inputs) {
+      const t0 = performance.now();
+      let reply: BatchReply;
+      try {
+        reply = call({ op: 'runBatch', path: file.path, rows: rowsOf(inputs) }) as BatchReply;
+      } catch (err) {
+        throw failed(s, `the blocking worker failed: ${errorMessage(err)}`);
+      }
+      // The process was blocked for the whole call, hop included.
+      return batchRows(s, reply.ok ? { ...reply, predictMs: performance.now() - t0 } : reply, inputs.length, extra);
+    },
   };
 }
 
 /** Async path, a model that would hold the event loop: a piscina pool, each worker with its own copy. */
 function workerPool(s: ModelSettings, description: ModelDescription): AsyncModel {
   const file = fileOf(s);
-  const pool = new Piscina<number[] | undefined, RunReply>({
+  const pool = new Piscina<PoolModelTask, RunReply | BatchReply>({
     filename: compiledEntry('src/serving/models/pool-worker'),
     workerData: file,
     minThreads: s.poolThreads,
@@ -157,16 +221,23 @@ function workerPool(s: ModelSettings, description: ModelDescription): AsyncModel
     description,
     async warm() {
       // Each worker opens its copy before the first request (concurrent tasks land on distinct idle workers).
-      const replies = await Promise.all(Array.from({ length: s.poolThreads }, () => pool.run(undefined)));
+      const replies = (await Promise.all(Array.from({ length: s.poolThreads }, () => pool.run(undefined)))) as RunReply[];
       const bad = replies.find((r) => !r.ok);
       if (bad !== undefined && !bad.ok) throw new Error(bad.message);
     },
     close: () => pool.destroy(),
     async run(input) {
       const t0 = performance.now();
-      const reply = await pool.run(input.features);
+      const reply = (await pool.run(input.features)) as RunReply;
       const outcome = fromReply(s, reply, extra);
       return { ...outcome, queueMs: Math.max(0, performance.now() - t0 - outcome.predictMs) };
+    },
+    async runBatch(inputs) {
+      const t0 = performance.now();
+      // One task for the whole batch: one hop to a pool worker and back.
+      const reply = (await pool.run({ rows: rowsOf(inputs) })) as BatchReply;
+      const queueMs = Math.max(0, performance.now() - t0 - (reply.ok ? reply.predictMs : 0));
+      return batchRows(s, reply, inputs.length, extra, queueMs);
     },
   };
 }
@@ -190,6 +261,10 @@ function inlineAsync(s: ModelSettings, description: ModelDescription): AsyncMode
       } catch (err) {
         throw failed(s, err instanceof PredictFailure ? err.message : `predict failed: ${errorMessage(err)}`);
       }
+    },
+    async runBatch(inputs) {
+      if (runner === undefined) throw new HttpError(503, 'model_not_ready', `${s.service}: the model is not loaded yet`);
+      return batchRows(s, await runBatchReply(runner, rowsOf(inputs)), inputs.length, extra);
     },
   };
 }

@@ -11,6 +11,8 @@ import type { ModelFacts, ModelFileSettings, Runner } from './types.js';
 /** What a predict module exports (ES named exports, or the properties of a CommonJS module.exports). */
 interface PredictModule {
   predict: (features: number[]) => unknown;
+  /** Optional: several rows in one call (a batching model API calls it once per batch), an array of predictions. */
+  predictBatch?: (rows: number[][]) => unknown;
   load?: () => unknown;
   name?: unknown;
   featureCount?: unknown;
@@ -47,6 +49,9 @@ async function importModule(path: string, file: string): Promise<PredictModule> 
     throw refuse(file, `exports no predict function: a predict module exports predict(features) returning a number or a Promise of one (${has})`);
   }
   if (exp.load !== undefined && typeof exp.load !== 'function') throw refuse(file, `load: expected a function, got ${typeof exp.load}`);
+  if (exp.predictBatch !== undefined && typeof exp.predictBatch !== 'function') {
+    throw refuse(file, `predictBatch: expected a function taking an array of rows, got ${typeof exp.predictBatch}`);
+  }
   return exp as unknown as PredictModule;
 }
 
@@ -67,6 +72,7 @@ export async function inspectModule(path: string, file: string): Promise<Omit<Mo
     featureCount: fc,
     runtime: { name: 'node', version: process.versions.node },
     asyncPredict: m.predict.constructor.name === 'AsyncFunction',
+    batchPredict: typeof m.predictBatch === 'function',
   };
 }
 
@@ -83,6 +89,8 @@ export async function openModule(settings: ModelFileSettings): Promise<Runner> {
   }
   return {
     call: (features) => m.predict(features),
+    // Called as a method of the module, as predict is.
+    ...(m.predictBatch === undefined ? {} : { callBatch: (rows: number[][]) => m.predictBatch?.(rows) }),
     close: async () => undefined,
   };
 }

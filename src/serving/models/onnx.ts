@@ -87,26 +87,52 @@ export async function inspectOnnx(path: string, file: string): Promise<Omit<Mode
   }
 }
 
-/** A session of the model on this thread, fed one request's features at a time; its first output's first value is the score. */
+/**
+ * Whether the model takes several rows in one inference: its input is [batch, F] with the batch dynamic. A
+ * [F] input, or a fixed batch of 1, runs one inference per row.
+ */
+export function onnxTakesBatch(facts: ModelFacts): boolean {
+  const shape = facts.inputs[0]?.shape ?? [];
+  return shape.length === 2 && typeof shape[0] === 'string';
+}
+
+/** A value of an output tensor as a number. */
+const asNumber = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
+
+/**
+ * A session of the model on this thread, fed one request's features at a time, or (callBatch) the rows of a
+ * batch as one [B, F] tensor; its first output's first value (per row) is the score.
+ */
 export async function openOnnx(settings: ModelFileSettings): Promise<Runner> {
   const ort = onnxRuntime();
   const input = settings.facts.inputs[0]!;
   const output = settings.facts.outputs[0]!;
   const fill = FILL[input.type]!;
-  const dims = input.shape.length === 2 ? [1, settings.facts.featureCount] : [settings.facts.featureCount];
+  const f = settings.facts.featureCount;
+  const dims = input.shape.length === 2 ? [1, f] : [f];
   const session = await ort.InferenceSession.create(settings.path, {
     intraOpNumThreads: settings.onnxThreads,
     // One request's graph runs its nodes in order; the intra-op threads split each node's work.
     interOpNumThreads: 1,
     executionMode: 'sequential',
   });
+  const tensor = (values: number[], shape: number[]) => new ort.Tensor(input.type as 'float32', fill(values) as Float32Array, shape);
+  const callBatch = async (rows: number[][]): Promise<unknown[]> => {
+    const result = await session.run({ [input.name]: tensor(rows.flat(), [rows.length, f]) });
+    const data = result[output.name]?.data;
+    if (data === undefined || data.length % rows.length !== 0) {
+      throw new Error(`output '${output.name}' has ${data?.length ?? 0} values for a batch of ${rows.length}`);
+    }
+    // [B, k] (or [B]): row i's score is the first of its k values.
+    const stride = data.length / rows.length;
+    return rows.map((_, i) => asNumber(data[i * stride]));
+  };
   return {
     async call(features) {
-      const feeds = { [input.name]: new ort.Tensor(input.type as 'float32', fill(features) as Float32Array, dims) };
-      const result = await session.run(feeds);
-      const value = result[output.name]?.data[0];
-      return typeof value === 'bigint' ? Number(value) : value;
+      const result = await session.run({ [input.name]: tensor(features, dims) });
+      return asNumber(result[output.name]?.data[0]);
     },
+    ...(onnxTakesBatch(settings.facts) ? { callBatch } : {}),
     close: () => session.release(),
   };
 }

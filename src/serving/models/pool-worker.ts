@@ -1,15 +1,18 @@
 // A worker of a model's worker-thread pool (piscina), the async path's home for an ONNX session or a module's
 // synchronous predict: each worker opens the model once (its own session, or its own import and load()), from
-// the settings the pool gave it, and runs one request's features at a time.
+// the settings the pool gave it, and runs one request's features at a time, or a batch's rows in one task.
 
 import { workerData } from 'piscina';
-import { openRunner, runReply, type RunReply } from './runner.js';
+import { openRunner, runBatchReply, runReply, type BatchReply, type RunReply } from './runner.js';
 import type { ModelFileSettings, Runner } from './types.js';
 
 let opening: Promise<Runner> | undefined;
 
-/** Features to run, or undefined to open the model only (warming the pool). */
-export default async function run(features: number[] | undefined): Promise<RunReply> {
+/** A pool task: one request's features, a batch's rows, or undefined to open the model only (warming the pool). */
+export type PoolModelTask = number[] | { rows: number[][] } | undefined;
+
+/** Features answer a RunReply, a batch a BatchReply. */
+export default async function run(task: PoolModelTask): Promise<RunReply | BatchReply> {
   opening ??= openRunner(workerData as ModelFileSettings);
   let runner: Runner;
   try {
@@ -17,6 +20,6 @@ export default async function run(features: number[] | undefined): Promise<RunRe
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
-  if (features === undefined) return { ok: true, prediction: 0, predictMs: 0 };
-  return runReply(runner, features);
+  if (task === undefined) return { ok: true, prediction: 0, predictMs: 0 };
+  return Array.isArray(task) ? runReply(runner, task) : runBatchReply(runner, task.rows);
 }

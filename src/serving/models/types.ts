@@ -4,6 +4,7 @@
 
 import type { KernelName } from '../../kernels/types.js';
 import type {
+  BatchingSettings,
   CpuPlacement,
   FilePredict,
   ModelDescription,
@@ -35,6 +36,12 @@ export interface PredictOutcome {
   extra: Partial<PredictResponse>;
 }
 
+/**
+ * One row of a batch: its outcome, or the error its request alone gets (an HttpError with its status, or
+ * any Error, answered 500).
+ */
+export type BatchRow = PredictOutcome | Error;
+
 interface ModelBase {
   readonly predict: PredictKind;
   /** What it is and how it runs here. */
@@ -48,12 +55,16 @@ interface ModelBase {
 export interface BlockingModel extends ModelBase {
   readonly mode: 'blocking';
   run(input: PredictInput): PredictOutcome;
+  /** A batch in one blocking call (the process blocks for the whole batch); one row per input, in order. */
+  runBatch(inputs: PredictInput[]): BatchRow[];
 }
 
 /** The async path's and the queue workers' model: `run` resolves with the prediction. */
 export interface AsyncModel extends ModelBase {
   readonly mode: 'async';
   run(input: PredictInput): Promise<PredictOutcome>;
+  /** A batch in one call (one pool task, one libuv task, one wait, one inference); one row per input, in order. */
+  runBatch(inputs: PredictInput[]): Promise<BatchRow[]>;
 }
 
 export type Model = BlockingModel | AsyncModel;
@@ -89,6 +100,8 @@ export interface ModelFacts {
   runtime: { name: string; version: string };
   /** module: predict is declared async (awaited on the event loop, or blocked on through a worker on the sync path). */
   asyncPredict?: boolean;
+  /** module: it exports predictBatch(rows), called once per batch. */
+  batchPredict?: boolean;
 }
 
 /** Everything a process needs to make its model. */
@@ -110,6 +123,8 @@ export interface ModelSettings {
   poolThreads: number;
   /** onnx and module only. */
   file?: ModelFileSettings | undefined;
+  /** The model API batches its requests (--batching): described with how a batch runs. */
+  batching?: BatchingSettings | undefined;
 }
 
 /** One kind of model: how it is made for each path, and how it is described there. */
@@ -127,5 +142,10 @@ export interface ModelKind {
 export interface Runner {
   /** The model's raw answer to one vector of features: a value, or a Promise of one. */
   call(features: number[]): unknown;
+  /**
+   * The model's raw answer to several rows in one call (an array of values, or a Promise of one), when the
+   * model takes a batch (an ONNX input with a dynamic batch dimension; a module's predictBatch).
+   */
+  callBatch?: ((rows: number[][]) => unknown) | undefined;
   close(): Promise<void>;
 }
