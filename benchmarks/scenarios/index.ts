@@ -3,6 +3,7 @@
 import type { ExperimentSet } from '../../src/experiments/types.js';
 import type { ScenarioSet } from '../../src/load/scenario-types.js';
 import { autoscale } from './autoscale.js';
+import { highConcurrency } from './high-concurrency.js';
 import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
 import { requestPaths } from './request-paths.js';
@@ -22,4 +23,5 @@ export const scenarios: ScenarioSet = {
 export const experiments: ExperimentSet = {
   'queue-workers': queueWorkers,
   autoscale,
+  'high-concurrency': highConcurrency,
 };

@@ -3,8 +3,12 @@
 // `servebench load --scenario` names an experiment.
 
 import { OptionError } from '../errors.js';
+import { FD_HEADROOM } from '../load/fd-limit.js';
+import { readOpenFileLimit } from '../load/proc.js';
+import type { ConnectionCeiling } from '../results/experiments.js';
 import type { LoadEngineName, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
+import { connectionSteps } from './ceiling.js';
 import type { ExperimentSet } from './types.js';
 
 export interface ExperimentsPlan {
@@ -15,6 +19,8 @@ export interface ExperimentsPlan {
   rounds: number;
   /** The most connections (or requests in flight) a step opens, for the descriptor budget. */
   connections: number;
+  /** high-concurrency: its connection steps (under the open-file ceiling, or --connections alone) and the ceiling. */
+  concurrency?: { steps: number[]; ceiling: ConnectionCeiling };
 }
 
 /** The options an experiment reads beyond its definition. */
@@ -24,6 +30,8 @@ export interface ExperimentOptions {
   connections?: number;
   rateRps?: number;
   repeats?: number;
+  /** The load generator's hard open-file limit. @default read from /proc/self/limits */
+  hardFdLimit?: number | 'unlimited';
 }
 
 export function isExperiment(s: ScenarioName): s is ExperimentName {
@@ -52,7 +60,32 @@ export function planExperiments(
     throw new OptionError('experimentDefinitions', `${selected.join(', ')} need their definitions (benchmarks/scenarios/ holds them)`);
   }
   const qw = definitions['queue-workers'];
-  const rounds = Math.max(0, ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []), ...(autoscale ? [o.repeats ?? 1] : []));
-  const connections = Math.max(0, ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []), ...(autoscale ? [definitions.autoscale.maxInFlight] : []));
-  return { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
+  const hc = selected.includes('high-concurrency') ? concurrencyPlan(definitions, o) : undefined;
+  const rounds = Math.max(
+    0,
+    ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
+    ...(autoscale ? [o.repeats ?? 1] : []),
+    ...(hc === undefined ? [] : [hc.rounds]),
+  );
+  const connections = Math.max(
+    0,
+    ...(queue ? [o.connections ?? 0, ...qw.connections.default] : []),
+    ...(autoscale ? [definitions.autoscale.maxInFlight] : []),
+    ...(hc === undefined ? [] : hc.steps),
+  );
+  const plan: ExperimentsPlan = { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
+  if (hc !== undefined) plan.concurrency = { steps: hc.steps, ceiling: hc.ceiling };
+  return plan;
+}
+
+/** high-concurrency's steps: the definition's under the open-file ceiling, or the one --connections gives. */
+function concurrencyPlan(definitions: ExperimentSet, o: ExperimentOptions): { steps: number[]; ceiling: ConnectionCeiling; rounds: number } {
+  const def = definitions['high-concurrency'];
+  if (o.engine === 'open') {
+    throw new OptionError(o.rateRps !== undefined ? '--rate' : '--engine', 'high-concurrency runs a closed loop (connections, as Locust users); give --connections C');
+  }
+  const { steps, ceiling } = connectionSteps(o.quick ? def.connections.quick : def.connections.default, o.hardFdLimit ?? readOpenFileLimit()?.hard, FD_HEADROOM);
+  const rounds = o.repeats ?? (o.quick ? def.repeats.quick : def.repeats.default);
+  // --connections C: that one step (the descriptor check refuses it, naming the limit, when C does not fit).
+  return { steps: o.connections === undefined ? steps : [o.connections], ceiling, rounds };
 }

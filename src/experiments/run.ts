@@ -1,22 +1,26 @@
 // Runs the planned experiments into a load-shaped run: each starts its own systems, puts its runs among
 // the run's runs (so summaries, flags and rendering treat them like any other) and adds its own figures
-// (queue depth, replica timelines) beside them. Used by the experiments suite, and by the load suite when
-// `--scenario` names an experiment.
+// (queue depth, replica timelines, the high-concurrency rows) beside them. Used by the experiments and
+// concurrency suites, and by the load suite when `--scenario` names an experiment.
 
 import type { RunCollector } from '../load/collector.js';
 import type { LoadSettingsOptions, StepSettings } from '../load/settings.js';
+import { defaultStoreChoice } from '../load/store-default.js';
 import type { LoadComparison, LoadRun } from '../results/load.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { runAutoscale } from './autoscale.js';
 import type { ExperimentContext } from './context.js';
+import { runHighConcurrency } from './high-concurrency.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
 
 /** The context the experiments run in: the step settings, the system options, and the collector of the run. */
-export function experimentContext(settings: StepSettings, o: LoadSettingsOptions, collector: RunCollector): ExperimentContext {
+export function experimentContext(settings: StepSettings, o: LoadSettingsOptions & { workers?: number }, collector: RunCollector): ExperimentContext {
   return {
     settings,
-    store: o.store ?? 'memory',
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    // Redis by default wherever a redis-server can be started (else the embedded store, with the reason echoed).
+    store: o.store ?? defaultStoreChoice(o.redisUrl).store,
     ...(o.redisUrl === undefined ? {} : { redisUrl: o.redisUrl }),
     entities: o.entities ?? SERVING_DEFAULTS.entities,
     seed: settings.seed,
@@ -33,7 +37,10 @@ export async function runExperiments(plan: ExperimentsPlan, collector: RunCollec
   for (const name of plan.selected) {
     if (ctx.signal?.aborted === true) return;
     if (name === 'queue-workers') collector.data.queueWorkers = await runQueueWorkers(plan.definitions['queue-workers'], ctx);
-    else collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
+    else if (plan.concurrency !== undefined) {
+      collector.data.highConcurrency = await runHighConcurrency(plan.definitions['high-concurrency'], plan.concurrency, ctx);
+    }
   }
 }
 

@@ -1,23 +1,27 @@
-// The experiments suite: queue-workers (seed 001: a Redis queue in front of one vs two model workers) and
-// autoscale (seed 002: an emulated HorizontalPodAutoscaler under a rate profile), each starting systems of
-// its own. runExperimentsSuite(options) returns plain data shaped as a load run's (ExperimentsData), the
-// same a `servebench load --scenario queue-workers,autoscale` run gives. Progress on stderr only.
+// The experiments: queue-workers (a Redis queue in front of one vs two model workers) and autoscale (an
+// emulated HorizontalPodAutoscaler under a rate profile) by default, high-concurrency when named (the bench's
+// concurrency suite), each starting systems of its own. runExperimentsSuite(options) returns plain data shaped
+// as a load run's (ExperimentsData), the same a `servebench load --scenario <the same>` run gives. Progress on
+// stderr only.
 
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../load/collector.js';
 import { ensureFdLimit, fdsNeeded } from '../load/fd-limit.js';
 import type { ScenarioSet } from '../load/scenario-types.js';
 import { isAborted, optionsEcho, resolveEngine, resolveSettings, type LoadSettingsOptions } from '../load/settings.js';
+import { resolveStore } from '../load/store-default.js';
 import { progress } from '../progress.js';
 import type { ExperimentsData } from '../results/load.js';
-import { EXPERIMENT_SCENARIOS, type ExperimentName } from '../results/vocab.js';
+import { DEFAULT_EXPERIMENTS, EXPERIMENT_SCENARIOS, type ExperimentName } from '../results/vocab.js';
 import { planExperiments } from './plan.js';
 import { experimentComparisons, experimentContext, runExperiments } from './run.js';
 import type { ExperimentSet } from './types.js';
 
 export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
-  /** @default every experiment (EXPERIMENT_SCENARIOS), run in that order */
+  /** Run in EXPERIMENT_SCENARIOS' order. @default DEFAULT_EXPERIMENTS (queue-workers, autoscale) */
   experiments?: ExperimentName[];
+  /** Worker processes per service of cluster and nginx (high-concurrency). @default os.availableParallelism() */
+  workers?: number;
   /** The experiments' definitions (benchmarks/scenarios/ holds them). */
   definitions: ExperimentSet;
   /**
@@ -31,7 +35,7 @@ export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
 export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Promise<ExperimentsData> {
   const t0 = performance.now();
   const engine = resolveEngine(options);
-  const requested = options.experiments ?? EXPERIMENT_SCENARIOS;
+  const requested: readonly ExperimentName[] = options.experiments ?? DEFAULT_EXPERIMENTS;
   const selected = EXPERIMENT_SCENARIOS.filter((e) => requested.includes(e));
   const settings = resolveSettings(options, options.loadDefinitions, engine);
   const plan = planExperiments(selected, options.definitions, {
@@ -42,6 +46,7 @@ export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Pro
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
   });
   const echo = optionsEcho(options, settings, { scenarios: [...selected], repeats: plan?.rounds ?? 0 });
+  echo.store = resolveStore(options.store, options.redisUrl);
   // One descriptor per connection in this process: check (and raise) the limit before anything starts.
   const fdLimit = await ensureFdLimit(fdsNeeded(Math.max(1, plan?.connections ?? 0)));
   if (fdLimit.raised) progress('load', `open-file limit: ${fdLimit.note}`);

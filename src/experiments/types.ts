@@ -1,10 +1,11 @@
-// The shape of the two experiments, a suite of their own (and selectable with `servebench load --scenario`,
-// never part of the default matrix): queue-workers (seed 001) and autoscale (seed 002). The definitions
+// The shape of the experiments, suites of their own (and selectable with `servebench load --scenario`, never
+// part of the default matrix): queue-workers (a Redis queue, 1 vs 2 model workers), autoscale (an emulated
+// HPA) and high-concurrency (one process vs a pool behind nginx, up to the open-file limit). The definitions
 // live in benchmarks/scenarios/ and come in from the caller.
 
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
-import type { PredictKind } from '../results/vocab.js';
+import type { MatrixPath, PredictKind, Topology } from '../results/vocab.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
 export interface QueueWorkersScenario {
@@ -64,7 +65,31 @@ export interface AutoscaleScenario {
   binMs: number;
 }
 
+/**
+ * Every path on every topology under very high concurrency (the published Flask vs nginx + gunicorn experiment:
+ * 50,000 Locust users), closed loop, each step on a freshly started system.
+ */
+export interface HighConcurrencyScenario {
+  name: 'high-concurrency';
+  description: string;
+  paths: MatrixPath[];
+  topologies: Topology[];
+  /** The topologies --quick runs; the others are listed as left out. */
+  quickTopologies: Topology[];
+  predict: PredictKind;
+  /** Connections of each step; steps above the open-file ceiling are dropped and the ceiling becomes the last one. */
+  connections: Timings<number[]>;
+  timing: Timings<StepTiming>;
+  /**
+   * A request unanswered after this long counts as failed (a timeout) and its connection is opened again. Longer
+   * than a step, users wait as Locust's do: failures are then what the servers refuse, never the client's patience.
+   */
+  requestTimeoutMs: Timings<number>;
+  repeats: Timings<number>;
+}
+
 export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
+  'high-concurrency': HighConcurrencyScenario;
 }

@@ -200,8 +200,22 @@ export function renderProfileTerminal(data: ProfileData): string {
 const noHtml = (s: string) => s.replace(/</g, '&lt;');
 const mdEsc = (s: string) => escapeTableCell(noHtml(s));
 
+export interface ProfileMarkdownOptions {
+  /**
+   * A link to an artefact (its path relative to the profile's folder) from where the Markdown is written;
+   * undefined when it cannot be reached, and then the path is shown as code. @default none: every path as code
+   */
+  artefactLink?: (path: string) => string | undefined;
+}
+
+/** An artefact as a link when it can be reached, else its path as code. */
+function artefact(path: string, options: ProfileMarkdownOptions): string {
+  const href = options.artefactLink?.(path);
+  return href === undefined ? `\`${path}\`` : `[${path}](${encodeURI(href)})`;
+}
+
 /** Markdown: findings first, then per case its load, groups and top functions (for the README and reports). */
-export function renderProfileMarkdown(data: ProfileData): string {
+export function renderProfileMarkdown(data: ProfileData, options: ProfileMarkdownOptions = {}): string {
   const s = data.settings;
   const out: string[] = [];
   out.push(`## Profiles: where the time goes (${subject(s)})`, '');
@@ -251,7 +265,7 @@ export function renderProfileMarkdown(data: ProfileData): string {
       out.push(mdTable(['top functions by self', 'where', 'group', 'self', 'inclusive'], top, [undefined, undefined, undefined, 'right', 'right']), '');
     }
     const arts = mainArtefacts(c);
-    if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => `\`${a}\``).join(', ')}.`, '');
+    if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => artefact(a, options)).join(', ')}.`, '');
     for (const w of c.warnings) out.push(`> warning: ${mdEsc(w)}`, '');
   }
   return `${out.join('\n')}\n`;

@@ -2,7 +2,7 @@
 // latency in microseconds, the generator's own load, the servers' own view, and the validity verdict.
 
 import type { ErrorInfo, Flag, Spread } from './common.js';
-import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
+import type { AutoscaleResult, HighConcurrencyResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
 import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
@@ -263,7 +263,11 @@ export interface LoadConfiguration {
   startupMs?: number[];
   /** What the reader must know about how it ran (fallbacks, worker counts, no sampling...). */
   notes?: string[];
-  state: 'completed' | 'errored' | 'skipped';
+  /**
+   * 'failed': it ran, but not one request of its completed runs succeeded (a dead target, or a system that
+   * answered nothing but errors); `reason` names the failures.
+   */
+  state: 'completed' | 'errored' | 'skipped' | 'failed';
   reason?: string;
   error?: ErrorInfo;
 }
@@ -358,6 +362,8 @@ export interface LoadData {
   queueWorkers?: QueueWorkersResult;
   /** `--scenario autoscale`: replica timelines of the autoscaled and the fixed system. */
   autoscale?: AutoscaleResult;
+  /** `--scenario high-concurrency` (the bench's concurrency suite): every topology and path up to the open-file limit. */
+  highConcurrency?: HighConcurrencyResult;
 }
 
 /**
