@@ -33,7 +33,21 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-const load = (url: string) => ['load', '--target', url, '--connections', '4', '--scenario', 'sustained', '--duration', '1500ms', '--warmup', '200ms', '--repeats', '3'];
+const load = (url: string) => [
+  'load',
+  '--target',
+  url,
+  '--connections',
+  '4',
+  '--scenario',
+  'sustained',
+  '--duration',
+  '1500ms',
+  '--warmup',
+  '200ms',
+  '--repeats',
+  '3',
+];
 const runFolders = () => readdirSync(join(cwd, 'reports')).filter((d) => d.startsWith('load-'));
 
 describe('kept runs, baselines and thresholds', () => {

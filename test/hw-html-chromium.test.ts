@@ -12,6 +12,7 @@ import { captureEnv, runHardwareSuite } from '../src/env/index.js';
 import type { BandwidthProbe } from '../src/env/memory-bandwidth.js';
 import { setQuiet } from '../src/progress.js';
 import { renderHardwareHtml } from '../src/report/hardware/render.js';
+import { needTool } from './needs-tool.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -48,7 +49,8 @@ describe('hardware.html', () => {
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=/i);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('renders in headless Chromium with the expected headings and tables', async () => {
+  it('renders in headless Chromium with the expected headings and tables', async (ctx) => {
+    needTool(ctx, 'chromium', existsSync(CHROMIUM), 'Debian: apt-get install chromium');
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
     try {
       const page = context.pages()[0] ?? (await context.newPage());

@@ -60,6 +60,19 @@ describe('noise check', () => {
     expect(check.warnings.join('\n')).toMatch(/stole 15\.0%/);
   });
 
+  it('counts the busy time no listed process accounts for: short-lived processes, gone before the window ended', async () => {
+    host = fakeHost(
+      { '/proc/loadavg': '1.90 1.00 0.50 3/100 999\n' },
+      { os: { cpus: () => [...Array(2)].map(() => ({ model: 'x', speed: 0, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } })) } },
+    );
+    // 160 of 200 ticks busy; the one process seen used 20 ticks (0.2 cores): 1.4 cores came from processes no snapshot saw
+    const check = await checkNoise(sequenced(host.sources, [stat(0, 0), stat(160, 40)], [500, 520]), { windowMs: 5 });
+    expect(check.unattributedCores).toBeCloseTo(1.4, 5);
+    expect(check.warnings.join('\n')).toMatch(
+      /busiest: busy loop \(pid 4242, 0\.20 cores\); short-lived processes \(gone before the window ended\): 1\.40 cores/,
+    );
+  });
+
   it('honours custom thresholds', async () => {
     host = fakeHost({ '/proc/loadavg': '3.50 1.00 0.50 3/100 999\n' });
     const check = await checkNoise(sequenced(host.sources, [stat(0, 0), stat(150, 50)], [0, 0]), {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateObject, type Obj } from './k8s-fixtures.js';
+import { needTool } from './needs-tool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'servebench-k8s-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +62,8 @@ describe('servebench k8s', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(kustomization.resources.length + 1);
   });
 
-  it.skipIf(!hasKubectl())('kubectl kustomize builds the folder offline (no cluster needed)', async () => {
+  it('kubectl kustomize builds the folder offline (no cluster needed)', async (ctx) => {
+    needTool(ctx, 'kubectl', hasKubectl(), 'Debian: apt-get install kubernetes-client');
     const out = join(dir, 'kustomized');
     expect((await cli(['--load', '--rate', '100', '--shards', '2', '--out', out])).code).toBe(0);
     const built = execFileSync(KUBECTL, ['kustomize', out], { encoding: 'utf8', timeout: 60_000 });

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 import { freePort, Supervisor } from '../src/processes/index.js';
+import { needTool } from './needs-tool.js';
 
 const cli = join(packageRoot, 'bin', 'servebench.js');
 const sup = new Supervisor();
@@ -52,7 +53,8 @@ describe('servebench serve --only', () => {
     expect(r.body.predictions?.a).toEqual(expect.any(Number));
   });
 
-  it.skipIf(!hasRedisServer())('the queue path: scoring and model workers started apart meet on Redis', async () => {
+  it('the queue path: scoring and model workers started apart meet on Redis', async (ctx) => {
+    needTool(ctx, 'redis-server', hasRedisServer(), 'Debian: apt-get install redis-server');
     const port = await freePort();
     await sup.start({
       name: 'redis-server',

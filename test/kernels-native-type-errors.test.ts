@@ -1,12 +1,14 @@
 // A wrong argument type to a native kernel gives a TypeError that names what was passed; the async
 // kernel rejects with it. Nothing crashes and nothing is copied behind the caller's back.
 
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadNative, native, nativeAsync, nativeParallel } from '../src/kernels/index.js';
+import { needTool } from './needs-tool.js';
 
 const load = loadNative();
 
-describe.runIf('binding' in load)('native argument types', () => {
+describe('native argument types', () => {
+  beforeEach((ctx) => needTool(ctx, 'the native addon', 'binding' in load, 'a Rust toolchain: npm run build:native'));
   const wrong: [string, unknown, RegExp][] = [
     ['a plain Array', [1, 2, 3], /got an Array/],
     ['a Float32Array', new Float32Array(3), /got a Float32Array/],

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nativeLoadRun } from '../src/kernels/native-binding.js';
 import { Supervisor } from '../src/processes/index.js';
 import { startTestServer } from './load-fixtures.js';
 
@@ -55,7 +56,8 @@ describe('servebench load', () => {
     const r = await cli(['--target', server.url, '--rate', '50', '--duration', '1s', '--warmup', '200ms', '--json', '--out', join(out, 'open')]);
     expect(r.code).toBe(0);
     const data = (JSON.parse(r.stdout) as { data: { options: { engine: string }; runs: { scenario: string; open?: { targetRps: number } }[] } }).data;
-    expect(data.options.engine).toBe('open');
+    // The native engine by default where the addon loads (issue 12), else the JS open loop.
+    expect(data.options.engine).toBe(nativeLoadRun().available ? 'native' : 'open');
     expect(data.runs.find((x) => x.scenario === 'sustained')?.open?.targetRps).toBe(50);
   });
 

@@ -3,6 +3,7 @@
 // start of the same configuration (or adding its configurations when the matrix has none of them).
 
 import { describe, expect, it } from 'vitest';
+import { nativeLoadRun } from '../src/kernels/native-binding.js';
 import { planLoad, type LoadPlan } from '../src/load/plan.js';
 import { withDefinitions } from './load-definitions.js';
 
@@ -48,7 +49,10 @@ describe('planLoad: the default matrix', () => {
   it('echoes the options with every default filled in, from the definitions', () => {
     expect(plan.echo).toEqual({
       scenarios: ['response-time', 'ramp', 'sustained', 'stress', 'request-paths'],
-      engine: 'autocannon',
+      // The native engine by default where the addon loads (issue 12), else autocannon, saying why.
+      ...(nativeLoadRun().available
+        ? { engine: 'native', engineChoice: { reason: 'default', loop: 'closed', generatorThreads: expect.any(Number) } }
+        : { engine: 'autocannon', engineChoice: { reason: expect.stringMatching(/^fallback: native addon unavailable: /), loop: 'closed' } }),
       repeats: 2,
       quick: false,
       durationMs: 2500,

@@ -2,6 +2,7 @@
 // starting a process: which scenarios run, on what, and what the results echo.
 
 import { describe, expect, it } from 'vitest';
+import { nativeLoadRun } from '../src/kernels/native-binding.js';
 import { planLoad, resolveScenarios } from '../src/load/plan.js';
 import { withDefinitions } from './load-definitions.js';
 
@@ -34,12 +35,16 @@ describe('planLoad: --target', () => {
 });
 
 describe('planLoad: an explicit load', () => {
+  // The native engine is the default for both loops where the addon loads (issue 12); else the JS engines.
+  const native = nativeLoadRun().available;
+
   it('--connections selects response-time and sustained at that load, on the closed loop', () => {
     const p = planLoad(withDefinitions({ target: { url: 'http://127.0.0.1:9/' }, connections: 8 }));
     expect(p.scenarios).toEqual(['response-time', 'sustained']);
-    expect(p.settings.engine).toBe('autocannon');
+    expect(p.settings.engine).toBe(native ? 'native' : 'autocannon');
+    expect(p.settings.loop).toBe('closed');
     expect(p.settings.connections).toBe(8);
-    expect(p.echo).toMatchObject({ scenarios: ['response-time', 'sustained'], engine: 'autocannon', connections: 8 });
+    expect(p.echo).toMatchObject({ scenarios: ['response-time', 'sustained'], engine: native ? 'native' : 'autocannon', connections: 8 });
     expect(p.echo.rateRps).toBeUndefined();
     // No ramp: the held load is the most.
     expect(p.connections).toBe(8);
@@ -48,8 +53,9 @@ describe('planLoad: an explicit load', () => {
   it('--rate selects response-time and sustained on the open loop', () => {
     const p = planLoad(withDefinitions({ target: { url: 'http://127.0.0.1:9/' }, rateRps: 20 }));
     expect(p.scenarios).toEqual(['response-time', 'sustained']);
-    expect(p.settings.engine).toBe('open');
-    expect(p.echo).toMatchObject({ engine: 'open', rateRps: 20 });
+    expect(p.settings.engine).toBe(native ? 'native' : 'open');
+    expect(p.settings.loop).toBe('open');
+    expect(p.echo).toMatchObject({ engine: native ? 'native' : 'open', rateRps: 20 });
     // An open loop opens up to its in-flight bound.
     expect(p.connections).toBe(1000);
   });

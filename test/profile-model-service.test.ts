@@ -12,6 +12,7 @@ import { defaultToolPaths } from '../src/profile/tools/types.js';
 import { setQuiet } from '../src/progress.js';
 import type { ProfileCase } from '../src/results/profile.js';
 import { fixtureModel, shippedModel } from './serving-model-fixtures.js';
+import { needTool } from './needs-tool.js';
 
 setQuiet(true);
 const out = mkdtempSync(join(tmpdir(), 'servebench-profile-model-'));
@@ -62,25 +63,22 @@ describe('profile --service model with your model', () => {
     expect(c.load.failures.non2xx).toBe(0);
   }, 120_000);
 
-  it.runIf(perfWorks)(
-    "shows onnxruntime's native frames under perf",
-    async () => {
-      const data = await runProfileSuite({
-        tools: ['perf'],
-        paths: ['sync'],
-        service: 'model',
-        predict: 'onnx',
-        modelFile: shippedModel('model-b'),
-        durationMs: 2000,
-        connections: 4,
-        outDir: join(out, 'perf'),
-      });
-      const c = done(data.cases[0]);
-      const frames = c.summaries.flatMap((s) => s.topFunctions);
-      const onnx = frames.filter((f) => /libonnxruntime|onnxruntime_binding/.test(f.location));
-      expect(onnx.length).toBeGreaterThan(0);
-      expect(onnx.every((f) => f.group === 'dependencies')).toBe(true);
-    },
-    120_000,
-  );
+  it("shows onnxruntime's native frames under perf", async (ctx) => {
+    needTool(ctx, 'perf', perfWorks, 'Debian: apt-get install linux-perf');
+    const data = await runProfileSuite({
+      tools: ['perf'],
+      paths: ['sync'],
+      service: 'model',
+      predict: 'onnx',
+      modelFile: shippedModel('model-b'),
+      durationMs: 2000,
+      connections: 4,
+      outDir: join(out, 'perf'),
+    });
+    const c = done(data.cases[0]);
+    const frames = c.summaries.flatMap((s) => s.topFunctions);
+    const onnx = frames.filter((f) => /libonnxruntime|onnxruntime_binding/.test(f.location));
+    expect(onnx.length).toBeGreaterThan(0);
+    expect(onnx.every((f) => f.group === 'dependencies')).toBe(true);
+  }, 120_000);
 });

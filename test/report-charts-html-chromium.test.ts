@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchResults, renderBenchHtmlWithCharts } from '../src/report/run-report.js';
+import { needTool } from './needs-tool.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -37,7 +38,8 @@ describe('results.html with charts', () => {
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=|href=/i);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('shows every chart at a readable size under its section heading', async () => {
+  it('shows every chart at a readable size under its section heading', async (ctx) => {
+    needTool(ctx, 'chromium', existsSync(CHROMIUM), 'Debian: apt-get install chromium');
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
     try {
       const page = context.pages()[0] ?? (await context.newPage());

@@ -1,5 +1,5 @@
 // A feature store that hangs gets a 504 within the configured timeout, one that is down a 503 naming
-// Redis; the scoring process stays up.
+// Redis; the scoring process stays up. With restarts off, its /health answers 503 naming the feature store.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorResponse } from '../src/results/serving.js';
 import { startSystem } from '../src/serving/system.js';
@@ -28,7 +28,16 @@ async function score(url: string): Promise<{ status: number; json: ErrorResponse
 
 describe.each(['sync', 'async'] as const)('a hanging or dead Redis on the %s path', (path) => {
   it('hanging: 504; dead: 503 naming the feature store', async () => {
-    sys = await startSystem({ path, topology: 'single', predict: 'io', store: 'redis', entities: 50, metricsIntervalMs: 0, timeoutsMs: { featureRead: 300 } });
+    sys = await startSystem({
+      path,
+      topology: 'single',
+      predict: 'io',
+      store: 'redis',
+      entities: 50,
+      metricsIntervalMs: 0,
+      timeoutsMs: { featureRead: 300 },
+      restart: false,
+    });
     expect(sys.store.kind).toBe('redis');
     const redis = sys.processes.find((p) => p.role === 'feature-store')!.pid;
     expect((await score(sys.scoringUrl)).status).toBe(200);
@@ -46,6 +55,8 @@ describe.each(['sync', 'async'] as const)('a hanging or dead Redis on the %s pat
     expect(dead.status).toBe(503);
     expect(dead.json.error.code).toBe('feature_store_unavailable');
     expect(dead.json.error.message).toMatch(/feature store \(redis at redis:\/\/127\.0\.0\.1:\d+\) is unavailable/);
-    expect((await fetch(`${sys.baseUrls.scoring}/health`)).status).toBe(200);
+    const health = await fetch(`${sys.baseUrls.scoring}/health`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { dependencies: Record<string, string> }).dependencies.featureStore).toBe('down');
   });
 });

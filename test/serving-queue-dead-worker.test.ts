@@ -1,6 +1,6 @@
 // A model worker killed with jobs in hand: the requests whose jobs it held get a 504 naming the queue at
 // their deadline (data, not a hang), the others are served by the worker left, and the system says which
-// worker went.
+// worker went. Restarts are off here (the dead worker stays dead); serving-restart-* has them on.
 import { afterEach, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../src/processes/index.js';
 import type { ErrorResponse, ScoreResponse } from '../src/results/serving.js';
@@ -30,6 +30,7 @@ it("answers a dead worker's jobs with 504s at the deadline, the rest from the wo
     ioWaitMs: { min: 300, max: 300 },
     timeoutsMs: { queue: 4000 },
     metricsIntervalMs: 0,
+    restart: false,
   });
   const notices: SystemNotice[] = [];
   sys.onNotice((n) => notices.push(n));
@@ -69,6 +70,7 @@ it('with no worker left, every request gets its 504 and the jobs stay listed', a
     modelWorkers: 1,
     timeoutsMs: { queue: 800 },
     metricsIntervalMs: 0,
+    restart: false,
   });
   process.kill(sys.queue!.workers()[0]!.pid, 'SIGKILL');
   await waitUntil(() => sys!.queue!.workers().length === 0, 5000, 'the worker to be gone');

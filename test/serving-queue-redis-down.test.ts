@@ -1,6 +1,7 @@
 // The queue path needs a real Redis: none to be had makes it unavailable with the reason (data for the
 // suites, an error for startSystem); an unreachable one fails the start clearly; a broker that dies
-// under a running system turns requests into 503s naming the queue, fast, and the scoring process stays up.
+// under a running system (restarts off) turns requests into 503s naming the queue, fast, and the scoring process
+// stays up, its /health naming the queue as down.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ it('answers 503 naming the queue once its Redis is gone', async () => {
     modelWorkers: 1,
     timeoutsMs: { queue: 10_000 },
     metricsIntervalMs: 0,
+    restart: false,
   });
   const post = () => fetch(sys!.scoringUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"entity":"e1"}' });
   expect((await post()).status).toBe(200);
@@ -63,5 +65,8 @@ it('answers 503 naming the queue once its Redis is gone', async () => {
   expect(body.error.message).toMatch(/the model job queue \(list \S+ on redis at redis:\/\/127\.0\.0\.1:\d+\) is unavailable/);
   // Refused at once, not at the 10 s deadline.
   expect(Date.now() - t0).toBeLessThan(10_000);
-  expect((await fetch(`${sys.baseUrls.scoring}/health`)).status).toBe(200);
+  // The scoring process is up, and its /health names the queue's Redis as down.
+  const health = await fetch(`${sys.baseUrls.scoring}/health`);
+  expect(health.status).toBe(503);
+  expect(((await health.json()) as { dependencies: Record<string, string> }).dependencies.queue).toBe('down');
 });

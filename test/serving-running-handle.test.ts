@@ -8,6 +8,7 @@ import { resolveCpuPredict, resolveSystemOptions } from '../src/serving/options.
 import { getKernel } from '../src/kernels/index.js';
 import { runningHandle, runningSystem, type SystemParts } from '../src/serving/running-system.js';
 import type { RunningQueue } from '../src/serving/types.js';
+import { needTool } from './needs-tool.js';
 
 function parts(processes: SystemProcess[], stops: { count: number }): SystemParts {
   return {
@@ -70,7 +71,8 @@ describe('running handles', () => {
 });
 
 // The sync kernels named in the message come from the vocabulary (KERNEL_NAMES), not a literal list.
-it.runIf(getKernel('native-async').availability().available)('names the sync kernels when an async kernel is asked on the sync path', () => {
+it('names the sync kernels when an async kernel is asked on the sync path', (ctx) => {
+  needTool(ctx, 'the native addon', getKernel('native-async').availability().available, 'a Rust toolchain: npm run build:native');
   expect(() => resolveCpuPredict('sync', 'native-async', 2)).toThrow(
     'native-async runs off the event loop, which the sync path never does; use naive, typed, native or native-parallel, or --path async',
   );

@@ -17,7 +17,17 @@ import { defaultReportsDir } from '../paths.js';
 import { warn } from '../progress.js';
 import { renderLoadMarkdown } from '../report/load.js';
 import { type LoadData, toJson } from '../results/index.js';
-import { ARRIVAL_PROCESSES, BUILTIN_PREDICTS, LOAD_ENGINES, MATRIX_PATHS, PREDICT_KINDS, SCENARIO_NAMES, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
+import {
+  ARRIVAL_PROCESSES,
+  BUILTIN_PREDICTS,
+  LOAD_ENGINES,
+  LOAD_LOOPS,
+  MATRIX_PATHS,
+  PREDICT_KINDS,
+  SCENARIO_NAMES,
+  STORE_KINDS,
+  TOPOLOGIES,
+} from '../results/vocab.js';
 import { runSuiteToFile } from '../run/run-suite.js';
 import { addGateOptions, finishWithGates, type GateFlags, parseGates } from './gates.js';
 import { suites } from './suites.js';
@@ -34,12 +44,14 @@ interface RawOptions extends GateFlags {
   n?: string;
   entities?: string;
   engine?: string;
+  loop?: string;
   connections?: string;
   rate?: string;
   arrivals?: string;
   maxInFlight?: string;
   pipelining?: string;
   generatorWorkers?: string;
+  generatorThreads?: string;
   duration?: string;
   amount?: string;
   warmup?: string;
@@ -128,6 +140,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.n !== undefined) s.n = parseInteger('--n', o.n, 1);
   if (o.entities !== undefined) s.entities = parseInteger('--entities', o.entities, 1, 10_000_000);
   if (o.engine !== undefined) s.engine = parseChoice('--engine', o.engine, LOAD_ENGINES);
+  if (o.loop !== undefined) s.loop = parseChoice('--loop', o.loop, LOAD_LOOPS);
   if (o.connections !== undefined && o.rate !== undefined)
     throw new OptionError('--connections', 'give either --connections (closed loop) or --rate (open loop), not both');
   if (o.connections !== undefined) s.connections = parseInteger('--connections', o.connections, 1, 1_000_000);
@@ -138,7 +151,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
     if (s.engine === 'autocannon') {
       throw new OptionError(
         '--rate',
-        "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy",
+        "needs --engine open or native: autocannon's rate is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy",
       );
     }
   }
@@ -146,6 +159,7 @@ export function toSuiteOptions(o: RawOptions, command: readonly string[] = []): 
   if (o.maxInFlight !== undefined) s.maxInFlight = parseInteger('--max-in-flight', o.maxInFlight, 1, 1_000_000);
   if (o.pipelining !== undefined) s.pipelining = parseInteger('--pipelining', o.pipelining, 1, 100);
   if (o.generatorWorkers !== undefined) s.generatorWorkers = parseInteger('--generator-workers', o.generatorWorkers, 0, 64);
+  if (o.generatorThreads !== undefined) s.generatorThreads = parseInteger('--generator-threads', o.generatorThreads, 1, 256);
   if (o.duration !== undefined) s.durationMs = parseDuration('--duration', o.duration, 100, 3_600_000);
   if (o.amount !== undefined) s.amount = parseInteger('--amount', o.amount, 1, 1_000_000_000);
   if (o.warmup !== undefined) s.warmupMs = parseDuration('--warmup', o.warmup, 0, 600_000);
@@ -228,13 +242,18 @@ export function register(program: Command): void {
       .option('--kernel <name>', 'cpu predict kernel')
       .option('--n <n>', 'cpu predict: values per predict')
       .option('--entities <n>', 'entities in the feature store (default: 10000)')
-      .option('--engine <name>', 'autocannon (closed loop) or open (open loop, coordinated-omission-safe)')
+      .option(
+        '--engine <name>',
+        'native (both loops, in Rust; the default where the addon loads), autocannon (closed loop) or open (JS open loop, coordinated-omission-safe)',
+      )
+      .option('--loop <kind>', `${LOAD_LOOPS.join(' or ')} (default: open with --rate or --engine open, else closed)`)
       .option('--connections <c>', 'closed loop: the load of sustained and stress, and the ramp ceiling')
       .option('--rate <rps>', 'open loop: arrivals per second for sustained and stress, and the ramp ceiling')
       .option('--arrivals <kind>', `open loop: ${ARRIVAL_PROCESSES.join(' or ')} (default: poisson)`)
       .option('--max-in-flight <n>', 'open loop: requests in flight at most (default: 1000)')
       .option('--pipelining <n>', 'closed loop: requests in flight per connection (default: 1)')
       .option('--generator-workers <n>', 'autocannon worker threads; latencies are then whole ms (default: 0)')
+      .option('--generator-threads <n>', "native engine: load threads (default: one per core left after the system under test's, at least 1)")
       .option('--duration <d>', 'measured window of every step, e.g. 10s (default: per scenario)')
       .option('--amount <n>', "end every step after n requests instead of its duration (autocannon's amount)")
       .option('--warmup <d>', 'warm-up before every step, excluded from the figures (default: per scenario)')

@@ -1,8 +1,9 @@
 // `servebench serve`: start the whole serving system (feature store, two model APIs, scoring handler) on
 // one path and topology, with the built-in predicts or a model file (--predict onnx|module --model FILE),
 // print the scoring URL on stdout and the models on stderr, and keep it running until SIGINT or SIGTERM,
-// which stop everything it started. `--only SERVICE` starts one service alone (a container's entry point:
-// see docs/kubernetes.md).
+// which stop everything it started. A process that dies is restarted (unless --no-restart); each exit,
+// restart and giving up is a line on stderr. `--only SERVICE` starts one service alone (a container's entry
+// point: see docs/kubernetes.md).
 
 import type { Command } from 'commander';
 import { KERNEL_NAMES, type KernelName } from '../kernels/types.js';
@@ -41,6 +42,10 @@ export interface RawServeOptions {
   modelA?: string;
   modelB?: string;
   onnxThreads?: string;
+  headersTimeout?: string;
+  bodyTimeout?: string;
+  /** commander's --no-restart: false when given. */
+  restart?: boolean;
   json?: boolean;
   only?: string;
   modelAUrl?: string;
@@ -82,7 +87,10 @@ export function parseServeOptions(raw: RawServeOptions): SystemOptions {
     if (o.path !== 'queue') throw new OptionError('--queue-timeout', `applies only to --path queue; the ${o.path} path has --model-timeout`);
     timeouts.queue = parseDuration('--queue-timeout', raw.queueTimeout, 1, 3_600_000);
   }
+  if (raw.headersTimeout !== undefined) timeouts.headers = parseDuration('--headers-timeout', raw.headersTimeout, 100, 600_000);
+  if (raw.bodyTimeout !== undefined) timeouts.body = parseDuration('--body-timeout', raw.bodyTimeout, 100, 600_000);
   if (Object.keys(timeouts).length > 0) o.timeoutsMs = timeouts;
+  if (raw.restart === false) o.restart = false;
   if (raw.metricsInterval !== undefined) o.metricsIntervalMs = parseDuration('--metrics-interval', raw.metricsInterval, 10, 3_600_000);
   if (raw.poolThreads !== undefined) o.poolThreads = parseInteger('--pool-threads', raw.poolThreads, 1, 256);
   if (raw.model !== undefined) o.modelFile = raw.model;
@@ -181,6 +189,9 @@ export function register(program: Command): void {
     .option('--model-timeout <duration>', 'deadline of a model API call (default 2s for io, 30s for cpu); then 504')
     .option('--metrics-interval <duration>', "period of the processes' metrics messages (default 500ms)")
     .option('--pool-threads <N>', 'async path: worker-pool threads for a sync kernel, an ONNX model or a synchronous module predict (default: one per core)')
+    .option('--headers-timeout <duration>', "every service: a request's headers must arrive within this (default 10s); then 408")
+    .option('--body-timeout <duration>', "every service: a request's body must arrive within this once its headers are in (default 10s); then 408")
+    .option('--no-restart', 'leave a process that dies down (default: restart it on its port, back-off 100ms doubling to 5s, at most 10 a minute)')
     .option('--json', 'print the system description as JSON on stdout instead of the bare URL')
     .option('--only <service>', `start one service alone (a container's entry point): ${SERVICE_NAMES.join(' | ')}`)
     .option('--model-a-url <url>', "--only scoring on the sync and async paths: model-a's base URL, e.g. http://model-a:8080")
@@ -216,7 +227,8 @@ export function register(program: Command): void {
       } else progress('serve', `model APIs: ${d.modelUrls.a} ${d.modelUrls.b}`);
       progress('serve', `try: curl -s -X POST -H 'content-type: application/json' -d '{"entity":"e1"}' ${system.scoringUrl}`);
       progress('serve', 'Ctrl-C (SIGINT) or SIGTERM stops everything it started');
-      system.onNotice((n) => warn('serve', n.message));
+      // Every exit, restart and giving up, one line each (the notices say the same things, so they are not printed).
+      system.onEvent((e) => (e.kind === 'restarted' ? progress : warn)('serve', e.message));
       process.stdout.write(raw.json === true ? `${JSON.stringify(d, null, 2)}\n` : `${system.scoringUrl}\n`);
       await serveForever();
     });

@@ -88,6 +88,7 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
   let busyFraction: MaybeKnown<number>;
   let stealFraction: MaybeKnown<number>;
   let busiestProcesses: MaybeKnown<BusyProcess[]>;
+  let unattributedCores: number | undefined;
   if (s0 === undefined || s1 === undefined || s1.total - s0.total <= 0) {
     const why = s0 === undefined || s1 === undefined ? 'no cpu line in /proc/stat' : `/proc/stat did not advance in ${windowMs} ms`;
     busyFraction = unknown(why);
@@ -105,12 +106,16 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
     const ticksPerCpu = total / s1.cpus;
     const list: BusyProcess[] = [];
     for (const [pid, after] of procs1) {
-      const before = procs0.get(pid);
-      const used = after.ticks - (before?.ticks ?? after.ticks);
+      // A process not there at the start began during the window: all its time is the window's.
+      const used = after.ticks - (procs0.get(pid)?.ticks ?? 0);
       if (used > 0) list.push({ pid, name: after.name, cpuCores: used / ticksPerCpu, self: pid === process.pid });
     }
     list.sort((a, b) => b.cpuCores - a.cpuCores);
     busiestProcesses = list.slice(0, top);
+    // Busy time (steal aside) that no process seen at the end accounts for: processes that started and ended within the
+    // window (compilers, short scripts), which no snapshot of /proc can name.
+    const othersCores = list.filter((p) => !p.self).reduce((sum, p) => sum + p.cpuCores, 0);
+    unattributedCores = Math.max(0, (busy - (s1.steal - s0.steal)) / ticksPerCpu - othersCores);
   }
 
   const warnings: string[] = [];
@@ -126,7 +131,11 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
           .map((p) => `${p.name} (pid ${p.pid}, ${p.cpuCores.toFixed(2)} cores)`)
           .join(', ')
       : '';
-    const busiest = who === '' ? '' : `; busiest: ${who}`;
+    const gone =
+      unattributedCores !== undefined && unattributedCores >= 0.05
+        ? `; short-lived processes (gone before the window ended): ${unattributedCores.toFixed(2)} cores`
+        : '';
+    const busiest = `${who === '' ? '' : `; busiest: ${who}`}${gone}`;
     warnings.push(
       `${pct(busyFraction)} of all CPU time was busy during a ${windowMs} ms window while servebench idled (limit ${pct(thresholds.busyFraction)})${busiest}`,
     );
@@ -134,7 +143,8 @@ export async function checkNoise(sources: HostSources, options: NoiseOptions): P
   if (typeof stealFraction === 'number' && stealFraction > thresholds.stealFraction) {
     warnings.push(`the hypervisor stole ${pct(stealFraction)} of CPU time during the window (limit ${pct(thresholds.stealFraction)})`);
   }
-  return { loadPerCore, loadAverage, stealFraction, busyFraction, busiestProcesses, windowMs, thresholds, quiet: warnings.length === 0, warnings };
+  const gone = unattributedCores === undefined ? {} : { unattributedCores };
+  return { loadPerCore, loadAverage, stealFraction, busyFraction, busiestProcesses, ...gone, windowMs, thresholds, quiet: warnings.length === 0, warnings };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -6,7 +6,7 @@ import { OptionError } from '../errors.js';
 import { FD_HEADROOM } from '../load/fd-limit.js';
 import { readOpenFileLimit } from '../load/proc.js';
 import type { ConnectionCeiling } from '../results/experiments.js';
-import type { LoadEngineName, ScenarioName } from '../results/load.js';
+import type { LoadEngineName, LoadLoop, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
 import { connectionSteps } from './ceiling.js';
 import type { ExperimentSet } from './types.js';
@@ -26,6 +26,8 @@ export interface ExperimentsPlan {
 /** The options an experiment reads beyond its definition. */
 export interface ExperimentOptions {
   engine: LoadEngineName;
+  /** @default open for the open engine, else closed */
+  loop?: LoadLoop;
   quick: boolean;
   connections?: number;
   rateRps?: number;
@@ -47,9 +49,9 @@ export function planExperiments(
   if (selected.length === 0) return undefined;
   const queue = selected.includes('queue-workers');
   const autoscale = selected.includes('autoscale');
-  if (queue && o.engine === 'open') {
+  if (queue && (o.loop ?? (o.engine === 'open' ? 'open' : 'closed')) === 'open') {
     throw new OptionError(
-      o.rateRps !== undefined ? '--rate' : '--engine',
+      o.rateRps !== undefined ? '--rate' : o.engine === 'open' ? '--engine' : '--loop',
       "queue-workers runs a closed loop (users, as seed 001's Locust); give --connections C for its loaded step instead",
     );
   }

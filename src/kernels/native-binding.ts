@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import type { LoadRun } from '../../native/index.cjs';
 import type { NativeStatus } from '../results/common.js';
 import { packageRoot } from '../paths.js';
 import { errorMessage } from '../errors.js';
@@ -34,6 +35,11 @@ export interface NativeBinding {
   meanAsync(values: Float64Array): Promise<number>;
   /** Read bandwidth over n words with `threads` threads, `repeats` figures. Blocks the caller. */
   bandwidthProbe(n: number, threads: number, repeats: number): NativeBandwidthProbe;
+  /**
+   * The native load engine (native/index.d.cts, whose generated types are used as they are). Optional: a
+   * build without it still serves the kernels; nativeLoadRun() says why it is missing.
+   */
+  LoadRun?: typeof LoadRun;
 }
 
 /** Every function the wrapper needs; a build that lacks one is treated as not loaded. */
@@ -127,4 +133,16 @@ export function loadNative(): NativeLoad {
 /** Whether the addon loaded, and if not, why: for every output's "native: ..." line. */
 export function nativeStatus(): NativeStatus {
   return loadNative().status;
+}
+
+/** The native load engine's class, or why it cannot be used: the addon did not load, or lacks it. */
+export type NativeLoadRun = { available: true; LoadRun: typeof LoadRun } | { available: false; reason: string };
+
+/** The LoadRun class of the addon (loaded once per process), or why not. Never throws. */
+export function nativeLoadRun(): NativeLoadRun {
+  const loaded = loadNative();
+  if (!('binding' in loaded)) return { available: false, reason: loaded.status.reason };
+  const run = loaded.binding.LoadRun;
+  if (typeof run !== 'function') return { available: false, reason: 'the addon lacks LoadRun (a stale build? run `npm run build:native`)' };
+  return { available: true, LoadRun: run };
 }

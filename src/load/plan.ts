@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
 import { OptionError } from '../errors.js';
 import type { ExperimentSet } from '../experiments/types.js';
 import { isExperiment, planExperiments, type ExperimentsPlan } from '../experiments/plan.js';
+import { nativeLoadRun } from '../kernels/native-binding.js';
 import type { KernelName } from '../kernels/types.js';
-import type { LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
+import type { LoadEngineName, LoadLoop, LoadOptionsEcho, ScenarioName } from '../results/load.js';
 import {
   FILE_PREDICTS,
   MATRIX_PATHS,
@@ -21,6 +22,7 @@ import {
   type Topology,
 } from '../results/vocab.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
+import { chooseEngines, expectedServerCores, resolveLoop, type EngineChoice } from './engine-choice.js';
 import type { ScenarioSet } from './scenario-types.js';
 import { optionsEcho, resolveEngine, resolveSettings, type ChainSettings, type LoadSettingsOptions } from './settings.js';
 import { type ModelFileOptions, servingConfigId, servingConfiguration, targetConfiguration, type ConfigurationSpec } from './systems.js';
@@ -111,16 +113,17 @@ export interface LoadPlan {
 export function planLoad(options: LoadSuiteOptions): LoadPlan {
   const defs = options.definitions;
   const engine = resolveEngine(options);
-  const scenarios = selectScenarios(options, engine);
+  const loop = resolveLoop(options);
+  const scenarios = selectScenarios(options, engine, loop);
   const experiments = planExperiments(scenarios.filter(isExperiment), options.experimentDefinitions, {
     engine,
+    loop,
     quick: options.quick ?? false,
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     ...(options.rateRps === undefined ? {} : { rateRps: options.rateRps }),
     ...(options.repeats === undefined ? {} : { repeats: options.repeats }),
   });
   checkModelOptions(options.predicts ?? BUILTIN_PREDICTS, options.model, options.target !== undefined);
-  const settings = resolveSettings(options, defs, engine);
   const workers = options.workers ?? availableParallelism();
   const matrixScenarios = scenarios.filter((s): s is MatrixScenario => isOneOf(MATRIX_SCENARIOS, s));
   const requestPaths = scenarios.includes('request-paths');
@@ -129,6 +132,7 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
   const withStore = { ...options, store: store.kind };
   const entries = matrixEntries(withStore, matrixScenarios, workers);
   if (requestPaths) addRequestPathsEntries(entries, withStore, workers);
+  const settings = resolveSettings(options, defs, scenarios.every(isExperiment) ? engine : planEngines(withStore, entries));
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
   const connections = Math.max(plannedConnections(entries, settings, matrixScenarios), experiments?.connections ?? 0);
   const echo = optionsEcho(options, settings, {
@@ -143,8 +147,22 @@ export function planLoad(options: LoadSuiteOptions): LoadPlan {
   return { scenarios, matrixScenarios, requestPaths, ...experimentsPart, settings, workers, entries, rounds, connections, echo };
 }
 
+/**
+ * The engines of the scenarios: native by default where the addon loads (with threads for the cores the
+ * systems leave free), else the JS engines with the reason. Only experiments: their own engines (resolveEngine).
+ */
+function planEngines(options: LoadSuiteOptions, entries: readonly PlanEntry[]): EngineChoice {
+  const systems = entries.filter((e) => e.leftOut === undefined).map((e) => e.config.describe);
+  const t = options.target;
+  return chooseEngines(options, {
+    native: nativeLoadRun(),
+    serverCores: expectedServerCores(systems, t),
+    ...(t === undefined ? {} : { targetUrl: t.url }),
+  });
+}
+
 /** The scenarios to run: the selection (or the defaults), with what it depends on, checked against a target. */
-function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): ScenarioName[] {
+function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName, loop: LoadLoop): ScenarioName[] {
   const quick = options.quick ?? false;
   const explicitLoad = options.connections !== undefined || options.rateRps !== undefined;
   // Defaults: everything on the matrix; with an explicit load, the baseline and that load held; --quick
@@ -153,7 +171,7 @@ function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): Sce
   const ownModel = options.predicts?.every((p) => isOneOf(FILE_PREDICTS, p)) === true;
   const everything: readonly ScenarioName[] = options.target !== undefined || ownModel ? MATRIX_SCENARIOS : ALL_SCENARIOS;
   const defaultSelection: ScenarioName[] = explicitLoad ? ['response-time', 'sustained'] : everything.filter((s) => !(quick && s === 'stress'));
-  const scenarios = resolveScenarios(options.scenarios ?? defaultSelection, engine, explicitLoad);
+  const scenarios = resolveScenarios(options.scenarios ?? defaultSelection, engine, explicitLoad, loop);
   if (options.target !== undefined && scenarios.includes('request-paths')) {
     throw new OptionError('--scenario', "request-paths compares servebench's own serving configurations; it cannot run against --target");
   }
@@ -165,12 +183,20 @@ function selectScenarios(options: LoadSuiteOptions, engine: LoadEngineName): Sce
   return scenarios;
 }
 
-/** Add the scenarios a selection depends on: sustained and stress need a breaking point unless the load is given. */
-export function resolveScenarios(requested: readonly ScenarioName[], engine: LoadEngineName, explicitLoad: boolean): ScenarioName[] {
+/**
+ * Add the scenarios a selection depends on: sustained and stress need a breaking point unless the load is
+ * given. `loop` defaults to the engine's (open for the open engine).
+ */
+export function resolveScenarios(
+  requested: readonly ScenarioName[],
+  engine: LoadEngineName,
+  explicitLoad: boolean,
+  loop: LoadLoop = engine === 'open' ? 'open' : 'closed',
+): ScenarioName[] {
   const set = new Set(requested);
   if ((set.has('sustained') || set.has('stress')) && !explicitLoad) set.add('ramp');
   // The open ramp's rates are multiples of the one-connection throughput.
-  if (set.has('ramp') && engine === 'open' && !explicitLoad) set.add('response-time');
+  if (set.has('ramp') && loop === 'open' && !explicitLoad) set.add('response-time');
   return SCENARIO_NAMES.filter((s) => set.has(s));
 }
 
@@ -262,7 +288,7 @@ function plannedConnections(entries: readonly PlanEntry[], s: ChainSettings, mat
     if (e.leftOut !== undefined) continue;
     if (e.rpRounds > 0) most = Math.max(most, ...e.rpSteps);
     if (e.matrixRounds === 0) continue;
-    if (s.engine === 'open') {
+    if (s.loop === 'open') {
       most = Math.max(most, s.maxInFlight);
       continue;
     }

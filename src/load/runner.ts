@@ -5,6 +5,7 @@
 import { toErrorInfo } from '../errors.js';
 import type { LittlesLaw, LoadRun, LoadShape, ScenarioName, StepInfo, ValidityRuleName } from '../results/load.js';
 import { autocannonEngine } from './engines/autocannon.js';
+import { nativeEngine } from './engines/native.js';
 import { openLoopEngine } from './engines/open-loop.js';
 import type { EngineResult, HttpTarget, LoadEngine, RequestSample } from './engines/types.js';
 import type { ServerSampler } from './sampler.js';
@@ -37,6 +38,7 @@ export interface StepRequest {
 }
 
 function engineFor(load: LoadShape): LoadEngine {
+  if (load.engine === 'native') return nativeEngine;
   return load.kind === 'closed' ? autocannonEngine : openLoopEngine;
 }
 

@@ -1,7 +1,7 @@
 // The shape of a load scenario definition. The definitions themselves live in benchmarks/scenarios/ (one
 // file each, like a locustfile) and come in from the caller; src/load/scenarios.ts carries them out.
 
-import type { ScenarioName } from '../results/load.js';
+import type { ClosedLoopEngine, ScenarioName } from '../results/load.js';
 
 /** Warm-up (excluded from every figure) and measured window of one step, ms. */
 export interface StepTiming {
@@ -80,6 +80,8 @@ export interface RequestPathsScenario extends ScenarioBase<'request-paths'> {
   repeats: Timings<number>;
   timing: Timings;
   responseTime: Timings;
+  /** The closed-loop engine of its steps unless --engine names one. @default the run's (native where the addon loads) */
+  engine?: ClosedLoopEngine;
 }
 
 export interface ScenarioSet {

@@ -2,7 +2,7 @@
 // the breaking point), sustained (that load held) and stress (past it, then back down), each step a
 // measured run; and the request-paths comparison steps. The definitions come in with the settings.
 
-import type { LoadRun, LoadShape, RampRepeatResult, ScenarioName, StepInfo, StressRepeatResult, ValidityRuleName } from '../results/load.js';
+import type { ClosedLoopEngine, LoadRun, LoadShape, RampRepeatResult, ScenarioName, StepInfo, StressRepeatResult, ValidityRuleName } from '../results/load.js';
 import { failureRateOf, isCompleted, type CompletedRun } from './aggregate.js';
 import type { HttpTarget, RequestSample } from './engines/types.js';
 import { littlesLaw, runStep } from './runner.js';
@@ -35,12 +35,14 @@ function pick(t: Timings, s: ChainSettings): StepTiming {
   return { warmupMs: s.warmupMs ?? base.warmupMs, durationMs: s.durationMs ?? base.durationMs };
 }
 
-function closedShape(s: ChainSettings, connections: number): LoadShape {
-  return { kind: 'closed', engine: 'autocannon', connections, pipelining: s.pipelining, workers: s.generatorWorkers };
+function closedShape(s: ChainSettings, connections: number, engine: ClosedLoopEngine = s.closedEngine): LoadShape {
+  const shape = { kind: 'closed', connections, pipelining: s.pipelining } as const;
+  return engine === 'native' ? { ...shape, engine, workers: 0, threads: s.generatorThreads } : { ...shape, engine, workers: s.generatorWorkers };
 }
 
 function openShape(s: ChainSettings, rateRps: number): LoadShape {
-  return { kind: 'open', engine: 'open', rateRps, arrivals: s.arrivals, maxInFlight: s.maxInFlight, seed: s.seed };
+  const shape = { kind: 'open', rateRps, arrivals: s.arrivals, maxInFlight: s.maxInFlight, seed: s.seed } as const;
+  return s.openEngine === 'native' ? { ...shape, engine: 'native', threads: s.generatorThreads } : { ...shape, engine: 'open' };
 }
 
 function shapeFor(s: ChainSettings, unit: Unit, load: number): LoadShape {
@@ -69,7 +71,7 @@ class Chain {
     readonly s: ChainSettings,
     readonly input: ChainInput,
   ) {
-    this.unit = s.engine === 'open' ? 'rps' : 'connections';
+    this.unit = s.loop === 'open' ? 'rps' : 'connections';
   }
 
   aborted(): boolean {
@@ -144,7 +146,7 @@ export async function runScenarioChain(scenarios: readonly ScenarioName[], s: Ch
   return out;
 }
 
-/** response-time: one connection, closed loop by definition (also when --engine open). */
+/** response-time: one connection, closed loop by definition (also in an open loop; autocannon with --engine open). */
 async function runResponseTime(chain: Chain): Promise<void> {
   const { s } = chain;
   const run = await chain.step('response-time', stepInfo(0, 'connections', 1), closedShape(s, 1), pick(s.defs['response-time'].timing, s));
@@ -299,9 +301,13 @@ export function recoveryTime(
   return start === null ? { recovered: false, recoveryMs: null } : { recovered: true, recoveryMs: Math.round(start) };
 }
 
-/** The request-paths chain: a one-connection baseline, then closed-loop steps at the given concurrencies. */
+/**
+ * The request-paths chain: a one-connection baseline, then closed-loop steps at the given concurrencies, on
+ * the engine its definition names (the card's reference, autocannon) unless --engine names one.
+ */
 export async function runRequestPathsChain(steps: { connections: number[] }, s: ChainSettings, input: ChainInput): Promise<ChainOutput> {
   const def = s.defs['request-paths'];
+  const engine = s.engineExplicit ? s.closedEngine : (def.engine ?? s.closedEngine);
   const runs: LoadRun[] = [];
   let baselineUs: number | undefined;
   const loads = [1, ...steps.connections];
@@ -313,7 +319,7 @@ export async function runRequestPathsChain(steps: { connections: number[] }, s: 
       scenario: 'request-paths',
       step: stepInfo(i, 'connections', c),
       repeat: input.repeat,
-      load: closedShape(s, c),
+      load: closedShape(s, c, engine),
       target: input.target,
       ...pick(c === 1 ? def.responseTime : def.timing, s),
       timeoutMs: s.timeoutMs,

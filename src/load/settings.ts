@@ -2,9 +2,9 @@
 // both take (engine, load, timings, validity), checked and given their defaults once, and the echo of them
 // that a results file carries. Pure: nothing here starts a process.
 
-import { OptionError } from '../errors.js';
-import type { ArrivalProcess, LoadData, LoadEngineName, LoadOptionsEcho, ScenarioName } from '../results/load.js';
+import type { ArrivalProcess, ClosedLoopEngine, LoadData, LoadEngineName, LoadLoop, LoadOptionsEcho, OpenLoopEngine, ScenarioName } from '../results/load.js';
 import type { StoreKind } from '../results/serving.js';
+import { checkEngineOptions, resolveLoop, type EngineChoice } from './engine-choice.js';
 import type { ScenarioSet } from './scenario-types.js';
 import { DEFAULT_VALIDITY_LIMITS, type ValidityLimits } from './validity.js';
 
@@ -15,8 +15,13 @@ export interface LoadSettingsOptions {
   redisUrl?: string;
   /** @default 10000 */
   entities?: number;
-  /** @default 'autocannon' (or 'open' when rateRps is given) */
+  /**
+   * @default 'native' for both loops where the addon loads (the load suite's scenarios); else 'autocannon'
+   * for a closed loop and 'open' for a rate
+   */
   engine?: LoadEngineName;
+  /** @default 'open' with rateRps or engine 'open', else 'closed' */
+  loop?: LoadLoop;
   /** Closed loop: the load of sustained and stress, and the ramp's ceiling. */
   connections?: number;
   /** Open loop: the rate of sustained and stress, and the ramp's ceiling. */
@@ -29,6 +34,8 @@ export interface LoadSettingsOptions {
   pipelining?: number;
   /** autocannon worker threads; 0 runs it in this process with microsecond latencies. @default 0 */
   generatorWorkers?: number;
+  /** The native engine's load threads. @default one per core left after the system under test's, at least 1 */
+  generatorThreads?: number;
   /** Measured window of every step (overrides the scenario definitions). */
   durationMs?: number;
   warmupMs?: number;
@@ -55,7 +62,19 @@ export interface LoadSettingsOptions {
 
 /** What every measured step of a run shares (the experiments get these; the scenario chains also the definitions). */
 export interface StepSettings {
+  /** The engine of the loop below (the options echo's). */
   engine: LoadEngineName;
+  /** Why that engine ran ('default', '--engine', 'fallback: ...'): set when the load suite chose it for its scenarios. */
+  engineReason?: string;
+  /** The loop of ramp, sustained and stress. */
+  loop: LoadLoop;
+  /** The engines of the closed-loop and the open-loop steps. */
+  closedEngine: ClosedLoopEngine;
+  openEngine: OpenLoopEngine;
+  /** The engine was named with --engine (scenario definitions that name one of their own yield to it). */
+  engineExplicit: boolean;
+  /** The native engine's load threads. */
+  generatorThreads: number;
   quick: boolean;
   /** Override of every step's measured window, ms. */
   durationMs?: number;
@@ -83,25 +102,44 @@ export interface ChainSettings extends StepSettings {
   defs: ScenarioSet;
 }
 
-/** The engine the options ask for, checked against the load they give. */
-export function resolveEngine(o: Pick<LoadSettingsOptions, 'engine' | 'rateRps' | 'connections'>): LoadEngineName {
-  const engine: LoadEngineName = o.engine ?? (o.rateRps !== undefined ? 'open' : 'autocannon');
-  if (o.rateRps !== undefined && engine !== 'open') {
-    throw new OptionError(
-      '--rate',
-      "needs --engine open: autocannon's rate option is a per-connection budget per second, not an open loop, and its latency under it is not trustworthy",
-    );
-  }
-  if (o.connections !== undefined && engine === 'open')
-    throw new OptionError('--connections', 'applies to the closed-loop engine (autocannon); the open engine takes --rate');
-  return engine;
+/**
+ * The engine the options name, or the JS engine of their loop, checked against the load they give: the
+ * experiments' (their loads run on autocannon and the JS open loop). The load suite's scenarios choose
+ * theirs with chooseEngines (engine-choice.ts), native by default.
+ */
+export function resolveEngine(o: Pick<LoadSettingsOptions, 'engine' | 'loop' | 'rateRps' | 'connections'>): LoadEngineName {
+  const loop = resolveLoop(o);
+  checkEngineOptions(o, loop);
+  return o.engine ?? (loop === 'open' ? 'open' : 'autocannon');
+}
+
+/** The engines of an engine named alone (no choice made for it): its loop's JS engines, or native for both. */
+function namedEngine(o: LoadSettingsOptions, engine: LoadEngineName): EngineChoice {
+  const native = engine === 'native';
+  const loop = resolveLoop({ ...o, engine });
+  return {
+    loop,
+    closed: native ? 'native' : 'autocannon',
+    open: native ? 'native' : 'open',
+    engine,
+    reason: '',
+    explicit: o.engine !== undefined,
+    generatorThreads: o.generatorThreads ?? 1,
+  };
 }
 
 /** The step settings with their defaults; the definitions give the latency goal and the error budget. */
-export function resolveSettings(o: LoadSettingsOptions, defs: ScenarioSet, engine: LoadEngineName): ChainSettings {
+export function resolveSettings(o: LoadSettingsOptions, defs: ScenarioSet, engine: LoadEngineName | EngineChoice): ChainSettings {
   const errorBudget = o.errorBudget ?? defs.ramp.errorBudget;
+  const choice = typeof engine === 'string' ? namedEngine(o, engine) : engine;
   return {
-    engine,
+    engine: choice.engine,
+    ...(choice.reason === '' ? {} : { engineReason: choice.reason }),
+    loop: choice.loop,
+    closedEngine: choice.closed,
+    openEngine: choice.open,
+    engineExplicit: choice.explicit,
+    generatorThreads: choice.generatorThreads,
     quick: o.quick ?? false,
     defs,
     ...(o.durationMs === undefined ? {} : { durationMs: o.durationMs }),
@@ -127,6 +165,7 @@ export function optionsEcho(o: LoadSettingsOptions, s: ChainSettings, run: { sce
   return {
     scenarios: run.scenarios,
     engine: s.engine,
+    ...(s.engineReason === undefined ? {} : { engineChoice: engineChoiceEcho(s, s.engineReason) }),
     repeats: run.repeats,
     quick: s.quick,
     ...(run.target === undefined ? {} : { target: run.target }),
@@ -140,6 +179,12 @@ export function optionsEcho(o: LoadSettingsOptions, s: ChainSettings, run: { sce
     ...(o.rateRps === undefined ? {} : { rateRps: o.rateRps }),
     seed: s.seed,
   };
+}
+
+/** Why the engine ran, the loop, and the native engine's threads when it runs. */
+function engineChoiceEcho(s: StepSettings, reason: string): NonNullable<LoadOptionsEcho['engineChoice']> {
+  const native = s.closedEngine === 'native' || s.openEngine === 'native';
+  return { reason, loop: s.loop, ...(native ? { generatorThreads: s.generatorThreads } : {}) };
 }
 
 /** Whether the run was asked to stop (a function, so TypeScript does not narrow it across awaits). */

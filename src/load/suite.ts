@@ -52,7 +52,11 @@ async function executeLoadPlan(plan: LoadPlan, options: LoadSuiteOptions, t0: nu
   const active = plan.entries.filter((e) => configs.get(e.config.id)!.state === 'completed');
   if (active.length > 0) {
     const scenarios = plan.scenarios.filter((x) => !isExperiment(x)).join(', ');
-    progress('load', `${active.length} configuration(s), ${plan.rounds} round(s) interleaving them; scenarios: ${scenarios}; engine: ${plan.settings.engine}`);
+    const why = plan.settings.engineReason === undefined ? '' : ` (${plan.settings.engineReason})`;
+    progress(
+      'load',
+      `${active.length} configuration(s), ${plan.rounds} round(s) interleaving them; scenarios: ${scenarios}; engine: ${plan.settings.engine}${why}`,
+    );
   }
   outer: for (let round = 1; round <= plan.rounds; round++) {
     for (const e of plan.entries) {

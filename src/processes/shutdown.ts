@@ -10,6 +10,12 @@ export const registry = new Set<ManagedProcess>();
 const shutdownHooks = new Set<() => Promise<void> | void>();
 let hooksInstalled = false;
 let shuttingDown = false;
+let stoppingAll = false;
+
+/** True once every process is being stopped (servebench is shutting down): no process is restarted then. */
+export function isStoppingAll(): boolean {
+  return stoppingAll;
+}
 
 /**
  * Run `hook` when servebench is interrupted (SIGINT, SIGTERM, SIGHUP), before its children are stopped:
@@ -22,6 +28,7 @@ export function onShutdown(hook: () => Promise<void> | void): () => void {
 
 /** Stop every process started by any supervisor. */
 export async function stopAllProcesses(): Promise<void> {
+  stoppingAll = true;
   await Promise.all([...registry].map((p) => p.stop()));
 }
 

@@ -198,12 +198,20 @@ export function storeLine(d: LoadData): string | undefined {
   return `feature store: ${store.kind === 'redis' ? 'redis' : 'embedded'} (${store.detail})`;
 }
 
+/** The engine that ran and why, e.g. 'native (default)', 'open (fallback: native addon unavailable: <reason>)'. */
+function engineLabel(d: LoadData): string {
+  const { engine, engineChoice: c } = d.options;
+  if (c === undefined) return engine;
+  const n = c.generatorThreads;
+  return `${engine} (${c.reason})${n === undefined ? '' : ` with ${n} load thread${n === 1 ? '' : 's'}`}`;
+}
+
 /** The terminal rendering: plain text tables. */
 export function renderLoadTerminal(d: LoadData): string {
   const s = sections(d);
   const out: string[] = [];
   out.push(
-    `load: ${d.options.scenarios.join(', ')} · engine ${d.options.engine} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ` +
+    `load: ${d.options.scenarios.join(', ')} · engine ${engineLabel(d)} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ` +
       `${(d.durationMs / 1000).toFixed(0)} s`,
   );
   const store = storeLine(d);
@@ -231,7 +239,7 @@ export function renderLoadMarkdown(d: LoadData, options: LoadMarkdownOptions = {
   out.push(`### Load: ${d.options.scenarios.join(', ')}`);
   out.push('');
   out.push(
-    `Engine ${d.options.engine}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ` +
+    `Engine ${engineLabel(d)}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ` +
       `${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
   );
   const store = storeLine(d);

@@ -152,6 +152,11 @@ export interface NoiseCheck {
   busyFraction: MaybeKnown<number>;
   /** The busiest processes during the window (servebench itself idles while it watches). */
   busiestProcesses: MaybeKnown<BusyProcess[]>;
+  /**
+   * Busy CPU (cores) that no process seen at the window's end accounts for: processes that started and ended
+   * within the window (compilers, short scripts). Absent in files written before it was recorded.
+   */
+  unattributedCores?: number;
   windowMs: number;
   /** The limits the check applies: above any of them the host is called busy. */
   thresholds: { loadPerCore: number; busyFraction: number; stealFraction: number };

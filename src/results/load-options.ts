@@ -2,7 +2,7 @@
 // request data, shard) and the open-file limit it ran under.
 
 import type { RequestDataEcho } from './request-data.js';
-import type { LoadEngineName, ScenarioName, StoreKind } from './vocab.js';
+import type { LoadEngineName, LoadLoop, ScenarioName, StoreKind } from './vocab.js';
 
 export interface FdLimitInfo {
   /** Open-file limits of the generator process after any raise ('unlimited' or unknown as a string). */
@@ -26,6 +26,8 @@ export interface StoreChoiceEcho {
 export interface LoadOptionsEcho {
   scenarios: ScenarioName[];
   engine: LoadEngineName;
+  /** Why the engine (of the scenarios' loop) ran ('default', '--engine', 'fallback: <reason>'), the loop, and the native engine's threads. */
+  engineChoice?: { reason: string; loop: LoadLoop; generatorThreads?: number };
   repeats: number;
   quick: boolean;
   target?: string;

@@ -5,11 +5,11 @@ import type { ErrorInfo, Flag, Spread } from './common.js';
 import type { AutoscaleResult, HighConcurrencyResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
 import type { ModelDescription } from './serving.js';
-import type { ArrivalProcess, LoadEngineName, PredictKind, ScenarioName } from './vocab.js';
+import type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, OpenLoopEngine, PredictKind, ScenarioName } from './vocab.js';
 
 export type { FdLimitInfo, LoadOptionsEcho, ShardEcho } from './load-options.js';
 
-export type { ArrivalProcess, LoadEngineName, ScenarioName } from './vocab.js';
+export type { ArrivalProcess, ClosedLoopEngine, LoadEngineName, LoadLoop, OpenLoopEngine, ScenarioName } from './vocab.js';
 
 /** Latency percentiles of one run, in microseconds. */
 export interface LatencyUs {
@@ -46,25 +46,26 @@ export interface FailureCounts {
 }
 
 /** The load one run applied: closed loop (fixed connections) or open loop (arrivals at a rate). */
-export type LoadShape =
+export type LoadShape = (
   | {
       kind: 'closed';
-      engine: 'autocannon';
+      engine: ClosedLoopEngine;
       connections: number;
       pipelining: number;
-      /** autocannon worker threads (0: in the servebench process itself). */
+      /** autocannon worker threads (0: in the servebench process itself, and for the native engine). */
       workers: number;
     }
   | {
       kind: 'open';
-      engine: 'open';
+      engine: OpenLoopEngine;
       /** Target arrival rate, requests per second. */
       rateRps: number;
       arrivals: ArrivalProcess;
       /** Requests allowed in flight at once; later arrivals wait (and their wait counts in their latency). */
       maxInFlight: number;
       seed: number;
-    };
+    }
+) & { threads?: number /* the native engine's load threads */ };
 
 /** Open-loop bookkeeping: how faithfully the schedule was kept. */
 export interface OpenLoopFacts {
@@ -75,7 +76,7 @@ export interface OpenLoopFacts {
   lateSends: { total: number; toleranceUs: number; byCause: { inFlightBound: number; generator: number } };
   /** Highest number of requests in flight at once. */
   peakInFlight: number;
-  /** Requests still unanswered when the drain period after the window ended (their elapsed time is recorded as latency). */
+  /** Requests of the window unanswered when the drain after it ended: timeouts (code 'unfinished'), not in the histogram. */
   unfinished: number;
 }
 
@@ -83,7 +84,7 @@ export interface OpenLoopFacts {
 export interface GeneratorFacts {
   engine: LoadEngineName;
   pid: number;
-  /** CPU time of the generator process over the window divided by wall time: 1 = one core busy. */
+  /** CPU time over the window / wall time, 1 = one core (JS engines: this process; native: its load threads). */
   cpuCores: number;
   /** Threads the generator can use (its CPU ceiling in cores). */
   threads: number;

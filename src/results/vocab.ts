@@ -38,9 +38,16 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 export const KERNEL_NAMES = ['naive', 'typed', 'native', 'native-parallel', 'native-async'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
-/** The load generators. */
-export const LOAD_ENGINES = ['autocannon', 'open'] as const;
+/** The load generators: autocannon (closed loop), servebench's JS open loop, and the native engine (both loops, in Rust). */
+export const LOAD_ENGINES = ['autocannon', 'open', 'native'] as const;
 export type LoadEngineName = (typeof LOAD_ENGINES)[number];
+/** The engines that apply a closed loop, and those that apply an open loop. */
+export type ClosedLoopEngine = Exclude<LoadEngineName, 'open'>;
+export type OpenLoopEngine = Exclude<LoadEngineName, 'autocannon'>;
+
+/** The two loads: connections sending back to back (closed), or arrivals at a rate whatever the server does (open). */
+export const LOAD_LOOPS = ['closed', 'open'] as const;
+export type LoadLoop = (typeof LOAD_LOOPS)[number];
 
 export const ARRIVAL_PROCESSES = ['poisson', 'constant'] as const;
 export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];

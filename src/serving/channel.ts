@@ -11,10 +11,46 @@ export const LINE_PREFIX = '@@servebench ';
 export type ServiceMessage =
   | { type: 'ready'; port: number; pid: number; role: string; name: string; service: ServiceName; workers?: { name: string; pid: number }[] }
   | { type: 'metrics'; metrics: ProcessMetrics }
-  /** A cluster primary replaced a worker that died. */
-  | { type: 'worker-replaced'; service: ServiceName; oldPid: number; pid: number; name: string; code: number | null; signal: string | null }
+  /** A cluster primary saw a worker die; `replaceInMs` when a replacement is coming. */
+  | {
+      type: 'worker-exited';
+      service: ServiceName;
+      pid: number;
+      name: string;
+      code: number | null;
+      signal: string | null;
+      atMs: number;
+      restarts: number;
+      replaceInMs?: number;
+    }
+  /** A cluster primary replaced a worker that died; `downMs` from its exit until the new one listened. */
+  | {
+      type: 'worker-replaced';
+      service: ServiceName;
+      oldPid: number;
+      pid: number;
+      name: string;
+      code: number | null;
+      signal: string | null;
+      downMs?: number;
+      restarts?: number;
+    }
   /** A cluster primary saw a worker die and will not replace it (shutting down, or it keeps dying). */
-  | { type: 'worker-lost'; service: ServiceName; pid: number; name: string; reason: string };
+  | { type: 'worker-lost'; service: ServiceName; pid: number; name: string; reason: string; restarts?: number };
+
+/**
+ * From servebench to a service process (IPC): hold every request it receives for `ms` (a hang fault). A
+ * cluster primary passes it on to its workers, or to the one named.
+ */
+export interface HangMessage {
+  type: 'hang';
+  ms: number;
+  worker?: string;
+}
+
+export function isHangMessage(msg: unknown): msg is HangMessage {
+  return typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'hang' && typeof (msg as { ms?: unknown }).ms === 'number';
+}
 
 export function isServiceMessage(msg: unknown): msg is ServiceMessage {
   return typeof msg === 'object' && msg !== null && typeof (msg as { type?: unknown }).type === 'string';

@@ -30,6 +30,10 @@ export const DEFAULTS = {
     ready: 20_000,
     /** Queue path: a request's wait for its model jobs (queueing included). */
     queue: 5000,
+    /** Every HTTP server: a request's headers must arrive within this long (then 408). */
+    headers: 10_000,
+    /** Every HTTP server: a request's body must arrive within this long once its headers are in (then 408). */
+    body: 10_000,
   },
   /** Queue path: model worker processes. */
   modelWorkers: 1,
@@ -54,6 +58,8 @@ interface ServiceBase {
   /** 0 = any free port (cluster workers share the primary's). */
   port: number;
   bodyLimitBytes: number;
+  /** A request's headers, then its body, must arrive within these. @default DEFAULTS.timeoutsMs.headers and .body */
+  httpTimeoutsMs?: { headers: number; body: number };
   /** 0 disables the metrics messages. */
   metricsIntervalMs: number;
   seed: number;
@@ -134,6 +140,7 @@ export function modelServiceConfig(o: ResolvedSystemOptions, service: ModelServi
     host: '127.0.0.1',
     port: 0,
     bodyLimitBytes: o.bodyLimitBytes,
+    httpTimeoutsMs: { headers: o.timeoutsMs.headers, body: o.timeoutsMs.body },
     metricsIntervalMs: o.metricsIntervalMs,
     seed: o.seed,
     featureCount: o.featureCount,
@@ -205,6 +212,7 @@ export function scoringServiceConfig(
     host: o.host,
     port: o.port,
     bodyLimitBytes: o.bodyLimitBytes,
+    httpTimeoutsMs: { headers: o.timeoutsMs.headers, body: o.timeoutsMs.body },
     metricsIntervalMs: o.metricsIntervalMs,
     seed: o.seed,
     featureCount: o.featureCount,

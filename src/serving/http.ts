@@ -1,22 +1,16 @@
 // The HTTP plumbing both services share: a server that never crashes on bad input, body reading with a
-// size limit, JSON errors naming the problem, and the X-Request-Start queueing header.
+// size limit and a deadline, a JSON content type required, JSON errors naming the problem (quoting at most
+// an excerpt of the input), GET /health with the service's dependencies, header and body timeouts in
+// seconds, the X-Request-Start queueing header, and the hold a hang fault puts on every request.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../errors.js';
 import type { ErrorResponse, ServiceName } from '../results/serving.js';
-
-/** An answer other than 2xx, with a stable code and a message naming the problem. */
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'HttpError';
-    this.status = status;
-    this.code = code;
-  }
-}
+import { DEFAULTS } from './config.js';
+import type { HealthCheck } from './health.js';
+import { HttpError } from './http-error.js';
+import { excerpt, requireJsonContentType } from './http-input.js';
 
 /** Wall-clock now in ms since the epoch, with sub-ms resolution (for X-Request-Start arithmetic). */
 export function epochMs(): number {
@@ -60,8 +54,12 @@ export interface ServiceServerOptions {
   bodyLimitBytes: number;
   /** POST routes by path, e.g. { '/predict': handler }. */
   routes: Record<string, RouteHandler>;
-  /** GET /health answer. */
+  /** The service's settings, reported by GET /health. */
   health: () => Record<string, unknown>;
+  /** What GET /health checks (dependencies, a loaded model); a problem makes it a 503 naming it. */
+  checkHealth?: () => Promise<HealthCheck>;
+  /** A request's headers, then its body, must arrive within these. @default DEFAULTS.timeoutsMs (10 s each) */
+  timeoutsMs?: { headers: number; body: number } | undefined;
   /** Called once per finished response, with its status and, for an error answer, its error code. */
   onResponse?: (status: number, code?: string) => void;
 }
@@ -85,123 +83,172 @@ function sendError(res: ServerResponse, err: HttpError, service: ServiceName, cl
   sendJson(res, err.status, payload, close);
 }
 
-/** Parse a body as a JSON object; anything else is a 400 naming what was wrong. */
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) throw new HttpError(400, 'bad_json', 'empty body: expected a JSON object');
-  let value: unknown;
+/** Epoch ms until which this process holds every request it receives (a hang fault); 0: none. */
+let heldUntil = 0;
+
+/** Hold every request this process receives for `ms` (they are handled afterwards): a hang fault. */
+export function holdRequests(ms: number): void {
+  heldUntil = Math.max(heldUntil, Date.now() + ms);
+}
+
+/** Run `handle` now, or once a hold is over. */
+function afterHold(handle: () => void): void {
+  const wait = heldUntil - Date.now();
+  if (wait <= 0) handle();
+  else setTimeout(() => afterHold(handle), wait);
+}
+
+/** GET /health: the service's settings, and 503 naming the problem when a check finds one. */
+async function answerHealth(res: ServerResponse, options: ServiceServerOptions): Promise<void> {
+  const service = options.service;
+  const check: HealthCheck = options.checkHealth === undefined ? { problems: [] } : await options.checkHealth();
+  const healthy = check.problems.length === 0;
+  const body = {
+    status: healthy ? 'ok' : 'unhealthy',
+    service,
+    pid: process.pid,
+    ...(check.dependencies === undefined ? {} : { dependencies: check.dependencies }),
+    ...check.facts,
+    ...options.health(),
+  };
+  if (healthy) {
+    sendJson(res, 200, body);
+    return;
+  }
+  sendJson(res, 503, { ...body, error: { status: 503, code: 'unhealthy', message: check.problems.join('; ') } });
+}
+
+/** Read a POST body within the size limit and the body deadline; `use` gets it once complete. */
+function readBody(req: IncomingMessage, res: ServerResponse, options: ServiceServerOptions, bodyMs: number, use: (body: Buffer) => void): void {
+  const { service, bodyLimitBytes } = options;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > bodyLimitBytes) {
+    refuseBody(req, res, service, bodyLimitBytes, declared);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  const deadline = setTimeout(() => {
+    refused = true;
+    sendError(res, new HttpError(408, 'body_timeout', `the request body did not arrive within ${bodyMs} ms`), service, true);
+    res.once('finish', () => req.socket.destroy());
+  }, bodyMs);
+  req.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > bodyLimitBytes) {
+      refused = true;
+      clearTimeout(deadline);
+      refuseBody(req, res, service, bodyLimitBytes, size);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => {
+    // A client that went away mid-body: nothing to answer.
+  });
+  req.on('close', () => clearTimeout(deadline));
+  req.on('end', () => {
+    clearTimeout(deadline);
+    if (!refused) use(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  });
+}
+
+/** What is wrong with a request before its body is read (route, method, content type); undefined: nothing. */
+function requestProblem(req: IncomingMessage, pathname: string, options: ServiceServerOptions): HttpError | undefined {
+  const { service, routes } = options;
+  if (pathname === '/health') {
+    return req.method === 'GET' || req.method === 'HEAD' ? undefined : new HttpError(405, 'method_not_allowed', `${req.method} /health: use GET`);
+  }
+  if (routes[pathname] === undefined) {
+    const answers = `this ${service} service answers POST ${Object.keys(routes).join(', ')} and GET /health`;
+    return new HttpError(404, 'not_found', `no route ${JSON.stringify(excerpt(pathname))}; ${answers}`);
+  }
+  if (req.method !== 'POST') return new HttpError(405, 'method_not_allowed', `${req.method} ${pathname}: use POST with a JSON body`);
   try {
-    value = JSON.parse(body.toString('utf8'));
+    requireJsonContentType(req.headers['content-type']);
   } catch (err) {
-    throw new HttpError(400, 'bad_json', `malformed JSON: ${errorMessage(err)}`);
+    return err as HttpError;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'bad_body', `expected a JSON object, got ${describeJson(value)}`);
-  }
-  return value as Record<string, unknown>;
+  return undefined;
 }
 
-/** A short description of a JSON value's type, for error messages. */
-export function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string'
-    ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`
-    : `${typeof value} ${JSON.stringify(value)}`;
+/** Route one request: GET /health, POST to a route with a JSON body, or a 4xx naming what is wrong. */
+function handleRequest(req: IncomingMessage, res: ServerResponse, options: ServiceServerOptions, bodyMs: number): void {
+  const { service, routes } = options;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const problem = requestProblem(req, pathname, options);
+  if (problem !== undefined) {
+    req.resume();
+    sendError(res, problem, service);
+    return;
+  }
+  if (pathname === '/health') {
+    req.resume();
+    void answerHealth(res, options).catch((err: unknown) => answerFailure(res, err, service));
+    return;
+  }
+  const route = routes[pathname]!;
+  readBody(req, res, options, bodyMs, (body) => {
+    const startMs = performance.now();
+    const ctx: RequestContext = { req, res, startMs, startEpochMs: performance.timeOrigin + startMs, body };
+    try {
+      const r = route(ctx);
+      if (r !== undefined) r.catch((err: unknown) => answerFailure(res, err, service));
+    } catch (err) {
+      answerFailure(res, err, service);
+    }
+  });
 }
 
-/** An optional integer field in [min, max]. */
-export function optionalInteger(obj: Record<string, unknown>, field: string, min: number, max: number): number | undefined {
-  const v = obj[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new HttpError(400, 'bad_field', `${field}: expected an integer, got ${describeJson(v)}`);
-  if (v < min || v > max) throw new HttpError(400, 'n_out_of_range', `${field}: must be between ${min} and ${max}, got ${v}`);
-  return v;
+/** The answer to a request the HTTP parser refused, as Node's own default gives it (408, 413, 431, else 400). */
+function clientErrorStatus(code: string | undefined): [number, string] {
+  switch (code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'Request Timeout'];
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, 'Request Header Fields Too Large'];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, 'Payload Too Large'];
+    default:
+      return [400, 'Bad Request'];
+  }
 }
 
 /**
- * An HTTP server for one service: routes, GET /health, a body size limit, and JSON errors for anything
- * wrong; an exception in a handler becomes a 500, never a crash.
+ * An HTTP server for one service: routes, GET /health, a body size limit, a JSON content type, header and
+ * body deadlines, and JSON errors for anything wrong; an exception in a handler becomes a 500, never a crash.
  */
 export function createServiceServer(options: ServiceServerOptions): Server {
-  const { service, bodyLimitBytes, routes } = options;
-  const finish = (res: ServerResponse) => options.onResponse?.(res.statusCode, errorCodes.get(res));
-
-  const server = createServer((req, res) => {
-    res.once('finish', () => finish(res));
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q < 0 ? url : url.slice(0, q);
-    if (pathname === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        req.resume();
-        return sendError(res, new HttpError(405, 'method_not_allowed', `${req.method} /health: use GET`), service);
-      }
-      req.resume();
-      return sendJson(res, 200, { status: 'ok', service, pid: process.pid, ...options.health() });
-    }
-    const route = routes[pathname];
-    if (route === undefined) {
-      req.resume();
-      return sendError(
-        res,
-        new HttpError(404, 'not_found', `no route ${pathname}; this ${service} service answers POST ${Object.keys(routes).join(', ')} and GET /health`),
-        service,
-      );
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      return sendError(res, new HttpError(405, 'method_not_allowed', `${req.method} ${pathname}: use POST with a JSON body`), service);
-    }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > bodyLimitBytes) {
-      return refuseBody(req, res, service, bodyLimitBytes, declared);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > bodyLimitBytes) {
-        refused = true;
-        refuseBody(req, res, service, bodyLimitBytes, size);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => {
-      // A client that went away mid-body: nothing to answer.
-    });
-    req.on('end', () => {
-      if (refused) return;
-      const startMs = performance.now();
-      const ctx: RequestContext = {
-        req,
-        res,
-        startMs,
-        startEpochMs: performance.timeOrigin + startMs,
-        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-      };
-      try {
-        const r = route(ctx);
-        if (r !== undefined) r.catch((err: unknown) => answerFailure(res, err, service));
-      } catch (err) {
-        answerFailure(res, err, service);
-      }
-    });
+  const timeouts = options.timeoutsMs ?? { headers: DEFAULTS.timeoutsMs.headers, body: DEFAULTS.timeoutsMs.body };
+  // Node checks its header and request deadlines every connectionsCheckingInterval (30 s by default):
+  // check every second, so a deadline of a few seconds is kept to the second.
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, timeouts.headers) }, (req, res) => {
+    res.once('finish', () => options.onResponse?.(res.statusCode, errorCodes.get(res)));
+    afterHold(() => handleRequest(req, res, options, timeouts.body));
   });
-  // Clients (autocannon, nginx upstream keepalive) hold connections open; keep them longer than nginx's
-  // upstream keepalive_timeout (60 s) so the server never closes one the balancer is about to reuse.
+  // Clients (autocannon, nginx upstream keepalive) hold idle connections open; keep them longer than nginx's
+  // upstream keepalive_timeout (60 s) so the server never closes one the balancer is about to reuse. A
+  // request in progress has seconds, not minutes: its headers, then its whole body (readBody's own deadline
+  // answers 408 naming the body; requestTimeout is the backstop).
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000;
+  server.headersTimeout = timeouts.headers;
+  server.requestTimeout = timeouts.headers + timeouts.body;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    const text = JSON.stringify({ error: { status: 400, code: 'bad_request', message: `malformed HTTP request: ${err.message}` } });
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    const [status, reason] = clientErrorStatus(err.code);
+    const code = status === 408 ? 'request_timeout' : 'bad_request';
+    const message = status === 408 ? `the request did not arrive within ${timeouts.headers} ms (headers)` : `malformed HTTP request: ${excerpt(err.message)}`;
+    const text = JSON.stringify({ error: { status, code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    );
   });
   return server;
 }
@@ -218,6 +265,6 @@ function answerFailure(res: ServerResponse, err: unknown, service: ServiceName):
     sendError(res, err, service);
     return;
   }
-  const message = errorMessage(err);
+  const message = excerpt(errorMessage(err), 200);
   sendError(res, new HttpError(500, 'internal', `internal error: ${message}`), service);
 }

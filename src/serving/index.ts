@@ -14,7 +14,12 @@ export type {
   RunningModelApi,
   SystemNotice,
   RunningQueue,
+  ServiceEvent,
+  SystemPart,
 } from './types.js';
+export { FAULT_TARGETS } from './faults.js';
+export type { FaultAction, FaultApplied, FaultTarget, SystemFaults } from './faults.js';
+export type { RestartPolicy } from '../processes/index.js';
 export { nginxAvailability } from './topology/nginx.js';
 export type { NginxAvailability } from './topology/nginx.js';
 export type { CommandLine, CommandWrapper } from './topology/process.js';

@@ -6,7 +6,9 @@ import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { PredictResponse, PredictTiming } from '../results/serving.js';
 import { modelSettings, type ModelServiceConfig } from './config.js';
-import { createServiceServer, describeJson, HttpError, optionalInteger, parseJsonObject, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
+import { HttpError } from './http-error.js';
+import { describeJson, optionalInteger, parseJsonObject } from './http-input.js';
+import { createServiceServer, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
 import type { ProcessMeter } from './metrics.js';
 import { createModel, type Model, type PredictInput, type PredictOutcome } from './models/index.js';
 
@@ -79,10 +81,14 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
   };
 
   const d = model.description;
+  // /health is healthy once the model is loaded (warm done), and no longer once it is closed.
+  let loaded = false;
   const server = createServiceServer({
     service: role,
     bodyLimitBytes: config.bodyLimitBytes,
+    timeoutsMs: config.httpTimeoutsMs,
     routes: { '/predict': config.path === 'sync' ? predictSync : predictAsync },
+    checkHealth: async () => ({ problems: loaded ? [] : [`the model (${d.name}) is not loaded`], facts: { modelLoaded: loaded } }),
     health: () => ({
       path: config.path,
       predict: config.predict,
@@ -94,7 +100,13 @@ export function createModelApi(config: ModelServiceConfig, meter: ProcessMeter):
 
   return {
     server,
-    warm: () => model.warm(),
-    close: () => model.close(),
+    warm: async () => {
+      await model.warm();
+      loaded = true;
+    },
+    close: async () => {
+      loaded = false;
+      await model.close();
+    },
   };
 }

@@ -4,6 +4,7 @@
 // (service-main, queue/worker-main) under a supervisor; nothing else starts, so a scheduler such as
 // Kubernetes can place, scale and restart each service on its own.
 
+import { reportLifecycle } from './topology/service-processes.js';
 import { OptionError } from '../errors.js';
 import { Supervisor } from '../processes/index.js';
 import type { ServiceName, StoreKind, SystemProcess } from '../results/serving.js';
@@ -90,7 +91,7 @@ export async function startOneService(options: SystemOptions, one: OneServiceOpt
     if (one.service === 'model-worker') {
       const url = brokerUrl(o, one.service);
       const { jobsKey } = queueKeys(SHARED_QUEUE_TAG);
-      const workers = new ModelWorkers(supervisor, events);
+      const workers = new ModelWorkers(supervisor, events, o.restart);
       stops.push(() => workers.stop());
       await workers.start(o, o.modelWorkers ?? 1, url, jobsKey);
       const fields = { service: one.service, url: `${url} list ${jobsKey}`, options: o, notes };
@@ -101,7 +102,7 @@ export async function startOneService(options: SystemOptions, one: OneServiceOpt
       stops.push(() => handle.stop());
       return runningHandle({ events, processes: () => handle.processes(), stopEverything }, { service: one.service, url: handle.baseUrl, options: o, notes });
     }
-    const store = await provisionStore(systemStoreRequest(o, supervisor));
+    const store = await provisionStore(systemStoreRequest(o, supervisor, reportLifecycle(events, 'feature-store')));
     stops.push(() => store.stop());
     notes.push(...store.notes);
     let config: ReturnType<typeof scoringServiceConfig>;

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { OptionError, ServebenchError } from '../errors.js';
 import { getKernel, kernels, type KernelName } from '../kernels/index.js';
 import { checkChoice, checkInteger } from '../options.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from '../processes/index.js';
 import { packageRoot } from '../paths.js';
 import type { CpuPlacement, PredictKind, RequestPath } from '../results/serving.js';
 import { FILE_PREDICTS, isOneOf, KERNEL_NAMES, PREDICT_KINDS, REQUEST_PATHS, STORE_KINDS, TOPOLOGIES } from '../results/vocab.js';
@@ -128,6 +129,7 @@ export function resolveSystemOptions(o: SystemOptions): ResolvedSystemOptions {
     bodyLimitBytes: checkInteger('bodyLimitBytes', o.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes, 64, 64 * 1024 * 1024),
     poolThreads,
     nginxWorkerProcesses,
+    restart: resolveRestart(o.restart, true),
     notes,
   };
   if (cpu !== undefined) {
@@ -170,6 +172,18 @@ function resolveModelFiles(predict: PredictKind, o: SystemOptions): { a: ModelFi
   return { a: choose('a'), b: choose('b') };
 }
 
+/** The restart policy: true (or absent, when on by default) the defaults, false none, an object over the defaults. */
+function resolveRestart(restart: SystemOptions['restart'], byDefault: boolean): RestartPolicy | false {
+  if (restart === false || (restart === undefined && !byDefault)) return false;
+  const p: RestartPolicy = { ...DEFAULT_RESTART_POLICY, ...(typeof restart === 'object' ? restart : {}) };
+  return {
+    initialDelayMs: checkInteger('restart.initialDelayMs', p.initialDelayMs, 1, 600_000),
+    maxDelayMs: checkInteger('restart.maxDelayMs', p.maxDelayMs, p.initialDelayMs, 3_600_000),
+    maxRestarts: checkInteger('restart.maxRestarts', p.maxRestarts, 0, 1_000_000),
+    windowMs: checkInteger('restart.windowMs', p.windowMs, 1, 86_400_000),
+  };
+}
+
 function resolveTimeouts(o: SystemOptions, path: RequestPath, predict: SystemOptions['predict']): ResolvedSystemOptions['timeoutsMs'] {
   const t = o.timeoutsMs ?? {};
   const timeoutsMs = {
@@ -177,6 +191,8 @@ function resolveTimeouts(o: SystemOptions, path: RequestPath, predict: SystemOpt
     model: checkInteger('--model-timeout', t.model ?? (predict === 'io' ? DEFAULTS.timeoutsMs.modelIo : DEFAULTS.timeoutsMs.modelCpu), 1, 3_600_000),
     ready: checkInteger('ready timeout', t.ready ?? DEFAULTS.timeoutsMs.ready, 100, 600_000),
     queue: checkInteger('--queue-timeout', t.queue ?? DEFAULTS.timeoutsMs.queue, 1, 3_600_000),
+    headers: checkInteger('--headers-timeout', t.headers ?? DEFAULTS.timeoutsMs.headers, 100, 600_000),
+    body: checkInteger('--body-timeout', t.body ?? DEFAULTS.timeoutsMs.body, 100, 600_000),
   };
   if (path !== 'queue' && t.queue !== undefined) throw new OptionError('--queue-timeout', `applies only to --path queue; the ${path} path has --model-timeout`);
   return timeoutsMs;
@@ -221,5 +237,7 @@ export function modelApiSystemOptions(options: ModelApiOptions): SystemOptions {
     if (options[k] !== undefined) (base as unknown as Record<string, unknown>)[k] = options[k];
   }
   if (options.readyTimeoutMs !== undefined) base.timeoutsMs = { ready: options.readyTimeoutMs };
+  // A model API started alone is measured as it is (the capacity check asks whether it survived): no restarts unless asked.
+  base.restart = options.restart ?? false;
   return base;
 }

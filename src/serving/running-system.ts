@@ -4,6 +4,7 @@
 
 import type { QueueDescription, StoreKind, SystemDescription, SystemProcess } from '../results/serving.js';
 import type { SystemEvents } from './events.js';
+import { systemFaults, type SystemFaults } from './faults.js';
 import { describeSystemModels } from './models/inspect.js';
 import type { ResolvedSystemOptions, RunningHandle, RunningQueue, RunningSystem } from './types.js';
 
@@ -25,6 +26,7 @@ export function runningHandle<F extends object>(parts: HandleParts, fields: F): 
     },
     onMetrics: (l) => parts.events.onMetrics(l),
     onNotice: (l) => parts.events.onNotice(l),
+    onEvent: (l) => parts.events.onEvent(l),
     stop: () => (stopped ??= parts.stopEverything()),
   };
   return Object.assign(handle, fields);
@@ -42,6 +44,8 @@ export interface SystemParts extends HandleParts {
   store: { kind: StoreKind; detail: string };
   versions: Record<string, string>;
   notes: string[];
+  /** The fault hooks (kill, pause, hang). @default kill and pause of the processes listed (no hang) */
+  faults?: SystemFaults;
   /** Queue path: the broker as callers use it, as the description says it, and the model workers started. */
   queue?: { running: RunningQueue; description: QueueDescription; modelWorkers: number };
 }
@@ -56,6 +60,7 @@ export function runningSystem(p: SystemParts): RunningSystem {
     store: { kind: p.store.kind, detail: p.store.detail },
     versions: p.versions,
     notes: p.notes,
+    faults: p.faults ?? systemFaults({ processes: p.processes, services: {}, redisUrls: [] }),
     describe: () => describeSystem(p),
   });
   if (p.queue !== undefined) system.queue = p.queue.running;

@@ -9,7 +9,10 @@ import type { PredictResponse, ScoreResponse, ScoreTiming } from '../results/ser
 import type { ScoringServiceConfig } from './config.js';
 import { MemoryStore } from './feature-store/memory.js';
 import { RedisStoreClient } from './feature-store/redis-client.js';
-import { createServiceServer, describeJson, HttpError, optionalInteger, parseJsonObject, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
+import { scoringDependencies } from './health.js';
+import { HttpError } from './http-error.js';
+import { describeJson, optionalInteger, parseJsonObject, quoted } from './http-input.js';
+import { createServiceServer, queueMsFromHeader, sendJson, type RequestContext } from './http.js';
 import type { ProcessMeter } from './metrics.js';
 import { ModelClient } from './model-client.js';
 import { BlockingClient } from './paths/blocking-client.js';
@@ -50,11 +53,7 @@ function parseStoredFeatures(raw: string, featureCount: number): number[] {
 
 /** The 404 for an entity the store does not hold. */
 function unknownEntity(entity: string, entities: number): HttpError {
-  return new HttpError(
-    404,
-    'unknown_entity',
-    `unknown entity ${JSON.stringify(entity.length > 60 ? `${entity.slice(0, 60)}...` : entity)}: the feature store holds e0 to e${entities - 1}`,
-  );
+  return new HttpError(404, 'unknown_entity', `unknown entity ${quoted(entity)}: the feature store holds e0 to e${entities - 1}`);
 }
 
 /** The timing of a /score answer: feature read from t0 to tF, the two model calls, and the queueing when known. */
@@ -189,17 +188,23 @@ export function createScoringService(config: ScoringServiceConfig, meter: Proces
   };
 }
 
-/** The scoring server of every path: POST /score, and GET /health with the path's own facts after the common ones. */
+/**
+ * The scoring server of every path: POST /score, and GET /health: its dependencies (feature store, model APIs
+ * or the queue; 503 naming a dead one), then the common facts and the path's own.
+ */
 export function scoringServer(
   config: ScoringServiceConfig,
   meter: ProcessMeter,
   score: (ctx: RequestContext) => void | Promise<void>,
   moreHealth: () => Record<string, unknown> = () => ({}),
 ): Server {
-  return createServiceServer({
+  const dependencies = scoringDependencies(config);
+  const server = createServiceServer({
     service: 'scoring',
     bodyLimitBytes: config.bodyLimitBytes,
+    timeoutsMs: config.httpTimeoutsMs,
     routes: { '/score': score },
+    checkHealth: () => dependencies.check(),
     health: () => ({
       path: config.path,
       topology: config.topology,
@@ -210,4 +215,6 @@ export function scoringServer(
     }),
     onResponse: (status, code) => meter.response(status, code),
   });
+  server.once('close', () => dependencies.close());
+  return server;
 }

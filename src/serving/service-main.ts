@@ -5,9 +5,10 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { exitWithParent } from '../processes/index.js';
-import { announceReady } from './channel.js';
+import { announceReady, isHangMessage } from './channel.js';
 import { SERVICE_CONFIG_ENV, type ServiceConfig } from './config.js';
 import { ProcessMeter } from './metrics.js';
+import { holdRequests } from './http.js';
 import { createModelApi } from './model-api.js';
 import { createQueueScoringService } from './queue/scoring.js';
 import { createScoringService } from './scoring.js';
@@ -35,10 +36,18 @@ async function main(): Promise<void> {
   meter.start(config.metricsIntervalMs);
   announceReady({ type: 'ready', port, pid: process.pid, role: config.service, name, service: config.service });
 
+  // A hang fault (from servebench, or this cluster worker's primary): hold every request for a while.
+  const onControl = (msg: unknown) => {
+    if (isHangMessage(msg)) holdRequests(msg.ms);
+  };
+  if (typeof process.send === 'function') process.on('message', onControl);
+
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    // The IPC listener would keep a profiled process (which must end by itself) alive.
+    process.off('message', onControl);
     meter.stop();
     server.close();
     server.closeAllConnections();

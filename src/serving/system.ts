@@ -5,12 +5,14 @@
 import { Supervisor } from '../processes/index.js';
 import { modelServiceConfig, scoringServiceConfig } from './config.js';
 import { SystemEvents } from './events.js';
+import { systemFaults } from './faults.js';
 import { provisionStore, storeServerProcesses, systemStoreRequest } from './feature-store/provision.js';
 import { describeSystemModels, modelRuntimeVersions, withModelFiles } from './models/inspect.js';
 import { modelApiSystemOptions, resolveSystemOptions } from './options.js';
 import { startQueueSystem } from './queue/system.js';
 import { runningHandle, runningSystem } from './running-system.js';
 import { requireTopology, startService, type ServiceHandle, type StartContext } from './topology/index.js';
+import { reportLifecycle } from './topology/service-processes.js';
 import type { ModelApiOptions, ModelService, RunningModelApi, RunningSystem, SystemOptions } from './types.js';
 
 const MODEL_SERVICES = ['model-a', 'model-b'] as const satisfies readonly ModelService[];
@@ -24,18 +26,21 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (o.path === 'queue') return startQueueSystem(o, options.wrapScoring);
   const supervisor = new Supervisor();
   const events = new SystemEvents();
-  const ctx: StartContext = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
+  const ctx: StartContext = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses, restart: o.restart };
   const services: ServiceHandle[] = [];
   const notes = [...o.notes];
   let storeStop: (() => Promise<void>) | undefined;
+  let releaseFaults: () => void = () => undefined;
   const stopEverything = async () => {
+    // Paused processes resume first (a stopped process does not handle its stop signal).
+    releaseFaults();
     // Front first, so no new work reaches the back while it stops.
     for (const s of [...services].reverse()) await s.stop().catch(() => undefined);
     await storeStop?.().catch(() => undefined);
     await supervisor.stopAll();
   };
   try {
-    const store = await provisionStore(systemStoreRequest(o, supervisor));
+    const store = await provisionStore(systemStoreRequest(o, supervisor, reportLifecycle(events, 'feature-store')));
     storeStop = () => store.stop();
     notes.push(...store.notes);
     const [a, b] = await Promise.all(
@@ -54,9 +59,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       wrap: options.wrapScoring,
     });
     services.push(scoring);
+    const processes = () => [...services.flatMap((s) => s.processes()), ...storeServerProcesses(store, 'feature-store', 'redis-server')];
+    const faults = systemFaults({
+      processes,
+      services: { scoring, 'model-a': a!, 'model-b': b! },
+      redisUrls: store.serverPid !== undefined && store.config.kind === 'redis' ? [store.config.url] : [],
+    });
+    releaseFaults = faults.release;
     return runningSystem({
       events,
-      processes: () => [...services.flatMap((s) => s.processes()), ...storeServerProcesses(store, 'feature-store', 'redis-server')],
+      processes,
+      faults,
       stopEverything,
       options: o,
       scoringBaseUrl: scoring.baseUrl,
@@ -80,7 +93,7 @@ export async function startModelApi(options: ModelApiOptions): Promise<RunningMo
   const supervisor = new Supervisor();
   const events = new SystemEvents();
   const model = options.model ?? 'model-a';
-  const ctx: StartContext = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
+  const ctx: StartContext = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses, restart: o.restart };
   let handle: ServiceHandle;
   try {
     handle = await startService(ctx, {

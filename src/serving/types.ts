@@ -16,6 +16,8 @@ import type {
   SystemProcess,
   Topology,
 } from '../results/serving.js';
+import type { ProcessLifecycleEvent, RestartPolicy } from '../processes/index.js';
+import type { SystemFaults } from './faults.js';
 import type { ModelFileChoice, ModelFileSettings } from './models/types.js';
 import type { CommandWrapper } from './topology/process.js';
 
@@ -29,6 +31,10 @@ export interface SystemTimeouts {
   ready?: number;
   /** Queue path: a request's wait for its model jobs, queueing included; then a 504 naming the queue. @default 5000 */
   queue?: number;
+  /** Every service's HTTP server: a request's headers must arrive within this long; then 408 and the connection closes. @default 10000 */
+  headers?: number;
+  /** Every service's HTTP server: a request's body must arrive within this long once its headers are in; then 408. @default 10000 */
+  body?: number;
 }
 
 export interface SystemOptions {
@@ -83,6 +89,13 @@ export interface SystemOptions {
   /** nginx worker_processes per nginx instance (one instance per service). @default 1 */
   nginxWorkerProcesses?: number | 'auto';
   /**
+   * Restart a service process that dies (model APIs, scoring, queue workers, redis-server, nginx), on the same
+   * port, after a back-off doubling from 100 ms to 5 s, at most 10 times a minute; then it stays down. false:
+   * a dead part stays dead (cluster workers are still replaced by their primary). An object tunes the policy.
+   * Processes started under a profiler (wrapScoring) are never restarted. @default true
+   */
+  restart?: boolean | Partial<RestartPolicy>;
+  /**
    * Lets the profile suite start the scoring process(es) under a profiler: gets the node command and
    * returns the one to run (e.g. prefixed by 0x/clinic). Single: the process; nginx: each backend;
    * cluster: the primary (profilers do not follow cluster workers).
@@ -116,7 +129,9 @@ export interface ResolvedSystemOptions {
   seed: number;
   host: string;
   port: number;
-  timeoutsMs: { featureRead: number; model: number; ready: number; queue: number };
+  timeoutsMs: { featureRead: number; model: number; ready: number; queue: number; headers: number; body: number };
+  /** How dead processes are restarted; false: never. */
+  restart: RestartPolicy | false;
   metricsIntervalMs: number;
   ioWaitMs: { min: number; max: number };
   bodyLimitBytes: number;
@@ -132,6 +147,18 @@ export type SystemNotice =
   | { kind: 'worker-lost'; service: ServiceName; name: string; pid: number; message: string }
   | { kind: 'process-exited'; name: string; pid: number; message: string };
 
+/** The part of a system a process belongs to: a service, or a redis-server servebench started. */
+export type SystemPart = ServiceName | 'feature-store' | 'queue-broker';
+
+/**
+ * A process of the system exited, was restarted (on the same port), or was given up on: for the timeline.
+ * `process` names it as the process list does ('model-a', 'scoring-primary', 'scoring-w1', 'redis-server',
+ * 'scoring-nginx'); `restarts` counts its restarts so far; `downMs` (restarted) runs from the exit to ready.
+ */
+export interface ServiceEvent extends ProcessLifecycleEvent {
+  service: SystemPart;
+}
+
 /** What every running handle offers: its processes as they are now, its listeners, and a stop. */
 export interface RunningHandle {
   /** Every server process, cluster workers and nginx workers included; kept current when a worker is replaced. */
@@ -140,6 +167,8 @@ export interface RunningHandle {
   onMetrics(listener: (m: ProcessMetrics) => void): () => void;
   /** Workers replaced or lost, processes that exited while the system ran. */
   onNotice(listener: (n: SystemNotice) => void): () => void;
+  /** Every exit, restart and giving up of a process of the system (cluster workers included), as it happens. */
+  onEvent(listener: (e: ServiceEvent) => void): () => void;
   /** Stops everything it started (ports freed, temp folders removed). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -172,6 +201,8 @@ export interface RunningSystem extends RunningHandle {
   describe(): SystemDescription;
   /** Queue path: the broker, its jobs list and its depth (LLEN), sampled on demand. */
   queue?: RunningQueue;
+  /** Fault hooks for a fault schedule: kill, pause or hang a part of the system. */
+  faults: SystemFaults;
 }
 
 /** The two model services of a system. */
@@ -199,6 +230,8 @@ export interface ModelApiOptions {
   poolThreads?: number;
   nginxWorkerProcesses?: number | 'auto';
   readyTimeoutMs?: number;
+  /** As SystemOptions.restart. A model API started alone is measured as it is (does it survive?): @default false */
+  restart?: boolean | Partial<RestartPolicy>;
   /** As SystemOptions.wrapScoring, for the model API's process(es). */
   wrap?: CommandWrapper;
 }

@@ -1,7 +1,7 @@
 // Errors from the parts a service depends on (feature store, model APIs), as the HTTP answers they become:
 // 503 when the part is down, 504 when it does not answer in time, 502 when it answers wrongly.
 
-import { HttpError } from './http.js';
+import { HttpError } from './http-error.js';
 
 export type UpstreamFailure = 'unavailable' | 'timeout' | 'bad_answer';
 

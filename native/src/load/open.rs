@@ -80,7 +80,12 @@ pub fn run(shared: &Shared, index: usize) -> io::Result<ThreadResult> {
     loop {
         let now = mono_ns();
         o.base.tick(now);
-        let window_end = shared.window_end();
+        // A cancel ends scheduling at once, warm-up included (the window end never precedes its start).
+        let window_end = if shared.cancelled.load(Relaxed) {
+            now.min(shared.window_end())
+        } else {
+            shared.window_end()
+        };
         while scheduling && next_at <= now {
             if next_at >= window_end {
                 scheduling = false;

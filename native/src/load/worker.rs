@@ -156,9 +156,10 @@ impl<'a> Base<'a> {
         self.live_successes = 0;
     }
 
-    /// True once the window has ended (planned, cancelled or amount reached).
+    /// True once the window has ended (planned, cancelled or amount reached). A cancel during the
+    /// warm-up ends the run at once: the window never started, there is nothing to wait for.
     pub fn window_over(&self, now: u64) -> bool {
-        now >= self.shared.window_end()
+        now >= self.shared.window_end() || self.shared.cancelled.load(Relaxed)
     }
 
     /// True for a time inside the window.

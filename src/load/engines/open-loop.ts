@@ -30,21 +30,25 @@ export const openLoopEngine: LoadEngine = {
   },
 };
 
+/**
+ * An open loop's measured window at `rateRps`: amount / rate with an amount; else durationMs, lengthened up
+ * front when the rate would not fill it with the minimum of requests (with a margin: a Poisson window
+ * holds a random number of arrivals), up to maxWindowMs.
+ */
+export function openWindowMs(options: EngineRunOptions, rateRps: number): number {
+  if (options.amount !== undefined) return Math.ceil((options.amount / rateRps) * 1000);
+  const wanted = (options.minRequests ?? 0) * 1.5;
+  return Math.min(
+    Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)),
+    Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4),
+  );
+}
+
 async function runAtRate(options: EngineRunOptions, load: Extract<LoadShape, { kind: 'open' }>): Promise<EngineResult> {
   const { rateRps, arrivals, maxInFlight, seed } = load;
-  // The rate fixes how many requests a window holds: lengthen it up front if that is below the minimum
-  // (with a margin: a Poisson window holds a random number of arrivals).
-  const wanted = (options.minRequests ?? 0) * 1.5;
-  const durationMs =
-    options.amount !== undefined
-      ? Math.ceil((options.amount / rateRps) * 1000)
-      : Math.min(
-          Math.max(options.durationMs, Math.ceil((wanted / rateRps) * 1000)),
-          Math.max(options.durationMs, options.maxWindowMs ?? options.durationMs * 4),
-        );
   return runOpenLoop(options, {
     schedule: createArrivals(rateRps, arrivals, seed),
-    durationMs,
+    durationMs: openWindowMs(options, rateRps),
     maxInFlight,
     targetRps: rateRps,
     source: 'open loop (undici): scheduled send time -> last byte of the response, performance.now()',

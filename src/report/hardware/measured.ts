@@ -89,9 +89,14 @@ export function noiseSection(env: EnvBlock, data: HardwareData): Section {
   }
   const busiest = isUnknown(n.busiestProcesses)
     ? [`Busiest processes unknown: ${n.busiestProcesses.reason}.`]
-    : n.busiestProcesses.length === 0
+    : n.busiestProcesses.length === 0 && (n.unattributedCores ?? 0) < 0.05
       ? ['No process used measurable CPU time during the window.']
       : [];
+  if ((n.unattributedCores ?? 0) >= 0.05) {
+    busiest.push(
+      `Short-lived processes, started and gone within the window, used ${n.unattributedCores!.toFixed(2)} cores that no listed process accounts for.`,
+    );
+  }
   return {
     id: 'noise',
     title: 'Noise check',

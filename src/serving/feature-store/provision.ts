@@ -1,16 +1,22 @@
 // Finding and filling the feature store a system uses: REDIS_URL (or --redis-url) if given, else a
 // redis-server from PATH that servebench starts on a free loopback port and stops afterwards, else the
-// embedded in-process store, with a note saying why.
+// embedded in-process store, with a note saying why. A redis-server servebench started keeps its seeded data
+// across a restart: once loaded, the data is saved to a snapshot (SAVE, to an RDB file in a temp folder),
+// which a restarted redis-server (same port) loads before it answers; what was written after the load (the
+// queue's lists) is lost with it.
 
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import { freePort, type ManagedProcess, type Supervisor } from '../../processes/index.js';
+import { freePort, KeptProcess, type ProcessLifecycleEvent, type RestartPolicy, type Supervisor } from '../../processes/index.js';
 import type { StoreKind, SystemProcess } from '../../results/serving.js';
 import type { StoreConfig } from '../config.js';
 import type { ResolvedSystemOptions } from '../types.js';
-import { startGuarded } from '../topology/process.js';
+import { guardedExit, startGuarded } from '../topology/process.js';
 import { entityFeatures, entityId, redisKey } from './loader.js';
 
 const execFileP = promisify(execFile);
@@ -22,9 +28,8 @@ export interface ProvisionedStore {
   detail: string;
   versions: Record<string, string>;
   notes: string[];
-  /** The redis-server servebench started, if any (its guard process), and the server's own pid. */
-  process?: ManagedProcess;
-  pid?: number;
+  /** The redis-server servebench started, if any: its own pid now (undefined while it is down). */
+  serverPid?: () => number | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,11 +41,19 @@ export interface StoreRequest {
   featureCount: number;
   supervisor: Supervisor;
   readyTimeoutMs: number;
+  /** A redis-server servebench starts: its name in messages and events. @default 'redis-server' */
+  processName?: string;
+  /** How that redis-server is restarted when it dies. @default false */
+  restart?: RestartPolicy | false;
+  /** Its exits and restarts. */
+  report?: (e: ProcessLifecycleEvent) => void;
 }
 
 /** The feature store a system asks for, from its options. */
-export function systemStoreRequest(o: ResolvedSystemOptions, supervisor: Supervisor): StoreRequest {
+export function systemStoreRequest(o: ResolvedSystemOptions, supervisor: Supervisor, report?: (e: ProcessLifecycleEvent) => void): StoreRequest {
   return {
+    restart: o.restart,
+    ...(report === undefined ? {} : { report }),
     store: o.store,
     redisUrl: o.redisUrl,
     entities: o.entities,
@@ -53,8 +66,8 @@ export function systemStoreRequest(o: ResolvedSystemOptions, supervisor: Supervi
 
 /** The redis-server a store started, while it runs, as a process of the system (none for any other store). */
 export function storeServerProcesses(store: ProvisionedStore | undefined, role: string, name: string): SystemProcess[] {
-  if (store?.process === undefined || store.pid === undefined || store.process.exited) return [];
-  return [{ role, pid: store.pid, name }];
+  const pid = store?.serverPid?.();
+  return pid === undefined ? [] : [{ role, pid, name }];
 }
 
 /** The version of the redis-server on PATH, or undefined when there is none. */
@@ -88,22 +101,45 @@ export async function provisionStore(req: StoreRequest): Promise<ProvisionedStor
       'store: redis was asked for, but REDIS_URL is not set and no redis-server is on PATH: using the embedded in-process store instead',
     ]);
   }
+  return startRedisServer(req, version);
+}
+
+/** A redis-server of servebench's own on a free loopback port, seeded, snapshotted, and kept running. */
+async function startRedisServer(req: StoreRequest, version: string): Promise<ProvisionedStore> {
   const port = await freePort();
-  const { proc, pid } = await startGuarded(req.supervisor, {
-    name: 'redis-server',
-    command: 'redis-server',
-    // No persistence: a benchmark's feature store is loaded fresh each run; nothing to write to disk.
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--protected-mode', 'yes'],
-    ready: { kind: 'tcp', host: '127.0.0.1', port },
-    readyTimeoutMs: req.readyTimeoutMs,
-    stopTimeoutMs: 3000,
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'servebench-redis-'));
+  const name = req.processName ?? 'redis-server';
+  let pid: number | undefined;
+  // No persistence but the snapshot taken once after seeding (SAVE): a restart loads it back.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', '--protected-mode', 'yes'];
+  const launch = async () => {
+    const started = await startGuarded(
+      req.supervisor,
+      {
+        name,
+        command: 'redis-server',
+        args: [...args, '--dir', dir, '--dbfilename', 'seed.rdb'],
+        ready: { kind: 'tcp', host: '127.0.0.1', port },
+        readyTimeoutMs: req.readyTimeoutMs,
+        stopTimeoutMs: 3000,
+      },
+      dir,
+    );
+    pid = started.pid;
+    return started.proc;
+  };
+  const kept = new KeptProcess(name, launch, req.restart ?? false, req.report ?? (() => undefined), { pidOf: () => pid ?? 0, exitOf: guardedExit });
+  const stop = async () => {
+    await kept.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const url = `redis://127.0.0.1:${port}`;
   const keyPrefix = 'servebench:features:';
   try {
-    await loadEntities(url, keyPrefix, req);
+    await kept.start();
+    await loadEntities(url, keyPrefix, req, true);
   } catch (err) {
-    await proc.stop();
+    await stop();
     throw err;
   }
   return {
@@ -112,11 +148,8 @@ export async function provisionStore(req: StoreRequest): Promise<ProvisionedStor
     detail: `redis-server ${version} started by servebench on 127.0.0.1:${port}`,
     versions: { redis: version },
     notes: [],
-    process: proc,
-    pid,
-    stop: async () => {
-      await proc.stop();
-    },
+    serverPid: () => (kept.current === undefined ? undefined : pid),
+    stop,
   };
 }
 
@@ -148,8 +181,8 @@ async function useExternalRedis(req: StoreRequest, url: string): Promise<Provisi
   };
 }
 
-/** Fill Redis with the seeded entities, in pipelined batches. */
-async function loadEntities(url: string, keyPrefix: string, req: StoreRequest): Promise<void> {
+/** Fill Redis with the seeded entities, in pipelined batches; `snapshot`: then SAVE them to its RDB file. */
+async function loadEntities(url: string, keyPrefix: string, req: StoreRequest, snapshot = false): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
@@ -164,6 +197,8 @@ async function loadEntities(url: string, keyPrefix: string, req: StoreRequest): 
       const failed = results?.find(([e]) => e !== null);
       if (failed !== undefined) throw failed[0];
     }
+    // The snapshot a restarted redis-server of servebench's own loads back (a shared Redis saves as it is set up to).
+    if (snapshot) await client.save();
   } catch (err) {
     throw new ServebenchError('SB_ERR_UPSTREAM', `loading ${req.entities} entities into Redis at ${url} failed: ${errorMessage(err)}`, { cause: err });
   } finally {

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { getKernel, type Kernel } from '../../kernels/index.js';
 import type { CpuPlacement, ModelDescription, ModelPlacement, PredictResponse, RequestPath } from '../../results/serving.js';
 import { uniform } from '../../stats/random.js';
-import { HttpError } from '../http.js';
+import { HttpError } from '../http-error.js';
 import { blockFor, KernelPool, linearScore, modelWeights, sigmoid, VectorCache, waitFor, waitRng } from '../predict.js';
 import type { AsyncModel, BlockingModel, ModelKind, ModelSettings, PredictInput, PredictOutcome } from './types.js';
 

@@ -10,7 +10,7 @@ import { createSyncFn } from 'synckit';
 import { errorMessage } from '../../errors.js';
 import { compiledEntry } from '../../paths.js';
 import type { FilePredict, ModelDescription, ModelIdentity, ModelPlacement, RequestPath } from '../../results/serving.js';
-import { HttpError } from '../http.js';
+import { HttpError } from '../http-error.js';
 import type { BlockingModelOp } from './blocking-worker.js';
 import { checkedPrediction, isThenable, openRunner, PredictFailure, runChecked, type RunReply } from './runner.js';
 import type { AsyncModel, BlockingModel, ModelFileSettings, ModelKind, ModelSettings, PredictOutcome, Runner } from './types.js';

@@ -5,7 +5,7 @@
 import { createSyncFn } from 'synckit';
 import { compiledEntry } from '../../paths.js';
 import type { PredictResponse } from '../../results/serving.js';
-import { HttpError } from '../http.js';
+import { HttpError } from '../http-error.js';
 import { fromFailureData, type UpstreamFailureData } from '../upstream.js';
 
 export type BlockingOp =

@@ -5,7 +5,7 @@
 
 import { Redis } from 'ioredis';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import type { Supervisor } from '../../processes/index.js';
+import type { ProcessLifecycleEvent, Supervisor } from '../../processes/index.js';
 import type { QueueDepthSample, SystemProcess } from '../../results/serving.js';
 import { DEFAULTS } from '../config.js';
 import { provisionStore, redisServerVersion, type ProvisionedStore } from '../feature-store/provision.js';
@@ -38,9 +38,17 @@ export interface Broker {
 }
 
 /** The feature store's Redis when it has one, else a Redis of the broker's own. */
-export async function provisionBroker(o: ResolvedSystemOptions, store: ProvisionedStore, supervisor: Supervisor): Promise<Broker> {
+export async function provisionBroker(
+  o: ResolvedSystemOptions,
+  store: ProvisionedStore,
+  supervisor: Supervisor,
+  report?: (e: ProcessLifecycleEvent) => void,
+): Promise<Broker> {
   if (store.config.kind === 'redis') return { url: store.config.url, detail: `${store.detail} (the feature store's Redis)` };
   const own = await provisionStore({
+    processName: 'redis-server-queue',
+    restart: o.restart,
+    ...(report === undefined ? {} : { report }),
     store: 'redis',
     redisUrl: o.redisUrl,
     entities: 0,

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
 import type { QueueJob, QueueResult } from '../../results/serving.js';
 import type { QueueClientConfig } from '../config.js';
-import { epochMs, type HttpError } from '../http.js';
+import type { HttpError } from '../http-error.js';
+import { epochMs } from '../http.js';
 import { decodeResult, modelFailure, processTag, queueTimeout, queueUnavailable, queueWhere } from './protocol.js';
 
 /** Results taken per reader call (BLMPOP's COUNT). */

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { QueueErrorResult, QueueJob, QueueResult } from '../../results/serving.js';
-import { HttpError } from '../http.js';
+import { HttpError } from '../http-error.js';
 import { UpstreamError } from '../upstream.js';
 
 /** The keys of one system on its Redis: a run-specific prefix, so a shared Redis is never confused. */

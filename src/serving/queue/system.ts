@@ -11,7 +11,9 @@ import { SystemEvents } from '../events.js';
 import { provisionStore, storeServerProcesses, systemStoreRequest, type ProvisionedStore } from '../feature-store/provision.js';
 import { runningSystem } from '../running-system.js';
 import { modelRuntimeVersions } from '../models/inspect.js';
+import { systemFaults } from '../faults.js';
 import { startService, type ServiceHandle } from '../topology/index.js';
+import { reportLifecycle } from '../topology/service-processes.js';
 import type { CommandWrapper } from '../topology/process.js';
 import type { ResolvedSystemOptions, RunningSystem } from '../types.js';
 import { connectMonitor, deleteRunKeys, provisionBroker, queueAvailability, runningQueue, type Broker } from './broker.js';
@@ -24,14 +26,16 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
   const modelWorkers = o.modelWorkers ?? DEFAULTS.modelWorkers;
   const supervisor = new Supervisor();
   const events = new SystemEvents();
-  const workers = new ModelWorkers(supervisor, events);
+  const workers = new ModelWorkers(supervisor, events, o.restart);
   const services: ServiceHandle[] = [];
   const notes = [...o.notes];
   let store: ProvisionedStore | undefined;
   let broker: Broker | undefined;
   let monitor: Redis | undefined;
   const keys = queueKeys();
+  let releaseFaults: () => void = () => undefined;
   const stopEverything = async () => {
+    releaseFaults();
     workers.expectExits();
     for (const s of [...services].reverse()) await s.stop().catch(() => undefined);
     await workers.stop();
@@ -45,10 +49,10 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
     await supervisor.stopAll();
   };
   try {
-    const featureStore = await provisionStore(systemStoreRequest(o, supervisor));
+    const featureStore = await provisionStore(systemStoreRequest(o, supervisor, reportLifecycle(events, 'feature-store')));
     store = featureStore;
     notes.push(...featureStore.notes);
-    const b = await provisionBroker(o, featureStore, supervisor);
+    const b = await provisionBroker(o, featureStore, supervisor, reportLifecycle(events, 'queue-broker'));
     broker = b;
     const m = await connectMonitor(b.url);
     monitor = m;
@@ -61,7 +65,7 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       replyPrefix: keys.replyPrefix,
       timeoutMs: o.timeoutsMs.queue,
     });
-    const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses };
+    const ctx = { supervisor, events, readyTimeoutMs: o.timeoutsMs.ready, nginxWorkerProcesses: o.nginxWorkerProcesses, restart: o.restart };
     const scoring = await startService(ctx, { config: scoringConfig, topology: o.topology, workers: o.workers, host: o.host, port: o.port, wrap: wrapScoring });
     services.push(scoring);
 
@@ -75,14 +79,24 @@ export async function startQueueSystem(o: ResolvedSystemOptions, wrapScoring: Co
       timeoutMs: o.timeoutsMs.queue,
     };
     const jobsList = `${b.url} list ${keys.jobsKey}`;
+    const processes = () => [
+      ...scoring.processes(),
+      ...workers.list(),
+      ...storeServerProcesses(featureStore, 'feature-store', 'redis-server'),
+      ...storeServerProcesses(b.own, 'queue-broker', 'redis-server-queue'),
+    ];
+    const ours = [featureStore, b.own].filter((st) => st?.serverPid !== undefined && st.config.kind === 'redis');
+    const faults = systemFaults({
+      processes,
+      services: { scoring },
+      redisUrls: ours.map((st) => (st?.config.kind === 'redis' ? st.config.url : '')),
+      modelWorkers: workers,
+    });
+    releaseFaults = faults.release;
     return runningSystem({
       events,
-      processes: () => [
-        ...scoring.processes(),
-        ...workers.list(),
-        ...storeServerProcesses(featureStore, 'feature-store', 'redis-server'),
-        ...storeServerProcesses(b.own, 'queue-broker', 'redis-server-queue'),
-      ],
+      processes,
+      faults,
       stopEverything,
       options: o,
       scoringBaseUrl: scoring.baseUrl,

@@ -3,7 +3,7 @@
 // SIGTERM/SIGINT finish the job in hand, then exit.
 
 import { exitWithParent } from '../../processes/index.js';
-import { announceReady } from '../channel.js';
+import { announceReady, isHangMessage } from '../channel.js';
 import { QUEUE_WORKER_CONFIG_ENV, type QueueWorkerConfig } from '../config.js';
 import { runQueueWorker, WorkerMeter } from './worker.js';
 
@@ -17,10 +17,16 @@ async function main(): Promise<void> {
   meter.start(config.metricsIntervalMs);
   // No port: the ready line's port is 0 (nothing listens; the worker only talks to Redis).
   announceReady({ type: 'ready', port: 0, pid: process.pid, role: 'model-worker', name: config.name, service: 'model-worker' });
+  // A hang fault: take no job for a while.
+  const onControl = (msg: unknown) => {
+    if (isHangMessage(msg)) worker.hold(msg.ms);
+  };
+  if (typeof process.send === 'function') process.on('message', onControl);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    process.off('message', onControl);
     meter.stop();
     worker.stop();
     void worker.done.finally(() => process.exit(0));

@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../errors.js';
 import type { PredictTiming, QueueErrorResult, QueueJob, QueueResult } from '../../results/serving.js';
 import { queueModelSettings, type QueueWorkerConfig } from '../config.js';
-import { epochMs, HttpError } from '../http.js';
+import { HttpError } from '../http-error.js';
+import { epochMs } from '../http.js';
 import { ProcessMeter } from '../metrics.js';
 import { createModel, type AsyncModel } from '../models/index.js';
 import { decodeJob } from './protocol.js';
@@ -99,6 +100,8 @@ export interface QueueWorker {
   /** Resolves when the loop has ended (after stop(), once the job in hand is answered). */
   done: Promise<void>;
   stop(): void;
+  /** Take no job for `ms` (a hang fault); the job in hand is finished first. */
+  hold(ms: number): void;
 }
 
 /** Connect and take jobs until stopped; a Redis outage is waited out (with back-off), never fatal. */
@@ -118,9 +121,15 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
   });
   await redis.connect();
   let stopping = false;
+  let heldUntil = 0;
   const done = (async () => {
     let backoffMs = 50;
     while (!stopping) {
+      const held = heldUntil - Date.now();
+      if (held > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(held, 1000)));
+        continue;
+      }
       let item: [string, string] | null;
       try {
         item = await redis.brpop(config.jobsKey, TAKE_BLOCK_S);
@@ -176,6 +185,9 @@ export async function runQueueWorker(config: QueueWorkerConfig, meter: WorkerMet
     done,
     stop: () => {
       stopping = true;
+    },
+    hold: (ms) => {
+      heldUntil = Math.max(heldUntil, Date.now() + ms);
     },
   };
 }

@@ -1,21 +1,23 @@
 // Starting one service under a topology: single (one process), cluster (a node:cluster primary with W
 // workers) or nginx (nginx over W single processes). Each returns its front URL and keeps its list of
-// processes current as cluster workers are replaced.
+// processes current as processes are restarted (on the same port) and cluster workers replaced.
 
 import { OptionError, ServebenchError } from '../../errors.js';
-import { exitDescription, type Supervisor } from '../../processes/index.js';
+import type { RestartPolicy, Supervisor } from '../../processes/index.js';
 import type { ServiceName, SystemProcess, Topology } from '../../results/serving.js';
-import type { ServiceMessage } from '../channel.js';
 import { CLUSTER_CONFIG_ENV, SERVICE_CONFIG_ENV, type ClusterConfig, type ServiceConfig } from '../config.js';
 import type { SystemEvents } from '../events.js';
 import { nginxAvailability, nginxProcesses, startNginx, type RunningNginx } from './nginx.js';
-import { startNodeService, type CommandWrapper } from './process.js';
+import type { CommandWrapper } from './process.js';
+import { ServiceProcesses, startKeptNode, type KeptNode } from './service-processes.js';
 
 export interface StartContext {
   supervisor: Supervisor;
   events: SystemEvents;
   readyTimeoutMs: number;
   nginxWorkerProcesses: number | 'auto';
+  /** How a process that dies is restarted; false or absent: never (its exit is still reported). */
+  restart?: RestartPolicy | false;
 }
 
 export interface ServiceHandle {
@@ -27,6 +29,11 @@ export interface ServiceHandle {
   processes(): SystemProcess[];
   versions: Record<string, string>;
   stop(): Promise<void>;
+  /**
+   * A hang fault: the service's serving processes (or one worker: a cluster's w0, an nginx backend w0, a single
+   * process) hold every request they receive for `ms`, then handle it. Returns the processes told.
+   */
+  hang(ms: number, scope: 'all' | 'one-worker'): SystemProcess[];
 }
 
 export interface ServiceStart {
@@ -66,68 +73,6 @@ function urlHost(host: string): string {
   return h.includes(':') ? `[${h}]` : h;
 }
 
-/** A service's processes as they are now, kept current from their messages (worker replaced or lost) and exits. */
-class ServiceProcesses {
-  private readonly table = new Map<string, SystemProcess>();
-  private stopping = false;
-
-  constructor(
-    private readonly events: SystemEvents,
-    private readonly service: ServiceName,
-  ) {}
-
-  add(p: SystemProcess): void {
-    this.table.set(p.name, p);
-  }
-
-  list(): SystemProcess[] {
-    return [...this.table.values()];
-  }
-
-  /** From now on an exit is the stop's doing: no notice. */
-  expectExits(): void {
-    this.stopping = true;
-  }
-
-  readonly onMessage = (msg: ServiceMessage): void => {
-    const service = this.service;
-    switch (msg.type) {
-      case 'metrics':
-        this.events.emitMetrics(msg.metrics);
-        return;
-      case 'worker-replaced': {
-        for (const [k, p] of this.table) if (p.pid === msg.oldPid) this.table.delete(k);
-        this.table.set(msg.name, { role: service, pid: msg.pid, name: msg.name, service });
-        this.events.emitNotice({
-          kind: 'worker-replaced',
-          service,
-          name: msg.name,
-          oldPid: msg.oldPid,
-          pid: msg.pid,
-          message: `${msg.name} (pid ${msg.oldPid}) ${exitDescription(msg)}; replaced by pid ${msg.pid}`,
-        });
-        return;
-      }
-      case 'worker-lost':
-        for (const [k, p] of this.table) if (p.pid === msg.pid) this.table.delete(k);
-        this.events.emitNotice({ kind: 'worker-lost', service, name: msg.name, pid: msg.pid, message: `${msg.name} (pid ${msg.pid}) is gone: ${msg.reason}` });
-        return;
-      case 'ready':
-        return;
-    }
-  };
-
-  /** A process that exits while the service runs leaves the list, with a notice. */
-  watchExit(name: string, pid: number, proc: { waitForExit(): Promise<{ code: number | null; signal: string | null }> }): void {
-    void proc.waitForExit().then((e) => {
-      if (!this.stopping) {
-        this.table.delete(name);
-        this.events.emitNotice({ kind: 'process-exited', name, pid, message: `${name} (pid ${pid}) ${exitDescription(e)}` });
-      }
-    });
-  }
-}
-
 export async function startService(ctx: StartContext, s: ServiceStart): Promise<ServiceHandle> {
   if (s.workers < 1) throw new OptionError('--workers', `must be at least 1, got ${s.workers}`);
   const tracked = new ServiceProcesses(ctx.events, s.config.service);
@@ -138,76 +83,100 @@ export async function startService(ctx: StartContext, s: ServiceStart): Promise<
 async function startNodeFront(ctx: StartContext, s: ServiceStart, tracked: ServiceProcesses): Promise<ServiceHandle> {
   const service = s.config.service;
   const single = s.topology === 'single';
-  const config = { ...s.config, host: s.host, port: s.port };
   const name = single ? service : `${service}-primary`;
-  const env: Record<string, string> = single
-    ? { [SERVICE_CONFIG_ENV]: JSON.stringify(config) }
-    : { [CLUSTER_CONFIG_ENV]: JSON.stringify({ worker: config, workers: s.workers } satisfies ClusterConfig) };
-  const { proc, ready } = await startNodeService(ctx.supervisor, {
+  const node = await startKeptNode(ctx.supervisor, {
     name,
     entry: single ? 'src/serving/service-main' : 'src/serving/cluster-primary-main',
-    env,
+    // A restart listens on the port the first start got: clients and balancers keep their URL.
+    env: (port): Record<string, string> => {
+      const config = { ...s.config, host: s.host, port };
+      return single
+        ? { [SERVICE_CONFIG_ENV]: JSON.stringify(config) }
+        : { [CLUSTER_CONFIG_ENV]: JSON.stringify({ worker: config, workers: s.workers } satisfies ClusterConfig) };
+    },
+    port: s.port,
     readyTimeoutMs: ctx.readyTimeoutMs,
     wrap: s.wrap,
     onMessage: tracked.onMessage,
+    entries: (ready) => [
+      { role: name, pid: ready.pid, name, service },
+      ...(ready.workers ?? []).map((w) => ({ role: service, pid: w.pid, name: w.name, service })),
+    ],
+    restart: ctx.restart ?? false,
+    onStarted: (entries) => tracked.setOwned(name, entries),
+    report: tracked.lifecycle(name),
   });
-  tracked.add({ role: single ? service : `${service}-primary`, pid: ready.pid, name, service });
-  for (const w of ready.workers ?? []) tracked.add({ role: service, pid: w.pid, name: w.name, service });
-  tracked.watchExit(name, ready.pid, proc);
   return {
     service,
     topology: s.topology,
-    baseUrl: `http://${urlHost(s.host)}:${ready.port}`,
+    baseUrl: `http://${urlHost(s.host)}:${node.port()}`,
     processes: () => tracked.list(),
     versions: {},
     stop: async () => {
       tracked.expectExits();
-      await proc.stop();
+      await node.kept.stop();
+    },
+    hang: (ms, scope) => {
+      const workers = tracked
+        .list()
+        .filter((p) => p.role === service)
+        .sort((x, y) => x.name.localeCompare(y.name, 'en', { numeric: true }));
+      const one = scope === 'one-worker' && !single ? workers.slice(0, 1) : workers;
+      node.hang({ type: 'hang', ms, ...(scope === 'one-worker' && !single && one[0] !== undefined ? { worker: one[0].name } : {}) });
+      return one;
     },
   };
 }
 
-/** nginx over W single-process backends on free loopback ports. */
+/** nginx over W single-process backends on free loopback ports; each backend and nginx are restarted on their ports. */
 async function startBehindNginx(ctx: StartContext, s: ServiceStart, tracked: ServiceProcesses): Promise<ServiceHandle> {
   const service = s.config.service;
-  const backends: { port: number; stop: () => Promise<unknown> }[] = [];
+  const backends: KeptNode[] = [];
   let nginx: RunningNginx | undefined;
   const stopAll = async () => {
     tracked.expectExits();
     await nginx?.stop();
-    await Promise.all(backends.map((b) => b.stop()));
+    await Promise.all(backends.map((b) => b.kept.stop()));
   };
   try {
     const started = await Promise.all(
       Array.from({ length: s.workers }, async (_, i) => {
         const name = `${service}-w${i}`;
-        const config = { ...s.config, name, host: '127.0.0.1', port: 0 };
-        const r = await startNodeService(ctx.supervisor, {
+        const node = await startKeptNode(ctx.supervisor, {
           name,
           entry: 'src/serving/service-main',
-          env: { [SERVICE_CONFIG_ENV]: JSON.stringify(config) },
+          env: (port) => ({ [SERVICE_CONFIG_ENV]: JSON.stringify({ ...s.config, name, host: '127.0.0.1', port }) }),
+          port: 0,
           readyTimeoutMs: ctx.readyTimeoutMs,
           wrap: s.wrap,
           onMessage: tracked.onMessage,
+          entries: (ready) => [{ role: service, pid: ready.pid, name, service }],
+          restart: ctx.restart ?? false,
+          onStarted: (entries) => tracked.setOwned(name, entries),
+          report: tracked.lifecycle(name),
         });
-        backends.push({ port: r.ready.port, stop: () => r.proc.stop() });
-        tracked.add({ role: service, pid: r.ready.pid, name, service });
-        tracked.watchExit(name, r.ready.pid, r.proc);
-        return r.ready.port;
+        backends[i] = node;
+        return node.port();
       }),
     );
+    const nginxName = `${service}-nginx`;
     nginx = await startNginx(
       ctx.supervisor,
       { name: service, host: s.host, port: s.port, backends: started.map((port) => ({ host: '127.0.0.1', port })) },
-      { readyTimeoutMs: ctx.readyTimeoutMs, workerProcesses: ctx.nginxWorkerProcesses, name: `${service}-nginx` },
+      {
+        readyTimeoutMs: ctx.readyTimeoutMs,
+        workerProcesses: ctx.nginxWorkerProcesses,
+        name: nginxName,
+        restart: ctx.restart ?? false,
+        report: tracked.lifecycle(nginxName),
+        onStarted: (n) => tracked.setOwned(nginxName, nginxProcesses(n, service)),
+      },
     );
   } catch (err) {
     await stopAll();
     throw err;
   }
   const front = nginx;
-  for (const p of nginxProcesses(front, service)) tracked.add(p);
-  tracked.watchExit(`${service}-nginx`, front.masterPid, front.proc);
   return {
     service,
     topology: 'nginx',
@@ -215,5 +184,11 @@ async function startBehindNginx(ctx: StartContext, s: ServiceStart, tracked: Ser
     processes: () => tracked.list(),
     versions: { nginx: front.version },
     stop: stopAll,
+    hang: (ms, scope) => {
+      const told = scope === 'one-worker' ? backends.slice(0, 1) : backends;
+      for (const b of told) b.hang({ type: 'hang', ms });
+      const names = new Set(told.map((b) => b.kept.name));
+      return tracked.list().filter((p) => names.has(p.name));
+    },
   };
 }

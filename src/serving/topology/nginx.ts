@@ -1,16 +1,27 @@
 // The nginx topology's balancer: the system's nginx, with a config generated in a temp folder (pid, logs
 // and temp paths inside it), balancing over W single-process backends with keep-alive upstream
-// connections. Missing nginx is reported as data ({ available: false, reason }), never a crash.
+// connections. Missing nginx is reported as data ({ available: false, reason }), never a crash. nginx that
+// dies is started again (with the same folder, config and port) when a restart policy is given.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ServebenchError, errorMessage } from '../../errors.js';
-import { freePort, httpStatus, waitUntil, type ManagedProcess, type Supervisor } from '../../processes/index.js';
+import {
+  childPids,
+  freePort,
+  httpStatus,
+  KeptProcess,
+  waitUntil,
+  type ManagedProcess,
+  type ProcessLifecycleEvent,
+  type RestartPolicy,
+  type Supervisor,
+} from '../../processes/index.js';
 import type { ServiceName, SystemProcess } from '../../results/serving.js';
-import { startGuarded } from './process.js';
+import { guardedExit, startGuarded } from './process.js';
 
 const execFileP = promisify(execFile);
 
@@ -52,12 +63,11 @@ export interface NginxFront {
 }
 
 export interface RunningNginx {
-  proc: ManagedProcess;
   port: number;
   dir: string;
   version: string;
-  /** The nginx master's pid (proc is its guard). */
-  masterPid: number;
+  /** The nginx master's pid now (it changes when nginx is restarted). */
+  readonly masterPid: number;
   /** nginx worker process pids (children of the master). */
   workerPids(): number[];
   stop(): Promise<void>;
@@ -124,28 +134,29 @@ export function nginxProcesses(nginx: RunningNginx, service: ServiceName): Syste
   ];
 }
 
-function childPids(parent: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) out.push(Number(entry));
-    } catch {
-      // the process went away while we looked
-    }
+/** How a started nginx is kept: restarted under `restart`, its exits and restarts reported. */
+export interface NginxStartOptions {
+  readyTimeoutMs: number;
+  workerProcesses: number | 'auto';
+  name: string;
+  /** @default false: never restarted (its exit is still reported) */
+  restart?: RestartPolicy | false;
+  report?: (e: ProcessLifecycleEvent) => void;
+  /** After each start (the first and every restart), once nginx accepts connections. */
+  onStarted?: (nginx: RunningNginx) => void;
+}
+
+/** nginx's error log (its last lines), for a start that failed. */
+function errorLogTail(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'error.log'), 'utf8').trim().split('\n').slice(-10).join('\n');
+  } catch {
+    return '';
   }
-  return out;
 }
 
 /** Start nginx in front of `front.backends`; resolves once it answers GET /health through to a backend. */
-export async function startNginx(
-  sup: Supervisor,
-  front: NginxFront,
-  opts: { readyTimeoutMs: number; workerProcesses: number | 'auto'; name: string },
-): Promise<RunningNginx> {
+export async function startNginx(sup: Supervisor, front: NginxFront, opts: NginxStartOptions): Promise<RunningNginx> {
   const avail = await nginxAvailability();
   if (!avail.available) throw new Error(avail.reason);
   const dir = mkdtempSync(join(tmpdir(), 'servebench-nginx-'));
@@ -156,44 +167,41 @@ export async function startNginx(
   // -e (nginx >= 1.19.5) keeps even the startup error log in the temp folder instead of /var/log/nginx.
   const [maj = 0, min = 0, pat = 0] = avail.version.split('.').map(Number);
   if (maj > 1 || (maj === 1 && (min > 19 || (min === 19 && pat >= 5)))) args.unshift('-e', join(dir, 'error.log'));
-  let proc: ManagedProcess;
-  let masterPid: number;
+  let masterPid = 0;
+  const spec = { name: opts.name, command: avail.command, args, ready: { kind: 'tcp', host: front.host, port } as const };
+  // A restart reuses the folder (config, logs) and the port: the guard keeps the folder when nginx dies by itself.
+  const launch = async (): Promise<ManagedProcess> => {
+    const started = await startGuarded(sup, { ...spec, readyTimeoutMs: opts.readyTimeoutMs, stopTimeoutMs: 5000 }, dir);
+    masterPid = started.pid;
+    // The master forks its workers right after it binds: list them too.
+    await waitUntil(() => childPids(masterPid).length > 0, 2000, `${opts.name}'s workers`).catch(() => undefined);
+    opts.onStarted?.(running);
+    return started.proc;
+  };
+  const kept = new KeptProcess(opts.name, launch, opts.restart ?? false, opts.report ?? (() => undefined), { pidOf: () => masterPid, exitOf: guardedExit });
+  const running: RunningNginx = {
+    port,
+    dir,
+    version: avail.version,
+    get masterPid() {
+      return masterPid;
+    },
+    workerPids: () => childPids(masterPid),
+    stop: async () => {
+      await kept.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
   try {
-    ({ proc, pid: masterPid } = await startGuarded(
-      sup,
-      {
-        name: opts.name,
-        command: avail.command,
-        args,
-        ready: { kind: 'tcp', host: front.host, port },
-        readyTimeoutMs: opts.readyTimeoutMs,
-        stopTimeoutMs: 5000,
-      },
-      dir,
-    ));
+    await kept.start();
     const url = `http://${front.host.includes(':') ? `[${front.host}]` : front.host}:${port}/health`;
     await waitUntil(async () => (await httpStatus(url)) === 200, opts.readyTimeoutMs, `${opts.name} to answer ${url}`);
   } catch (err) {
-    let log = '';
-    try {
-      log = readFileSync(join(dir, 'error.log'), 'utf8').trim().split('\n').slice(-10).join('\n');
-    } catch {
-      // no log written
-    }
+    await kept.stop().catch(() => undefined);
+    const log = errorLogTail(dir);
     rmSync(dir, { recursive: true, force: true });
     if (log === '') throw err;
     throw new ServebenchError('SB_ERR_NOT_READY', `${errorMessage(err)}; nginx's error log:\n${log}`, { cause: err });
   }
-  return {
-    proc,
-    port,
-    dir,
-    version: avail.version,
-    masterPid,
-    workerPids: () => childPids(masterPid),
-    stop: async () => {
-      await proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return running;
 }

@@ -3,7 +3,8 @@
 // its ready line, messages (metrics, worker changes) read from IPC and from stdout alike.
 
 import { compiledEntry } from '../../paths.js';
-import type { ManagedProcess, ProcessSpec, Supervisor } from '../../processes/index.js';
+import { constants } from 'node:os';
+import type { ExitInfo, ManagedProcess, ProcessSpec, Supervisor } from '../../processes/index.js';
 import { ServebenchError } from '../../errors.js';
 import { isServiceMessage, LINE_PREFIX, parseMessageLine, type ServiceMessage } from '../channel.js';
 
@@ -75,4 +76,11 @@ export async function startGuarded(sup: Supervisor, spec: ProcessSpec, removeDir
   const proc = await sup.start({ ...spec, command: process.execPath, args: [...guard, spec.command, ...spec.args], ipc: true });
   const m = /^@@servebench \{"type":"guarded","pid":(\d+)\}$/m.exec(proc.output());
   return { proc, pid: m === null ? proc.pid : Number(m[1]) };
+}
+
+/** A guard's exit as its server's: guard-main exits with 128 + the signal's number when the server was killed by one. */
+export function guardedExit(e: ExitInfo): ExitInfo {
+  if (e.code === null || e.code <= 128) return e;
+  const name = Object.entries(constants.signals).find(([, n]) => n === (e.code ?? 0) - 128)?.[0];
+  return name === undefined ? e : { code: null, signal: name as NodeJS.Signals };
 }
