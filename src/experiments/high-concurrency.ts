@@ -1,9 +1,8 @@
 // The high-concurrency experiment (the published Flask vs nginx + gunicorn experiment: one development server
 // against a pool behind nginx under 50,000 users): both request paths on one process, a node:cluster pool and
-// nginx over a pool, closed loop at each connection step up to the open-file ceiling, each step on a freshly
-// started system (a clean queue, and a new port, so sockets left in TIME_WAIT by one step never starve the
-// next). Each run records failures by kind, median and mean latency, throughput, and the CPU every process
-// used; the rows summarise them for the report.
+// nginx over a pool, closed loop at each connection step up to the open-file ceiling, each system started once
+// per round with its steps going up. Each run records failures by kind, median and mean latency, throughput,
+// and the CPU every process used; the rows summarise them for the report.
 
 import { availableParallelism } from 'node:os';
 import { failureRateOf, type CompletedRun } from '../load/aggregate.js';
@@ -84,36 +83,31 @@ export async function runHighConcurrency(
   }
   progress('load', `high-concurrency: connections ${planned.steps.join(', ')} (${planned.ceiling.note}); ${rounds} round(s)`);
   const runs: LoadRun[] = [];
-  outer: for (let round = 1; round <= rounds; round++) {
+  for (let round = 1; round <= rounds; round++) {
     for (const e of list) {
-      for (const [index, connections] of planned.steps.entries()) {
-        if (isAborted(ctx.signal)) break outer;
-        if (e.config.state !== 'completed') continue;
-        const run = await runOneStep(e, ctx, result, { round, index, connections });
-        if (run !== undefined) runs.push(run);
-      }
+      if (isAborted(ctx.signal)) break;
+      if (e.config.state === 'completed') runs.push(...(await runSteps(e, ctx, result, planned.steps, round)));
     }
   }
   result.rows = concurrencyRows(list, planned.steps, runs, workers);
   return result;
 }
 
-/** One step on a freshly started system: start, load, stop. Undefined (and a flag) when the system did not start. */
-async function runOneStep(
-  e: Entry,
-  ctx: ExperimentContext,
-  result: HighConcurrencyResult,
-  at: { round: number; index: number; connections: number },
-): Promise<LoadRun | undefined> {
+/**
+ * Every step of one round on one system, started once (a start costs seconds on a busy host, and the budget of
+ * the main job is a minute): the steps go up, so each finds the system as the smaller ones left it, as users
+ * arriving in waves would. Nothing (and a flag) when the system did not start.
+ */
+async function runSteps(e: Entry, ctx: ExperimentContext, result: HighConcurrencyResult, steps: readonly number[], round: number): Promise<LoadRun[]> {
   const c = e.config;
-  progress('load', `round ${at.round}: starting ${c.id} for ${at.connections} connections`);
+  progress('load', `round ${round}: starting ${c.id} for ${steps.join(', ')} connections`);
   const t0 = performance.now();
   let sut: Awaited<ReturnType<ConfigurationSpec['start']>>;
   try {
     sut = await e.spec.start();
   } catch (err) {
     ctx.addFlag(markStartFailure(c, err));
-    return undefined;
+    return [];
   }
   (c.startupMs ??= []).push(Math.round(performance.now() - t0));
   c.url = sut.url;
@@ -121,14 +115,19 @@ async function runOneStep(
   if (sut.store !== undefined) c.store = sut.store;
   c.notes = sut.notes;
   const sampler = new ServerSampler(sut.processes, sut.metrics);
+  const runs: LoadRun[] = [];
   try {
-    const run = await runStep({ ...stepRequest(c.id, ctx, result, at), target: e.spec.target(sut.url), sampler });
-    ctx.onRun(run);
-    return run;
+    for (const [index, connections] of steps.entries()) {
+      if (isAborted(ctx.signal)) break;
+      const run = await runStep({ ...stepRequest(c.id, ctx, result, { round, index, connections }), target: e.spec.target(sut.url), sampler });
+      ctx.onRun(run);
+      runs.push(run);
+    }
   } finally {
     sampler.close();
     await sut.stop();
   }
+  return runs;
 }
 
 function stepRequest(
@@ -143,7 +142,11 @@ function stepRequest(
     scenario: 'high-concurrency',
     step: { index: at.index, label: `c=${at.connections}`, load: at.connections, loadUnit: 'connections' },
     repeat: at.round,
-    load: { kind: 'closed', engine: 'autocannon', connections: at.connections, pipelining: s.pipelining, workers: s.generatorWorkers },
+    // The native engine where it loads (thousands of sockets cost it least), else autocannon.
+    load:
+      s.closedEngine === 'native'
+        ? { kind: 'closed', engine: 'native', connections: at.connections, pipelining: s.pipelining, workers: 0, threads: s.generatorThreads }
+        : { kind: 'closed', engine: 'autocannon', connections: at.connections, pipelining: s.pipelining, workers: s.generatorWorkers },
     warmupMs: result.timing.warmupMs,
     durationMs: result.timing.durationMs,
     timeoutMs: result.timing.requestTimeoutMs,

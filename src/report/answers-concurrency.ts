@@ -97,14 +97,19 @@ export function concurrencyAnswer(data: BenchData): Answer {
   if (hc === undefined) return { ...base, sentences: ['Not measured: the concurrency suite did not run.'] };
   if (hc.skipped !== undefined) return { ...base, sentences: [`Not measured: ${hc.skipped}.`] };
   const top = Math.max(0, ...done(hc.rows).map((r) => r.connections));
-  const sentences: string[] = [
-    `Connections were stepped to ${count(top)}, the most this host's open-file limit allows (${hc.ceiling.allowed === null ? 'no limit known' : `${count(Number(hc.ceiling.hardLimit))} descriptors less ${count(hc.ceiling.headroom)} kept for everything else`}), on ${plural(hc.cores, 'core')} shared by every process.`,
-  ];
+  const allowed = hc.ceiling.allowed;
+  const limit =
+    allowed === null
+      ? 'no open-file limit known'
+      : top < allowed
+        ? `the full run goes to ${count(allowed)}, the most this host's open-file limit allows`
+        : "the most this host's open-file limit allows";
+  const sentences: string[] = [`Connections went up to ${count(top)} (${limit}), on ${plural(hc.cores, 'core')} shared by every process.`];
   for (const path of ['sync', 'async'] as const) {
     const at = done(hc.rows).filter((r) => r.path === path && r.connections === top);
     if (at.length > 0) sentences.push(`At ${count(top)} connections on the ${path} path: ${at.map(rowWords).join('; ')}.`);
   }
-  const held = [...new Set(hc.rows.map((r) => r.configId))].flatMap((id) => {
+  const held = [...new Set(done(hc.rows).map((r) => r.configId))].flatMap((id) => {
     const row = hc.rows.find((r) => r.configId === id)!;
     const n = heldUpTo(hc.rows, id);
     return n === undefined ? [`${configLabel(row)} at none of the steps`] : [`${configLabel(row)} up to ${count(n)}`];

@@ -70,13 +70,15 @@ function detailLines(hc: HighConcurrencyResult): string[] {
 function intro(hc: HighConcurrencyResult, d: LoadData): string[] {
   const t = hc.timing;
   const store = d.configurations.find((c) => c.store !== undefined)?.store;
+  const engine = d.runs.find((r) => r.scenario === 'high-concurrency')?.load.engine ?? d.options.engine;
   return [
     `${hc.description}: ${hc.predict} predict, ${hc.cores} usable cores, ${hc.workers} worker processes per service in a pool, ` +
       `connections ${hc.connections.map(count).join(', ')}.`,
     `Steps: ${hc.ceiling.note}.`,
-    `Each step on a freshly started system: a warm-up of ${(t.warmupMs / 1000).toFixed(1)} s, then a window of ${(t.durationMs / 1000).toFixed(1)} s; ` +
-      `a request unanswered after ${(t.requestTimeoutMs / 1000).toFixed(1)} s counts as a timeout and its connection is opened again ` +
-      `(closed loop, autocannon, one load generator process on the same cores).${store === undefined ? '' : ` Feature store: ${store.detail}.`}`,
+    `Each system started once per round, its steps going up: a warm-up of ${(t.warmupMs / 1000).toFixed(1)} s, then a window of ` +
+      `${(t.durationMs / 1000).toFixed(1)} s; a request unanswered after ${(t.requestTimeoutMs / 1000).toFixed(1)} s counts as a timeout and its ` +
+      `connection is opened again (closed loop, ${engine} engine, one load generator process on the same cores).` +
+      `${store === undefined ? '' : ` Feature store: ${store.detail}.`}`,
   ];
 }
 

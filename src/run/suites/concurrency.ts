@@ -15,7 +15,7 @@ export function concurrencySuite(inputs: ScenarioInputs): Suite<ExperimentsOptio
     kind: 'load',
     file: 'concurrency.json',
     capture: {},
-    expectedSeconds: { full: 420, quick: 85 },
+    expectedSeconds: { full: 60, quick: 20 },
     run: (options, ctx) =>
       runExperimentsSuite({
         definitions: inputs.experimentDefinitions,
