@@ -159,7 +159,7 @@ describe('missing or empty data', () => {
     const empty: BenchResults = { ...full, data: { quick: false, suites: [], sections: {} } };
     expect(benchCharts(empty.data)).toEqual([]);
     const html = await renderBenchHtmlWithCharts(empty);
-    expect(html).toMatch(/<h2[^>]*>Environment<\/h2>/);
+    expect(html).toMatch(/<h2[^>]*>Environment and hardware<\/h2>/);
     expect(html).not.toContain('<svg');
   });
 

@@ -10,6 +10,13 @@ import type { ProfileData } from '../results/profile.js';
 export interface ReportPlace {
   /** The folder the report is written to (results.md, results.html): links are relative to it. */
   from?: string;
+  /** The run folder (results.json, profile/, hardware.html). @default from */
+  runDir?: string;
+}
+
+/** The run folder of a place (undefined: no file links). */
+export function runDirOf(place: ReportPlace): string | undefined {
+  return place.runDir ?? place.from;
 }
 
 const posix = (p: string) => p.split(sep).join('/');
@@ -27,8 +34,9 @@ export function fileLink(place: ReportPlace, target: string): string | undefined
  */
 export function artefactLinker(place: ReportPlace, p: ProfileData): (path: string) => string | undefined {
   return (path) => {
-    if (place.from === undefined) return undefined;
-    for (const dir of [p.outDir, join(place.from, 'profile')]) {
+    const run = runDirOf(place);
+    if (run === undefined) return undefined;
+    for (const dir of [p.outDir, join(run, 'profile')]) {
       const link = fileLink(place, join(dir, path));
       if (link !== undefined) return link;
     }
@@ -41,7 +49,8 @@ export function profileFolderWords(place: ReportPlace, p: ProfileData): string {
   const files = p.cases.flatMap((c) => (c.state === 'completed' ? c.artefacts : []));
   const bytes = files.reduce((a, f) => a + f.bytes, 0);
   const size = `${(bytes / 1e6).toFixed(bytes >= 1e7 ? 0 : 1)} MB in ${files.length} files`;
-  const candidates = [p.outDir, place.from === undefined ? undefined : join(place.from, 'profile')];
+  const run = runDirOf(place);
+  const candidates = [p.outDir, run === undefined ? undefined : join(run, 'profile')];
   const dir = candidates.find((d): d is string => d !== undefined && existsSync(d) && statSync(d).isDirectory());
   const link = dir === undefined ? undefined : fileLink(place, dir);
   const name = link === undefined ? `\`${p.outDir}\`` : `[${link}/](${encodeURI(link)}/)`;
