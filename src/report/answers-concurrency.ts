@@ -61,7 +61,7 @@ function poolLosesWords(hc: HighConcurrencyResult, single: HighConcurrencyRow, p
   return (
     `At ${count(pool.connections)} connections ${configLabel(pool)} answered ${formatNumber(pool.rps)} requests/s against ${formatNumber(single.rps)} for one async process. ` +
     `This host gives a benchmark ${plural(hc.cores, 'core')}: the pool's ${procs(pool)} server processes and the load generator used ${busy(pool)} of them ` +
-    `(one process's system: ${procs(single)} processes, ${busy(single)} cores)` +
+    `(one process's system: ${plural(procs(single), 'process', 'processes')}, ${busy(single)} cores)` +
     `${perWorker === undefined || ss === undefined ? '' : `; each of its ${ps!.processes} scoring workers got ${perWorker.toFixed(0)}% of a core, where the single scoring process used ${ss.cpuPercent.toFixed(0)}%${ss.eventLoopUtilization === null ? '' : ` (its event loop busy ${percent(ss.eventLoopUtilization)} of the time)`}`}` +
     `${relay > 0 ? `, and nginx took ${relay.toFixed(0)}% of a core relaying every request` : ''}. ` +
     'A pool adds processes and a hop, not cores: one async process already overlaps its waits, so when the workers share too few cores the ' +
