@@ -66,21 +66,19 @@ describe('results.html of a run folder', () => {
       for (const width of [1280, 800]) {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(url, { waitUntil: 'load' });
-        await page.evaluate(() => {
-          for (const d of document.querySelectorAll('details')) d.open = true;
+        await page.locator('details').evaluateAll((ds) => {
+          for (const d of ds) d.setAttribute('open', '');
         });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
         expect(overflow, `page wider than the ${width} px window`).toBeLessThanOrEqual(0);
       }
-      const links = await page.evaluate(() =>
-        [...document.querySelectorAll('a[href]')].map((a) => ({ href: a.getAttribute('href') ?? '', abs: (a as HTMLAnchorElement).href })),
-      );
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', abs: (a as unknown as { href: string }).href })));
       expect(links.length).toBeGreaterThan(10);
       const broken: string[] = [];
       for (const l of links) {
         if (l.href.startsWith('#')) {
           const id = decodeURIComponent(l.href.slice(1));
-          if (!(await page.evaluate((x) => document.getElementById(x) !== null, id))) broken.push(l.href);
+          if ((await page.locator(`[id="${id}"]`).count()) === 0) broken.push(l.href);
         } else if (!l.abs.startsWith('file:') || !existsSync(fileURLToPath(l.abs.split('#')[0]!))) broken.push(l.href);
       }
       expect(broken).toEqual([]);
