@@ -123,7 +123,8 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
   const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, PREDICT_KINDS);
   const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, TOPOLOGIES);
   // Redis by default wherever a redis-server can be started; a model API alone reads no features.
-  const store = checkChoice('--store', o.store ?? (service === 'model' ? PROFILE_DEFAULTS.store : defaultStoreChoice().store), STORE_KINDS);
+  const choice = o.store === undefined && service === 'scoring' ? defaultStoreChoice() : undefined;
+  const store = checkChoice('--store', o.store ?? choice?.store ?? PROFILE_DEFAULTS.store, STORE_KINDS);
   if (topology === 'cluster') {
     const refuse = tools.filter((t) => !ADAPTERS[t].followsClusterWorkers);
     const can = PROFILE_TOOLS.filter((t) => ADAPTERS[t].followsClusterWorkers).join(' or ');
@@ -138,6 +139,7 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
   }
   checkPredictOptions(o, predict);
   const r: ResolvedProfileOptions = { tools, paths, service, predict, topology, store, durationMs, connections, finishTimeoutMs };
+  if (choice?.fallback !== undefined) r.storeFallback = choice.fallback;
   if (o.kernel !== undefined) r.kernel = o.kernel;
   if (o.n !== undefined) r.n = o.n;
   if (o.workers !== undefined) r.workers = o.workers;

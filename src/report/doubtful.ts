@@ -34,6 +34,8 @@ export function collectFlags(data: BenchData): SuiteFlag[] {
     const l = s[name];
     if (l !== undefined) add(name, [...loadExtras(l), ...l.flags]);
   }
+  const pf = s.profile?.settings.storeFallback;
+  if (pf !== undefined) out.push({ suite: 'profile', subject: 'feature store', kind: 'fallback', message: `feature store: embedded (${pf})` });
   for (const c of s.profile?.cases ?? []) {
     if (c.state === 'errored') out.push({ suite: 'profile', subject: c.id, kind: 'errored', message: c.error.message });
   }

@@ -164,6 +164,7 @@ export function renderProfileTerminal(data: ProfileData): string {
   lines.push(
     `tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`,
   );
+  if (data.settings.storeFallback !== undefined) lines.push(`feature store: embedded (${data.settings.storeFallback})`);
   if (data.interrupted === true) lines.push('INTERRUPTED: the cases below are those finished before the interrupt');
   for (const c of data.cases) {
     lines.push('');
@@ -231,6 +232,7 @@ export function renderProfileMarkdown(data: ProfileData, options: ProfileMarkdow
       'Summaries are extracted from the profile data; shares are of samples (bytes for the heap profile).',
     '',
   );
+  if (s.storeFallback !== undefined) out.push(`Feature store: embedded (${s.storeFallback}).`, '');
   const findings = profileFindings(data);
   if (findings.length > 0) {
     out.push(...findings.map((f) => `- ${f}`), '');
