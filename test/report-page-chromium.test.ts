@@ -72,7 +72,9 @@ describe('results.html of a run folder', () => {
         const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
         expect(overflow, `page wider than the ${width} px window`).toBeLessThanOrEqual(0);
       }
-      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', abs: (a as unknown as { href: string }).href })));
+      const links = await page
+        .locator('a[href]')
+        .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', abs: (a as unknown as { href: string }).href })));
       expect(links.length).toBeGreaterThan(10);
       const broken: string[] = [];
       for (const l of links) {

@@ -190,7 +190,8 @@ export function concurrencyRows(list: readonly Entry[], steps: readonly number[]
       const done = mine.filter((r): r is CompletedRun => r.state === 'completed').sort((a, b) => a.rps - b.rps);
       const r = done[Math.floor((done.length - 1) / 2)];
       if (r === undefined) {
-        const reason = c.state === 'skipped' ? (c.reason ?? 'skipped') : (mine.find((x) => x.state === 'errored')?.error.message ?? c.error?.message ?? 'not run');
+        const reason =
+          c.state === 'skipped' ? (c.reason ?? 'skipped') : (mine.find((x) => x.state === 'errored')?.error.message ?? c.error?.message ?? 'not run');
         rows.push({ ...head, ...emptyFigures(connections), state: c.state === 'skipped' ? 'skipped' : 'errored', reason });
         continue;
       }

@@ -84,9 +84,16 @@ export function planExperiments(
 function concurrencyPlan(definitions: ExperimentSet, o: ExperimentOptions): { steps: number[]; ceiling: ConnectionCeiling; rounds: number } {
   const def = definitions['high-concurrency'];
   if (o.engine === 'open') {
-    throw new OptionError(o.rateRps !== undefined ? '--rate' : '--engine', 'high-concurrency runs a closed loop (connections, as Locust users); give --connections C');
+    throw new OptionError(
+      o.rateRps !== undefined ? '--rate' : '--engine',
+      'high-concurrency runs a closed loop (connections, as Locust users); give --connections C',
+    );
   }
-  const { steps, ceiling } = connectionSteps(o.quick ? def.connections.quick : def.connections.default, o.hardFdLimit ?? readOpenFileLimit()?.hard, FD_HEADROOM);
+  const { steps, ceiling } = connectionSteps(
+    o.quick ? def.connections.quick : def.connections.default,
+    o.hardFdLimit ?? readOpenFileLimit()?.hard,
+    FD_HEADROOM,
+  );
   const rounds = o.repeats ?? (o.quick ? def.repeats.quick : def.repeats.default);
   // --connections C: that one step (the descriptor check refuses it, naming the limit, when C does not fit).
   return { steps: o.connections === undefined ? steps : [o.connections], ceiling, rounds };

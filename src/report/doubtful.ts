@@ -85,5 +85,9 @@ export function doubtfulMarkdown(data: BenchData): string[] {
 export function doubtfulTerminal(data: BenchData, most = 20): string[] {
   const lines = merged(collectFlags(data)).map((m) => `  - ${m.kind} · ${m.subjects.join(', ')}: ${plainWords(m.message)}`);
   if (lines.length === 0) return [];
-  return [`doubtful figures (${lines.length}):`, ...lines.slice(0, most), ...(lines.length > most ? [`  ... and ${lines.length - most} more in results.md`] : [])];
+  return [
+    `doubtful figures (${lines.length}):`,
+    ...lines.slice(0, most),
+    ...(lines.length > most ? [`  ... and ${lines.length - most} more in results.md`] : []),
+  ];
 }

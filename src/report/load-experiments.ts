@@ -116,7 +116,12 @@ function autoscaleSummaryLines(a: AutoscaleResult): string[] {
     const rs = Object.entries(c.replicaSeconds)
       .map(([svc, v]) => `${svc} ${v}`)
       .join(', ');
-    const controller = c.autoscaler === null ? '' : `; controller ${Object.entries(c.autoscaler).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
+    const controller =
+      c.autoscaler === null
+        ? ''
+        : `; controller ${Object.entries(c.autoscaler)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', ')}`;
     lines.push(`${c.configId}: replica-seconds ${rs}${controller}`);
   }
   if (a.hold !== null) {

@@ -111,7 +111,13 @@ function configRow(c: LoadConfiguration, withModel: boolean): Row {
     `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`;
   // A configuration that ran without one answer says so first: its row is not a result.
   const detail =
-    c.state === 'skipped' ? (c.reason ?? '') : c.state === 'errored' ? (c.error?.message ?? '') : c.state === 'failed' ? `${c.reason ?? 'every request failed'}; ${ran}` : ran;
+    c.state === 'skipped'
+      ? (c.reason ?? '')
+      : c.state === 'errored'
+        ? (c.error?.message ?? '')
+        : c.state === 'failed'
+          ? `${c.reason ?? 'every request failed'}; ${ran}`
+          : ran;
   if (!withModel) return [c.id, c.state, detail];
   const model = c.model === undefined ? '-' : `${modelLabel(c.model)}${c.modelB === undefined ? '' : `; model-b: ${modelLabel(c.modelB)}`}`;
   return [c.id, model, c.state, detail];
@@ -149,13 +155,15 @@ function sections(d: LoadData, options: LoadMarkdownOptions = {}): Sections {
   ]);
   // A goal that restates a comparison is said once, by the comparison (its ratio and spread).
   const compared = new Set(d.comparisons.map((c) => c.description));
-  const goalRows = d.goals.filter((g) => !compared.has(g.description)).map((g) => [
-    plainWords(g.description),
-    g.measured === null ? '-' : spread(g.measured, fmtNum),
-    g.target,
-    g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
-    g.detail,
-  ]);
+  const goalRows = d.goals
+    .filter((g) => !compared.has(g.description))
+    .map((g) => [
+      plainWords(g.description),
+      g.measured === null ? '-' : spread(g.measured, fmtNum),
+      g.target,
+      g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
+      g.detail,
+    ]);
   const comparisonRows = d.comparisons.map((c) => [
     plainWords(c.description),
     `${c.numerator} / ${c.denominator}`,
@@ -255,14 +263,26 @@ export function renderLoadMarkdown(d: LoadData, options: LoadMarkdownOptions = {
       '',
       'CPU summed over the processes of a role (% of one core); event-loop utilization and delay from the processes themselves.',
       '',
-      mdTable(s.servers.head.slice(0, -1), s.servers.rows.map((r) => r.slice(0, -1))),
+      mdTable(
+        s.servers.head.slice(0, -1),
+        s.servers.rows.map((r) => r.slice(0, -1)),
+      ),
     );
   if (s.servers.details.length > 0) out.push('', ...s.servers.details.map((l) => `- ${l}`));
   if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
   if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
   if (s.goals.rows.length > 0) {
-    out.push('', '#### Goals', '', mdTable(s.goals.head.slice(0, -1), s.goals.rows.map((r) => r.slice(0, -1))), '');
+    out.push(
+      '',
+      '#### Goals',
+      '',
+      mdTable(
+        s.goals.head.slice(0, -1),
+        s.goals.rows.map((r) => r.slice(0, -1)),
+      ),
+      '',
+    );
     out.push(...s.goals.rows.filter((r) => r[4] !== '').map((r) => `- ${r[0]}: ${r[4]}`));
   }
   out.push(...experimentsMarkdown(d), ...concurrencyMarkdown(d));

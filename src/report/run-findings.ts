@@ -86,4 +86,3 @@ export function findings(data: BenchData): string[] {
   const profile = p === undefined ? [] : profileFindings(p).map((f) => `profile: ${f}`);
   return [...kernelsFindings(data), ...capacityFindings(data), ...loadFindings(data), ...profile].map(plainWords);
 }
-
