@@ -22,7 +22,8 @@ export function connectionSteps(
   const kept = requested.filter((c) => c <= allowed);
   const dropped = requested.filter((c) => c > allowed);
   const steps = dropped.length > 0 && (kept.length === 0 || kept[kept.length - 1]! < allowed) ? [...kept, allowed] : kept;
-  const limit = `open-file limit ${count(hardLimit)} (hard) less ${count(headroom)} descriptors kept for everything else: at most ${count(allowed)} connections`;
+  const limit =
+    `open-file limit ${count(hardLimit)} (hard) less ${count(headroom)} descriptors kept for everything else: ` + `at most ${count(allowed)} connections`;
   const note =
     dropped.length === 0
       ? `${limit}; every step fits`

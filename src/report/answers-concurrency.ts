@@ -48,6 +48,13 @@ function heldUpTo(rows: readonly HighConcurrencyRow[], configId: string): number
   return ok.length === 0 ? undefined : Math.max(...ok.map((r) => r.connections));
 }
 
+/** "; each of its 2 scoring workers got 40% of a core, where the single scoring process used 95% (its event loop ...)". */
+function workerWords(workers: number, perWorker: number, single: { cpuPercent: number; eventLoopUtilization: number | null }): string {
+  const loop = single.eventLoopUtilization === null ? '' : ` (its event loop busy ${percent(single.eventLoopUtilization)} of the time)`;
+  const got = `; each of its ${workers} scoring workers got ${perWorker.toFixed(0)}% of a core`;
+  return `${got}, where the single scoring process used ${single.cpuPercent.toFixed(0)}%${loop}`;
+}
+
 /** Why a pool answered less than one async process: cores, processes and the CPU each used, from the data. */
 function poolLosesWords(hc: HighConcurrencyResult, single: HighConcurrencyRow, pool: HighConcurrencyRow): string | undefined {
   if (single.cpu === null || pool.cpu === null) return undefined;
@@ -59,10 +66,11 @@ function poolLosesWords(hc: HighConcurrencyResult, single: HighConcurrencyRow, p
   const busy = (r: HighConcurrencyRow) => (r.cpu!.serverCores + r.cpu!.generatorCores).toFixed(2);
   const perWorker = ps === undefined ? undefined : ps.cpuPercent / ps.processes;
   return (
-    `At ${count(pool.connections)} connections ${configLabel(pool)} answered ${formatNumber(pool.rps)} requests/s against ${formatNumber(single.rps)} for one async process. ` +
+    `At ${count(pool.connections)} connections ${configLabel(pool)} answered ${formatNumber(pool.rps)} requests/s ` +
+    `against ${formatNumber(single.rps)} for one async process. ` +
     `This host gives a benchmark ${plural(hc.cores, 'core')}: the pool's ${procs(pool)} server processes and the load generator used ${busy(pool)} of them ` +
     `(one process's system: ${plural(procs(single), 'process', 'processes')}, ${busy(single)} cores)` +
-    `${perWorker === undefined || ss === undefined ? '' : `; each of its ${ps!.processes} scoring workers got ${perWorker.toFixed(0)}% of a core, where the single scoring process used ${ss.cpuPercent.toFixed(0)}%${ss.eventLoopUtilization === null ? '' : ` (its event loop busy ${percent(ss.eventLoopUtilization)} of the time)`}`}` +
+    `${perWorker === undefined || ss === undefined || ps === undefined ? '' : workerWords(ps.processes, perWorker, ss)}` +
     `${relay > 0 ? `, and nginx took ${relay.toFixed(0)}% of a core relaying every request` : ''}. ` +
     'A pool adds processes and a hop, not cores: one async process already overlaps its waits, so when the workers share too few cores the ' +
     'pool only spreads the same CPU thinner and pays for the relay.'
@@ -91,7 +99,9 @@ export function concurrencyAnswer(data: BenchData): Answer {
       'accepts and queues connections the workers cannot take yet. It cannot make the host faster: when every process shares the same few ' +
       'cores, a pool of async processes, each already serving many requests at once, only adds processes and a relay. Past what the host ' +
       'serves, every topology makes users wait (the mean wait grows with the connections) and failures are what the servers refuse.',
-    published: `${cap(PUBLISHED.concurrency)} measured 41.7% failures for the development server against 0.5% for the pool, a median latency 76% lower with the pool (16 s vs 94 s), and about the same throughput (216.5 vs 220.7 requests/s).`,
+    published:
+      `${cap(PUBLISHED.concurrency)} measured 41.7% failures for the development server against 0.5% for the pool, ` +
+      'a median latency 76% lower with the pool (16 s vs 94 s), and about the same throughput (216.5 vs 220.7 requests/s).',
     sections: [SECTION_TITLES.concurrency],
   };
   if (hc === undefined) return { ...base, sentences: ['Not measured: the concurrency suite did not run.'] };

@@ -67,7 +67,9 @@ export function kernelsAnswer(data: BenchData): Answer {
       "the memory's speed, so native leads by less and only more threads read faster. A plain JS Array costs about three times the memory " +
       'per value of a Float64Array and fails by aborting the whole process (V8 out of heap: a model API dies and every request in flight ' +
       'is lost), while a Float64Array fails with a RangeError the server catches (it answers 500 and stays up).',
-    published: `${cap(PUBLISHED.kernels)} timed the mean over n = 5,000,000 values at 1.1 to 5.6 s per request and looked for the n that runs out of memory by hand.`,
+    published:
+      `${cap(PUBLISHED.kernels)} timed the mean over n = 5,000,000 values at 1.1 to 5.6 s per request ` +
+      'and looked for the n that runs out of memory by hand.',
     sections: [SECTION_TITLES.kernels, SECTION_TITLES.capacity],
   };
 }

@@ -129,7 +129,8 @@ export function queueAnswer(data: BenchData): Answer {
   if (c !== undefined && one !== undefined && two !== undefined) {
     sentences.push(
       `With ${at} users, 2 model workers behind the Redis queue answered ${rpsWords(two)} and one worker ${rpsWords(one)}: ` +
-        `${ratioWords(c) ?? '-'} (the two jobs of a request side by side); p99 ${formatUs(two.latencyP99Us.median)} against ${formatUs(one.latencyP99Us.median)}.`,
+        `${ratioWords(c) ?? '-'} (the two jobs of a request side by side); ` +
+        `p99 ${formatUs(two.latencyP99Us.median)} against ${formatUs(one.latencyP99Us.median)}.`,
     );
   }
   const depth = q.depth.filter((x) => x.step === `c=${at}`);

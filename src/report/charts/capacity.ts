@@ -99,7 +99,8 @@ export function capacityChart(d: CapacityData): ChartSpec | null {
   const budget = `${(d.settings.budgetBytes / 2 ** 30).toFixed(d.settings.budgetBytes % 2 ** 30 === 0 ? 0 : 1)} GiB`;
   const notDrawn = missing.join(', ');
   const bars = rows.some((r) => (r.failN as number) >= (r.maxN as number) * VISIBLE_GAP);
-  const subtitle = `point: largest n that fitted · ${bars ? 'bar: up to the first n that failed (where it shows) · ' : ''}label: the first n that failed · colour: how it failed`;
+  const bar = bars ? 'bar: up to the first n that failed (where it shows) · ' : '';
+  const subtitle = `point: largest n that fitted · ${bar}label: the first n that failed · colour: how it failed`;
   return {
     name: 'capacity',
     chart: 'capacity',
@@ -107,7 +108,9 @@ export function capacityChart(d: CapacityData): ChartSpec | null {
     title: `Capacity: the largest n each kernel's predict fits under a ${budget} budget, and how it fails past it`,
     caption:
       `One predict per fresh process under RLIMIT_DATA ${budget}; the point is the largest n that fitted, its label gives the first n that failed` +
-      `${bars ? ' (a bar reaches it where the gap shows on the log scale)' : ' (within a few percent: too close to draw as a bar)'}; the colour says how it failed. Dashed: the budget as doubles (${budget} / 8 B). Rings (hollow points): the search did not converge to its tolerance.` +
+      `${bars ? ' (a bar reaches it where the gap shows on the log scale)' : ' (within a few percent: too close to draw as a bar)'}; ` +
+      'the colour says how it failed. ' +
+      `Dashed: the budget as doubles (${budget} / 8 B). Rings (hollow points): the search did not converge to its tolerance.` +
       `${missing.length > 0 ? ` Not drawn: ${notDrawn}.` : ''}`,
     spec: {
       title: {
