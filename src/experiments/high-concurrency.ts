@@ -180,7 +180,7 @@ function cpuOf(r: CompletedRun): CpuUse {
 }
 
 /** One row per configuration and step: the median run by throughput over the rounds (one round: that run). */
-export function concurrencyRows(list: readonly Entry[], steps: readonly number[], runs: readonly LoadRun[], workers: number): HighConcurrencyRow[] {
+function concurrencyRows(list: readonly Entry[], steps: readonly number[], runs: readonly LoadRun[], workers: number): HighConcurrencyRow[] {
   const rows: HighConcurrencyRow[] = [];
   for (const { config: c } of list) {
     if (c.path === undefined || c.path === 'queue' || c.topology === undefined) continue;

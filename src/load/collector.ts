@@ -98,7 +98,7 @@ export class RunCollector {
 }
 
 /** Why a configuration failed: it has completed runs and not one request of them succeeded (the failures named). */
-export function everyRequestFailed(runs: readonly LoadRun[]): string | undefined {
+function everyRequestFailed(runs: readonly LoadRun[]): string | undefined {
   const done = runs.filter((r) => r.state === 'completed');
   if (done.length === 0 || done.some((r) => r.requests.successes > 0)) return undefined;
   const failed = done.reduce((n, r) => n + r.failures.total, 0);

@@ -3,7 +3,7 @@
 // GitHub's rendering of results.md and in results.html, whose headings page.ts gives the same ids.
 
 /** The visible text of a heading's Markdown: code, emphasis and links reduced to their text. */
-export function headingText(md: string): string {
+function headingText(md: string): string {
   return md
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
@@ -40,7 +40,7 @@ interface Heading {
 }
 
 /** Every ATX heading of a Markdown text with its anchor (fenced code skipped), in order. */
-export function headingsOf(md: string): Heading[] {
+function headingsOf(md: string): Heading[] {
   const slugger = new Slugger();
   const out: Heading[] = [];
   let fence = false;

@@ -14,7 +14,7 @@ import { primarySummary } from './profile.js';
 type CompletedRun = Extract<LoadRun, { state: 'completed' }>;
 
 /** "Features came from Redis (redis-server 7.0.15, started by servebench)", or the embedded store and why. */
-export function storeWords(l: LoadData): string {
+function storeWords(l: LoadData): string {
   const fallback = l.options.store?.fallback;
   if (fallback !== undefined) return `Features came from the embedded in-process store (${fallback}).`;
   const store = l.configurations.find((c) => c.store !== undefined)?.store;

@@ -21,7 +21,7 @@ function loadExtras(l: LoadData): Flag[] {
 }
 
 /** Every flag of every section, with the suite it came from: doubtful figures are listed, never hidden. */
-export function collectFlags(data: BenchData): SuiteFlag[] {
+function collectFlags(data: BenchData): SuiteFlag[] {
   const out: SuiteFlag[] = [];
   const add = (suite: string, flags: readonly Flag[] | undefined) => {
     for (const f of flags ?? []) out.push({ suite, ...f });
