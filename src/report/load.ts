@@ -164,8 +164,9 @@ function sections(d: LoadData, options: LoadMarkdownOptions = {}): Sections {
       g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
       g.detail,
     ]);
+  // The id in the table (it stays narrow); what each ratio compares, in words, under it.
   const comparisonRows = d.comparisons.map((c) => [
-    plainWords(c.description),
+    c.id,
     `${c.numerator} / ${c.denominator}`,
     c.perRepeat.length === 0 ? '-' : spread(c.ratio, fmtNum),
     c.perRepeat.map((x) => fmtNum(x)).join(', ') || '-',
@@ -195,6 +196,11 @@ function sections(d: LoadData, options: LoadMarkdownOptions = {}): Sections {
     servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', 'own timing and error answers'], ...serverRows(d) },
     notes,
   };
+}
+
+/** What each ratio compares, in the project's own words: "queue-2-vs-1-workers: queue path, io predict, ...". */
+function comparisonWords(d: LoadData): string[] {
+  return d.comparisons.map((c) => `${c.id}: ${plainWords(c.description)}`);
 }
 
 /** "feature store: redis (redis-server 7.0.15 started by servebench ...)", or "feature store: embedded (no redis-server found: ...)". */
@@ -233,7 +239,9 @@ export function renderLoadTerminal(d: LoadData): string {
   if (s.servers.rows.length > 0) out.push('', 'inside the servers (CPU summed over processes of a role, % of one core)', table(s.servers.head, s.servers.rows));
   if (s.ramps.rows.length > 0) out.push('', 'ramp', table(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
-  if (s.comparisons.rows.length > 0) out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows));
+  if (s.comparisons.rows.length > 0) {
+    out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows), ...comparisonWords(d).map((l) => `  ${l}`));
+  }
   if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
   out.push(...experimentsTerminal(d), ...concurrencyTerminal(d));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
@@ -271,7 +279,9 @@ export function renderLoadMarkdown(d: LoadData, options: LoadMarkdownOptions = {
   if (s.servers.details.length > 0) out.push('', ...s.servers.details.map((l) => `- ${l}`));
   if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
-  if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
+  if (s.comparisons.rows.length > 0) {
+    out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows), '', ...comparisonWords(d).map((l) => `- ${l}`));
+  }
   if (s.goals.rows.length > 0) {
     out.push(
       '',
