@@ -233,6 +233,8 @@ export function renderProfileMarkdown(data: ProfileData, options: ProfileMarkdow
     '',
   );
   if (s.storeFallback !== undefined) out.push(`Feature store: embedded (${s.storeFallback}).`, '');
+  else if (s.service === 'scoring')
+    out.push(`Feature store: ${s.store === 'redis' ? 'Redis (a redis-server servebench started, or REDIS_URL)' : 'embedded (--store memory)'}.`, '');
   const findings = profileFindings(data);
   if (findings.length > 0) {
     out.push(...findings.map((f) => `- ${f}`), '');

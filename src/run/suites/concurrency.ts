@@ -3,6 +3,7 @@
 // section: one process vs a pool behind nginx, both paths, up to the host's open-file limit.
 
 import { runExperimentsSuite } from '../../experiments/suite.js';
+import { nativeLoadRun } from '../../kernels/native-binding.js';
 import { renderConcurrencyMarkdown, renderConcurrencyTerminal } from '../../report/concurrency.js';
 import type { ExperimentsData } from '../../results/index.js';
 import type { Suite } from '../suite.js';
@@ -25,7 +26,8 @@ export function concurrencySuite(inputs: ScenarioInputs): Suite<ExperimentsOptio
         signal: ctx.signal,
         onUpdate: ctx.onUpdate,
       }),
-    benchOptions: ({ quick }) => ({ quick }),
+    // The native engine where the addon loads: thousands of connections cost it a fraction of autocannon's CPU.
+    benchOptions: ({ quick }) => ({ quick, ...(nativeLoadRun().available ? { engine: 'native' as const } : {}) }),
     failed: loadFailed,
     interrupted: (data) => ({ ...data, interrupted: true }),
     terminal: (result) => renderConcurrencyTerminal(result.data),
