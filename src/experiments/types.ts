@@ -81,8 +81,8 @@ export interface HighConcurrencyScenario {
   connections: Timings<number[]>;
   timing: Timings<StepTiming>;
   /**
-   * A request unanswered after this long counts as failed (a timeout) and its connection is opened again. Longer
-   * than a step, users wait as Locust's do: failures are then what the servers refuse, never the client's patience.
+   * A request unanswered after this long counts as failed (a timeout) and its connection is opened again. No
+   * longer than the window, so an overloaded step's unanswered requests end inside it, as failures.
    */
   requestTimeoutMs: Timings<number>;
   repeats: Timings<number>;
