@@ -112,7 +112,7 @@ export function concurrencyAnswer(data: BenchData): Answer {
     allowed === null
       ? 'no open-file limit known'
       : top < allowed
-        ? `the full run goes to ${count(allowed)}, the most this host's open-file limit allows`
+        ? `this host's open-file limit allows up to ${count(allowed)}: servebench load --scenario high-concurrency --connections N goes there`
         : "the most this host's open-file limit allows";
   const sentences: string[] = [`Connections went up to ${count(top)} (${limit}), on ${plural(hc.cores, 'core')} shared by every process.`];
   for (const path of ['sync', 'async'] as const) {
