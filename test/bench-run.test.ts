@@ -43,7 +43,7 @@ describe('servebench bench', () => {
     expect(md).toMatch(/^# servebench run/m);
     expect(md).toMatch(/^## Environment/m);
     expect(md).toMatch(/^## Doubtful figures/m);
-    expect(readFileSync(join(dir, 'results.html'), 'utf8')).toMatch(/<h2[^>]*>Environment<\/h2>/);
+    expect(readFileSync(join(dir, 'results.html'), 'utf8')).toMatch(/<h2[^>]*>Environment and hardware<\/h2>/);
     expect(existsSync(join(dir, 'hardware.html'))).toBe(true);
     // The terminal summary goes to stdout, and names the results files.
     expect(p.output()).toMatch(/results: .*results\.json/);
@@ -84,6 +84,6 @@ describe('servebench bench', () => {
   it('rejects an unknown suite, naming the option and the allowed values', async () => {
     const p = await cli('bench-bad', ['bench', '--suites', 'hardware,gpu']);
     expect((await p.waitForExit(30_000)).code).toBe(2);
-    expect(p.output()).toMatch(/--suites: must be one of hardware, kernels, capacity, load, experiments, profile; got 'gpu'/);
+    expect(p.output()).toMatch(/--suites: must be one of hardware, kernels, capacity, load, experiments, profile, concurrency; got 'gpu'/);
   });
 });

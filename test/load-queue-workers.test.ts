@@ -75,7 +75,7 @@ describe('queue-workers', () => {
     expect(text).toMatch(/queue-workers: queue path: 1 vs 2 model workers/);
     expect(text).toMatch(/jobs waiting \(mean\)/);
     expect(text).toMatch(/queue-2-vs-1-workers\s+queue\/w2\/io c=8 \/ queue\/w1\/io c=8/);
-    expect(renderLoadMarkdown(data)).toMatch(/#### Queue workers \(seed 001\)/);
+    expect(renderLoadMarkdown(data)).toMatch(/#### Queue workers: a Redis queue in front of 1 vs 2 model workers/);
   }, 120_000);
 
   it('is selectable, never part of the default matrix', () => {

@@ -4,6 +4,7 @@
 
 import { expect, it } from 'vitest';
 import { scenarios } from '../benchmarks/scenarios/index.js';
+import { defaultStoreChoice } from '../src/load/store-default.js';
 import { runLoadSuite } from '../src/load/suite.js';
 import { setQuiet } from '../src/progress.js';
 
@@ -24,7 +25,8 @@ it('interleaves repeats across configurations and samples the servers', async ()
   for (const c of data.configurations) {
     expect(c.state).toBe('completed');
     expect(c.startupMs).toHaveLength(2);
-    expect(c.store?.kind).toBe('memory');
+    // Redis by default wherever a redis-server can be started, else the embedded store.
+    expect(c.store?.kind).toBe(defaultStoreChoice().store);
   }
   for (const r of data.runs) {
     expect(r.state).toBe('completed');

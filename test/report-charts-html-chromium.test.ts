@@ -35,7 +35,10 @@ afterAll(() => {
 describe('results.html with charts', () => {
   it('is self-contained: inline SVG, no scripts, links to assets or fonts', () => {
     expect(html.match(/<svg /g)).toHaveLength(6);
-    expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=|href=/i);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=/i);
+    // Links only within the page (its table of contents and the answers' details): no file, no URL.
+    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.charAt(0))).toEqual(expect.arrayContaining(['#']));
+    expect(html).not.toMatch(/href="[^#]/);
   });
 
   it('shows every chart at a readable size under its section heading', async (ctx) => {

@@ -81,7 +81,8 @@ describe('charts from two real saved runs', () => {
     const kernels = new Set(data.entries.filter((e) => e.state === 'completed').map((e) => e.kernel));
     const threads = new Set(data.probes.filter((p) => p.state === 'completed').map((p) => p.threads));
     expect(markGroups(c.svg, 'line').flat()).toHaveLength(kernels.size + threads.size);
-    const points = markGroups(c.svg, 'symbol')[0]!;
+    // native-parallel's points are drawn first, beneath the other kernels' (two groups).
+    const points = markGroups(c.svg, 'symbol').slice(0, 2).flat();
     const completed = data.entries.filter((e) => e.state === 'completed');
     expect(points).toHaveLength(completed.length);
     expect(points.filter(isRing)).toHaveLength(completed.filter((e) => e.noisy).length);
@@ -159,7 +160,7 @@ describe('missing or empty data', () => {
     const empty: BenchResults = { ...full, data: { quick: false, suites: [], sections: {} } };
     expect(benchCharts(empty.data)).toEqual([]);
     const html = await renderBenchHtmlWithCharts(empty);
-    expect(html).toMatch(/<h2[^>]*>Environment<\/h2>/);
+    expect(html).toMatch(/<h2[^>]*>Environment and hardware<\/h2>/);
     expect(html).not.toContain('<svg');
   });
 

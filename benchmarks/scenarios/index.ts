@@ -5,6 +5,7 @@ import type { ScenarioSet } from '../../src/load/scenario-types.js';
 import { autoscale } from './autoscale.js';
 import { batching } from './batching.js';
 import { faults } from './faults.js';
+import { highConcurrency } from './high-concurrency.js';
 import { queueWorkers } from './queue-workers.js';
 import { ramp } from './ramp.js';
 import { requestPaths } from './request-paths.js';
@@ -28,4 +29,5 @@ export const experiments: ExperimentSet = {
   faults,
   scaling,
   batching,
+  'high-concurrency': highConcurrency,
 };

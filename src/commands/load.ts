@@ -274,7 +274,7 @@ export function register(program: Command): void {
       .option('--onnx-threads <N>', 'onnx: intra-op threads of each onnxruntime session')
       .option('--batching <settings>', BATCHING_HELP)
       .option('--workers <n>', 'workers per service for cluster and nginx (default: one per core)')
-      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: memory)`)
+      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: redis if REDIS_URL is set or redis-server is on PATH, else memory)`)
       .option('--redis-url <url>', 'an existing Redis for --store redis')
       .option('--kernel <name>', 'cpu predict kernel')
       .option('--n <n>', 'cpu predict: values per predict')

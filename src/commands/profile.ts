@@ -119,7 +119,7 @@ export function register(program: Command): void {
       .option('--n <count>', 'cpu predict only: values per predict')
       .option('--topology <kind>', 'single (default), cluster (cpuprof and perf only: they follow cluster workers), nginx')
       .option('--workers <count>', 'scoring processes for cluster and nginx (1..64)')
-      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default memory)`)
+      .option('--store <kind>', `feature store: ${STORE_KINDS.join(' or ')} (default: redis if REDIS_URL is set or redis-server is on PATH, else memory)`)
       .option('--duration <time>', 'load per case while profiled, e.g. 10s (500ms..10m)', `${PROFILE_DEFAULTS.durationMs / 1000}s`)
       .option('--connections <count>', 'connections of the closed-loop load (1..10000)', String(PROFILE_DEFAULTS.connections))
       .argument('[command...]', 'your own server after --, e.g. -- node app.js: started under the profiler, loaded, stopped')

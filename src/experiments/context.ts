@@ -16,6 +16,8 @@ export interface ExperimentContext {
   redisUrl?: string;
   entities: number;
   seed: number;
+  /** Worker processes per service of the cluster and nginx topologies. @default os.availableParallelism() */
+  workers?: number;
   /** Rounds asked for with --repeats (else each experiment's own default). */
   repeats?: number;
   /** The scaling sweeps' server counts (--model-workers, --replicas), else the definition's. */

@@ -3,9 +3,13 @@
 // `servebench load --scenario` names an experiment.
 
 import { OptionError } from '../errors.js';
+import { FD_HEADROOM } from '../load/fd-limit.js';
+import { readOpenFileLimit } from '../load/proc.js';
+import type { ConnectionCeiling } from '../results/experiments.js';
 import type { FaultSpec } from '../results/faults.js';
 import type { LoadEngineName, LoadLoop, ScenarioName } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, isOneOf, type ExperimentName } from '../results/vocab.js';
+import { connectionSteps } from './ceiling.js';
 import { parseFaultSchedule } from './faults-schedule.js';
 import type { ExperimentSet } from './types.js';
 
@@ -19,6 +23,8 @@ export interface ExperimentsPlan {
   connections: number;
   /** faults: the schedule it runs (--fault, or the definition's). */
   faultSchedule?: FaultSpec[];
+  /** high-concurrency: its connection steps (under the open-file ceiling, or --connections alone) and the ceiling. */
+  concurrency?: { steps: number[]; ceiling: ConnectionCeiling };
 }
 
 /** The options an experiment reads beyond its definition. */
@@ -34,6 +40,8 @@ export interface ExperimentOptions {
   faults?: FaultSpec[];
   /** The scaling sweeps' server counts (--model-workers, --replicas). */
   scaling?: { modelWorkers?: number[]; replicas?: number[] };
+  /** The load generator's hard open-file limit. @default read from /proc/self/limits */
+  hardFdLimit?: number | 'unlimited';
 }
 
 export function isExperiment(s: ScenarioName): s is ExperimentName {
@@ -87,6 +95,7 @@ export function planExperiments(
   const sc = definitions.scaling;
   // batching runs one ramp (no repeats) with its own in-flight bound.
   const batching = selected.includes('batching') ? [definitions.batching.maxInFlight] : [];
+  const hc = selected.includes('high-concurrency') ? concurrencyPlan(definitions, o) : undefined;
   const rounds = Math.max(
     0,
     ...(queue ? [o.repeats ?? (o.quick ? qw.repeats.quick : qw.repeats.default)] : []),
@@ -94,6 +103,7 @@ export function planExperiments(
     ...(scaling ? [o.repeats ?? (o.quick ? sc.repeats.quick : sc.repeats.default)] : []),
     ...(faults ? [1] : []),
     ...(batching.length > 0 ? [1] : []),
+    ...(hc === undefined ? [] : [hc.rounds]),
   );
   const connections = Math.max(
     0,
@@ -102,8 +112,29 @@ export function planExperiments(
     ...(scaling ? [o.connections ?? sc.connections] : []),
     ...(faults ? [definitions.faults.maxInFlight] : []),
     ...batching,
+    ...(hc === undefined ? [] : hc.steps),
   );
   const plan: ExperimentsPlan = { selected: EXPERIMENT_SCENARIOS.filter((e) => selected.includes(e)), definitions, rounds, connections };
   if (faults) plan.faultSchedule = o.faults ?? parseFaultSchedule(definitions.faults.schedule[o.quick ? 'quick' : 'default'], 'the faults scenario');
+  if (hc !== undefined) plan.concurrency = { steps: hc.steps, ceiling: hc.ceiling };
   return plan;
+}
+
+/** high-concurrency's steps: the definition's under the open-file ceiling, or the one --connections gives. */
+function concurrencyPlan(definitions: ExperimentSet, o: ExperimentOptions): { steps: number[]; ceiling: ConnectionCeiling; rounds: number } {
+  const def = definitions['high-concurrency'];
+  if (o.engine === 'open') {
+    throw new OptionError(
+      o.rateRps !== undefined ? '--rate' : '--engine',
+      'high-concurrency runs a closed loop (connections, as Locust users); give --connections C',
+    );
+  }
+  const { steps, ceiling } = connectionSteps(
+    o.quick ? def.connections.quick : def.connections.default,
+    o.hardFdLimit ?? readOpenFileLimit()?.hard,
+    FD_HEADROOM,
+  );
+  const rounds = o.repeats ?? (o.quick ? def.repeats.quick : def.repeats.default);
+  // --connections C: that one step (the descriptor check refuses it, naming the limit, when C does not fit).
+  return { steps: o.connections === undefined ? steps : [o.connections], ceiling, rounds };
 }

@@ -1,4 +1,4 @@
-// The queue-workers experiment (seed 001: a Redis queue in front of one vs two model workers): the queue
+// The queue-workers experiment (a Redis queue in front of one vs two model workers): the queue
 // path started with each model-worker count, closed-loop steps (1 connection, then the loaded ones) in
 // interleaved rounds (w1 w2 w1 w2 ...), each run with the jobs list's depth sampled (LLEN) and the workers'
 // own busy share, then the rps ratio of the most workers over the fewest as a LoadComparison.
@@ -266,7 +266,7 @@ export function queueWorkersComparisons(runs: readonly LoadRun[], def: QueueWork
       const expected = compared ? { approx: w / fewest, tolerance: def.ratioTolerance } : {};
       const description =
         `queue path, ${def.predict} predict, ${conn} connections: ${w} model workers / ${fewest} ` +
-        `(seed 001: 9.7 / 5.8 rps = 1.67x with 2 model services)${compared ? '' : ' (for reading; not a goal)'}`;
+        `(the published Flask API with a Redis queue: 9.7 / 5.8 rps = 1.67x with 2 model services)${compared ? '' : ' (for reading; not a goal)'}`;
       out.push(
         compare(
           runs,

@@ -1,25 +1,29 @@
 // Runs the planned experiments into a load-shaped run: each starts its own systems, puts its runs among
 // the run's runs (so summaries, flags and rendering treat them like any other) and adds its own figures
-// (queue depth, replica timelines, what each fault cost) beside them. Used by the experiments suite, and by the load suite when
-// `--scenario` names an experiment.
+// (queue depth, replica timelines, what each fault cost, the high-concurrency rows) beside them. Used by the experiments
+// and concurrency suites, and by the load suite when `--scenario` names an experiment.
 
 import type { RunCollector } from '../load/collector.js';
 import type { LoadSettingsOptions, StepSettings } from '../load/settings.js';
+import { defaultStoreChoice } from '../load/store-default.js';
 import type { LoadComparison, LoadRun } from '../results/load.js';
 import { SERVING_DEFAULTS } from '../serving/index.js';
 import { runAutoscale } from './autoscale.js';
 import { runBatching } from './batching.js';
 import type { ExperimentContext } from './context.js';
 import { runFaults } from './faults.js';
+import { runHighConcurrency } from './high-concurrency.js';
 import type { ExperimentsPlan } from './plan.js';
 import { queueSteps, queueWorkersComparisons, runQueueWorkers } from './queue-workers.js';
 import { runScaling } from './scaling.js';
 
 /** The context the experiments run in: the step settings, the system options, and the collector of the run. */
-export function experimentContext(settings: StepSettings, o: LoadSettingsOptions, collector: RunCollector): ExperimentContext {
+export function experimentContext(settings: StepSettings, o: LoadSettingsOptions & { workers?: number }, collector: RunCollector): ExperimentContext {
   return {
     settings,
-    store: o.store ?? 'memory',
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    // Redis by default wherever a redis-server can be started (else the embedded store, with the reason echoed).
+    store: o.store ?? defaultStoreChoice(o.redisUrl).store,
     ...(o.redisUrl === undefined ? {} : { redisUrl: o.redisUrl }),
     entities: o.entities ?? SERVING_DEFAULTS.entities,
     seed: settings.seed,
@@ -40,7 +44,11 @@ export async function runExperiments(plan: ExperimentsPlan, collector: RunCollec
     else if (name === 'autoscale') collector.data.autoscale = await runAutoscale(plan.definitions.autoscale, ctx);
     else if (name === 'scaling') collector.data.scaling = await runScaling(plan.definitions.scaling, ctx);
     else if (name === 'batching') collector.data.batching = await runBatching(plan.definitions.batching, ctx);
-    else collector.data.faults = await runFaults(plan.definitions.faults, ctx, plan.faultSchedule ?? []);
+    else if (name === 'high-concurrency') {
+      if (plan.concurrency !== undefined) {
+        collector.data.highConcurrency = await runHighConcurrency(plan.definitions['high-concurrency'], plan.concurrency, ctx);
+      }
+    } else collector.data.faults = await runFaults(plan.definitions.faults, ctx, plan.faultSchedule ?? []);
   }
 }
 

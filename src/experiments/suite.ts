@@ -1,14 +1,15 @@
-// The experiments suite: queue-workers (seed 001: a Redis queue in front of one vs two model workers),
-// autoscale (seed 002: an emulated HorizontalPodAutoscaler under a rate profile) and faults (a fault schedule
-// under a sustained load), each starting systems of its own. runExperimentsSuite(options) returns plain data
-// shaped as a load run's (ExperimentsData), the same a `servebench load --scenario queue-workers,autoscale,faults`
-// run gives. Progress on stderr only.
+// The experiments suite: queue-workers (a Redis queue in front of one vs two model workers), autoscale (an
+// emulated HorizontalPodAutoscaler under a rate profile) and faults (a fault schedule under a sustained load) by
+// default; batching in the main job; scaling and high-concurrency (the bench's concurrency suite) when named. Each
+// starts systems of its own. runExperimentsSuite(options) returns plain data shaped as a load run's
+// (ExperimentsData), the same a `servebench load --scenario <the same>` run gives. Progress on stderr only.
 
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../load/collector.js';
 import { ensureFdLimit, fdsNeeded } from '../load/fd-limit.js';
 import type { ScenarioSet } from '../load/scenario-types.js';
 import { isAborted, optionsEcho, resolveEngine, resolveSettings, type LoadSettingsOptions } from '../load/settings.js';
+import { resolveStore } from '../load/store-default.js';
 import { progress } from '../progress.js';
 import type { ExperimentsData } from '../results/load.js';
 import { EXPERIMENT_SCENARIOS, type ExperimentName } from '../results/vocab.js';
@@ -19,6 +20,8 @@ import type { ExperimentSet } from './types.js';
 export interface ExperimentsSuiteOptions extends LoadSettingsOptions {
   /** @default SUITE_EXPERIMENTS: queue-workers, autoscale and faults; the bench adds batching (MAIN_JOB_EXPERIMENTS). Run in EXPERIMENT_SCENARIOS' order. */
   experiments?: ExperimentName[];
+  /** Worker processes per service of cluster and nginx (high-concurrency). @default os.availableParallelism() */
+  workers?: number;
   /** The experiments' definitions (benchmarks/scenarios/ holds them). */
   definitions: ExperimentSet;
   /**
@@ -53,6 +56,7 @@ export async function runExperimentsSuite(options: ExperimentsSuiteOptions): Pro
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   const echo = optionsEcho(options, settings, { scenarios: [...selected], repeats: plan?.rounds ?? 0 });
+  echo.store = resolveStore(options.store, options.redisUrl);
   // One descriptor per connection in this process: check (and raise) the limit before anything starts.
   const fdLimit = await ensureFdLimit(fdsNeeded(Math.max(1, plan?.connections ?? 0)));
   if (fdLimit.raised) progress('load', `open-file limit: ${fdLimit.note}`);

@@ -1,12 +1,13 @@
-// The shape of the experiments, a suite of their own (and selectable with `servebench load --scenario`,
-// never part of the default matrix): queue-workers (seed 001), autoscale (seed 002), scaling (its types:
-// scaling-types.ts), faults (a fault schedule under load) and batching (a batching model API). The definitions live in
+// The shape of the experiments, suites of their own (and selectable with `servebench load --scenario`, never
+// part of the default matrix): queue-workers (a Redis queue, 1 vs 2 model workers), autoscale (an emulated HPA),
+// scaling (its types: scaling-types.ts), faults (a fault schedule under load), batching (a batching model API) and
+// high-concurrency (one process vs a pool behind nginx, up to the open-file limit). The definitions live in
 // benchmarks/scenarios/ and come in from the caller.
 
 import type { StepTiming, Timings } from '../load/scenario-types.js';
 import type { RatePhase } from '../results/experiments.js';
 import type { BatchingSettings } from '../results/serving.js';
-import type { PredictKind, RequestPath, StoreKind, Topology } from '../results/vocab.js';
+import type { MatrixPath, PredictKind, RequestPath, StoreKind, Topology } from '../results/vocab.js';
 import type { ScalingScenario } from './scaling-types.js';
 
 /** One vs more model workers behind the Redis queue, closed loop, interleaved rounds. */
@@ -109,10 +110,34 @@ export interface BatchingScenario {
   speedupGoal: number;
 }
 
+/**
+ * Every path on every topology under very high concurrency (the published Flask vs nginx + gunicorn experiment:
+ * 50,000 Locust users), closed loop, each step on a freshly started system.
+ */
+export interface HighConcurrencyScenario {
+  name: 'high-concurrency';
+  description: string;
+  paths: MatrixPath[];
+  topologies: Topology[];
+  /** The topologies --quick runs; the others are listed as left out. */
+  quickTopologies: Topology[];
+  predict: PredictKind;
+  /** Connections of each step; steps above the open-file ceiling are dropped and the ceiling becomes the last one. */
+  connections: Timings<number[]>;
+  timing: Timings<StepTiming>;
+  /**
+   * A request unanswered after this long counts as failed (a timeout) and its connection is opened again. No
+   * longer than the window, so an overloaded step's unanswered requests end inside it, as failures.
+   */
+  requestTimeoutMs: Timings<number>;
+  repeats: Timings<number>;
+}
+
 export interface ExperimentSet {
   'queue-workers': QueueWorkersScenario;
   autoscale: AutoscaleScenario;
   faults: FaultsScenario;
   scaling: ScalingScenario;
   batching: BatchingScenario;
+  'high-concurrency': HighConcurrencyScenario;
 }

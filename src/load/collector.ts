@@ -71,7 +71,22 @@ export class RunCollector {
 
   /** The data so far, to the caller's onUpdate. */
   update(): void {
-    this.hooks.onUpdate?.(this.finish());
+    this.hooks.onUpdate?.(this.derive());
+  }
+
+  /**
+   * The finished data: everything derived from the runs, and a configuration that ran without one request
+   * succeeding marked 'failed' (only now: the rounds skip a configuration whose state is not 'completed').
+   */
+  finish(): LoadData {
+    const d = this.derive();
+    for (const c of d.configurations) {
+      const reason = c.state === 'completed' ? everyRequestFailed(d.runs.filter((r) => r.configId === c.id)) : undefined;
+      if (reason === undefined) continue;
+      c.state = 'failed';
+      c.reason = reason;
+    }
+    return d;
   }
 
   /** The final data: the run is over, so a later interrupt (of a bench's next suite) no longer touches it. */
@@ -81,7 +96,7 @@ export class RunCollector {
   }
 
   /** The data so far, with everything derived from the runs recomputed. */
-  finish(): LoadData {
+  private derive(): LoadData {
     const d = this.data;
     d.summaries = summarise(d.runs);
     const v = this.verdicts(d.runs);
@@ -112,6 +127,21 @@ export class RunCollector {
       }
     }
   }
+}
+
+/** Why a configuration failed: it has completed runs and not one request of them succeeded (the failures named). */
+function everyRequestFailed(runs: readonly LoadRun[]): string | undefined {
+  const done = runs.filter((r) => r.state === 'completed');
+  if (done.length === 0 || done.some((r) => r.requests.successes > 0)) return undefined;
+  const failed = done.reduce((n, r) => n + r.failures.total, 0);
+  if (failed === 0) return undefined;
+  const codes = new Map<string, number>();
+  for (const r of done) for (const [code, n] of Object.entries(r.failureCodes)) codes.set(code, (codes.get(code) ?? 0) + n);
+  const named = [...codes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  return `every request failed: ${failed} failures in ${done.length} run(s)${named === '' ? '' : ` (${named})`}, not one answer`;
 }
 
 /** One progress line per run. */

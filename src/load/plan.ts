@@ -31,6 +31,7 @@ import { checkModelOptions } from './model-options.js';
 import { checkGeneratorProcesses } from './generator-processes.js';
 import type { RequestDataEcho } from '../results/request-data.js';
 import type { BatchingSettings } from '../results/serving.js';
+import { resolveStore } from './store-default.js';
 
 /** The scenarios run by default: the matrix chain, then request-paths (the experiments run only when named). */
 export const ALL_SCENARIOS = [...MATRIX_SCENARIOS, 'request-paths'] as const satisfies readonly ScenarioName[];
@@ -135,9 +136,12 @@ export function planLoad(given: LoadSuiteOptions): LoadPlan {
   const workers = options.workers ?? availableParallelism();
   const matrixScenarios = scenarios.filter((s): s is MatrixScenario => isOneOf(MATRIX_SCENARIOS, s));
   const requestPaths = scenarios.includes('request-paths');
-  const entries = matrixEntries(options, matrixScenarios, workers);
-  if (requestPaths) addRequestPathsEntries(entries, options, workers);
-  const settings = resolveSettings(options, defs, scenarios.every(isExperiment) ? engine : planEngines(options, entries));
+  // The feature store: Redis by default wherever a redis-server can be started (the echo says how it was chosen).
+  const store = resolveStore(options.store, options.redisUrl);
+  const withStore = { ...options, store: store.kind };
+  const entries = matrixEntries(withStore, matrixScenarios, workers);
+  if (requestPaths) addRequestPathsEntries(entries, withStore, workers);
+  const settings = resolveSettings(options, defs, scenarios.every(isExperiment) ? engine : planEngines(withStore, entries));
   const rounds = Math.max(0, ...entries.map((e) => Math.max(e.matrixRounds, e.rpRounds)));
   const connections = Math.max(plannedConnections(entries, settings, matrixScenarios), experiments?.connections ?? 0);
   const echo = optionsEcho(options, settings, {
@@ -147,6 +151,7 @@ export function planLoad(given: LoadSuiteOptions): LoadPlan {
   });
   if (options.model !== undefined) echo.model = modelEcho(options.model);
   if (options.target?.requestData !== undefined) echo.requestData = options.target.requestData;
+  if (options.target === undefined) echo.store = store;
   const experimentsPart = experiments === undefined ? {} : { experiments };
   return { scenarios, matrixScenarios, requestPaths, ...experimentsPart, settings, workers, entries, rounds, connections, echo };
 }
@@ -242,7 +247,7 @@ function serving(options: LoadSuiteOptions, workers: number, path: RequestPath, 
     topology,
     predict,
     workers,
-    store: options.store ?? 'memory',
+    store: options.store ?? 'redis',
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     ...(options.n === undefined ? {} : { n: options.n }),

@@ -3,6 +3,7 @@
 import { OptionError } from '../errors.js';
 import { checkChoice, checkInteger } from '../options.js';
 import type { HttpTarget } from '../load/engines/types.js';
+import { defaultStoreChoice } from '../load/store-default.js';
 import type { RequestDataEcho } from '../results/request-data.js';
 import type {
   ProfileCommand,
@@ -99,6 +100,7 @@ export const PROFILE_DEFAULTS = {
   service: 'scoring' as ProfileService,
   predict: 'io' as ProfilePredict,
   topology: 'single' as ProfileTopology,
+  /** The embedded store for a model API alone (it reads no features) and your own server; else `defaultStoreChoice()`. */
   store: 'memory' as StoreKind,
   durationMs: 10_000,
   connections: 20,
@@ -120,7 +122,9 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
     throw new OptionError('--store', 'applies to --service scoring (a model API alone reads no features)');
   const predict = checkChoice('--predict', o.predict ?? PROFILE_DEFAULTS.predict, PREDICT_KINDS);
   const topology = checkChoice('--topology', o.topology ?? PROFILE_DEFAULTS.topology, TOPOLOGIES);
-  const store = checkChoice('--store', o.store ?? PROFILE_DEFAULTS.store, STORE_KINDS);
+  // Redis by default wherever a redis-server can be started; a model API alone reads no features.
+  const choice = o.store === undefined && service === 'scoring' ? defaultStoreChoice() : undefined;
+  const store = checkChoice('--store', o.store ?? choice?.store ?? PROFILE_DEFAULTS.store, STORE_KINDS);
   if (topology === 'cluster') {
     const refuse = tools.filter((t) => !ADAPTERS[t].followsClusterWorkers);
     const can = PROFILE_TOOLS.filter((t) => ADAPTERS[t].followsClusterWorkers).join(' or ');
@@ -135,6 +139,7 @@ export function resolveProfileOptions(o: ProfileOptions): ResolvedProfileOptions
   }
   checkPredictOptions(o, predict);
   const r: ResolvedProfileOptions = { tools, paths, service, predict, topology, store, durationMs, connections, finishTimeoutMs };
+  if (choice?.fallback !== undefined) r.storeFallback = choice.fallback;
   if (o.kernel !== undefined) r.kernel = o.kernel;
   if (o.n !== undefined) r.n = o.n;
   if (o.workers !== undefined) r.workers = o.workers;

@@ -58,6 +58,7 @@ function settingsOf(o: ResolvedProfileOptions): ProfileSettings {
     ...(o.command === undefined ? {} : { command: o.command }),
     ...(o.workers === undefined ? {} : { workers: o.workers }),
     store: o.store,
+    ...(o.storeFallback === undefined ? {} : { storeFallback: o.storeFallback }),
     durationMs: o.durationMs,
     connections: o.connections,
   };

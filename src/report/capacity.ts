@@ -276,7 +276,8 @@ export function renderCapacityMarkdown(d: CapacityData): string {
     for (const f of d.flags) out.push(`- \`${f.subject}\` ${f.kind}: ${f.message}`);
     out.push('');
   }
-  out.push(...legend(d).map((l) => `> ${l}`), '');
+  // One item per line: consecutive '> ' lines would run together into one paragraph.
+  out.push(...legend(d).map((l) => `> - ${l.trim()}`), '');
   return out.join('\n');
 }
 

@@ -119,7 +119,13 @@ function autoscaleSummaryLines(a: AutoscaleResult): string[] {
     const rs = Object.entries(c.replicaSeconds)
       .map(([svc, v]) => `${svc} ${v}`)
       .join(', ');
-    lines.push(`${c.configId}: replica-seconds ${rs}${c.autoscaler === null ? '' : `; controller ${JSON.stringify(c.autoscaler)}`}`);
+    const controller =
+      c.autoscaler === null
+        ? ''
+        : `; controller ${Object.entries(c.autoscaler)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', ')}`;
+    lines.push(`${c.configId}: replica-seconds ${rs}${controller}`);
   }
   if (a.hold !== null) {
     const failures = Object.entries(a.hold.failures)
@@ -173,7 +179,7 @@ export function experimentsMarkdown(d: LoadData): string[] {
     const q = d.queueWorkers;
     out.push(
       '',
-      '#### Queue workers (seed 001)',
+      '#### Queue workers: a Redis queue in front of 1 vs 2 model workers',
       '',
       `${q.description}. Deadline ${q.queueTimeoutMs} ms per request; jobs waiting = LLEN of the jobs list sampled during each window; ` +
         'busy = share of time a worker held a job.',
@@ -183,7 +189,7 @@ export function experimentsMarkdown(d: LoadData): string[] {
   }
   if (d.autoscale !== undefined) {
     const a = d.autoscale;
-    out.push('', '#### Autoscaling (seed 002, emulated HPA)', '', ...autoscaleSummaryLines(a).map((l) => `- ${l}`));
+    out.push('', '#### Autoscaling: an emulated HPA over model-server replicas', '', ...autoscaleSummaryLines(a).map((l) => `- ${l}`));
     const ph = autoscalePhaseRows(a);
     if (ph.length > 0) out.push('', mdTable(AUTOSCALE_PHASE_HEAD, ph));
     const tl = autoscaleTimelineRows(a);

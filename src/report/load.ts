@@ -5,6 +5,8 @@ import type { LoadConfiguration, LoadData, LoadRun, LoadSummary } from '../resul
 import { modelLabel, modelLines } from './load-model.js';
 import { mean } from '../stats/index.js';
 import { formatNumber as fmtNum, formatSpread as spread, formatUs as fmtUs, sharePercent as pct } from './format.js';
+import { plainWords } from './citations.js';
+import { concurrencyMarkdown, concurrencyTerminal } from './concurrency.js';
 import { experimentsMarkdown, experimentsTerminal } from './load-experiments.js';
 import { mdTable, textTable } from './tables.js';
 
@@ -35,7 +37,7 @@ interface Sections {
   stresses: { head: Row; rows: Row[] };
   goals: { head: Row; rows: Row[] };
   comparisons: { head: Row; rows: Row[] };
-  servers: { head: Row; rows: Row[] };
+  servers: { head: Row; rows: Row[]; details: string[] };
   notes: string[];
 }
 
@@ -60,9 +62,13 @@ function errorAnswers(procs: readonly { errorCodes?: Record<string, number> }[])
   return `errors: ${[...sum].map(([code, n]) => `${code} x${n}`).join(', ')}`;
 }
 
-/** One row per configuration and process role: CPU summed over the role's processes, the rest per process. */
-function serverRows(d: LoadData): Row[] {
+/**
+ * One row per configuration and process role: CPU summed over the role's processes, the rest per process; and
+ * the scoring processes' own timing and the error answers as lines (Markdown puts them under the table).
+ */
+function serverRows(d: LoadData): { rows: Row[]; details: string[] } {
   const rows: Row[] = [];
+  const details: string[] = [];
   for (const r of serverViewRuns(d)) {
     const roles = new Map<string, typeof r.servers>();
     for (const s of r.servers) roles.set(s.role, [...(roles.get(s.role) ?? []), s]);
@@ -88,28 +94,42 @@ function serverRows(d: LoadData): Row[] {
         `${(rss / 1048576).toFixed(0)} MB`,
         [role === timingRole ? timing : '', errorAnswers(procs)].filter((x) => x !== '').join('; '),
       ]);
+      if (role === timingRole && timing !== '') details.push(`${r.configId} (${r.scenario} ${r.step.label}), ${role}: ${timing}`);
+      const errors = errorAnswers(procs);
+      if (errors !== '') details.push(`${r.configId} (${r.scenario} ${r.step.label}), ${role}: ${errors}`);
       first = false;
     }
   }
-  return rows;
+  return { rows, details };
 }
 
 /** A configuration's row: id, state, detail, and the model it ran when any configuration ran one. */
 function configRow(c: LoadConfiguration, withModel: boolean): Row {
   const command = c.command === undefined ? '' : `started \`${c.command.join(' ')}\`, `;
+  const ran =
+    `${command}${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}` +
+    `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`;
+  // A configuration that ran without one answer says so first: its row is not a result.
   const detail =
     c.state === 'skipped'
       ? (c.reason ?? '')
       : c.state === 'errored'
         ? (c.error?.message ?? '')
-        : `${command}${c.processes?.length ?? 0} processes${c.store ? `, store ${c.store.kind}` : ''}` +
-          `${c.startupMs ? `, start ${c.startupMs.map((x) => `${x} ms`).join('/')}` : ''}`;
+        : c.state === 'failed'
+          ? `${c.reason ?? 'every request failed'}; ${ran}`
+          : ran;
   if (!withModel) return [c.id, c.state, detail];
   const model = c.model === undefined ? '-' : `${modelLabel(c.model)}${c.modelB === undefined ? '' : `; model-b: ${modelLabel(c.modelB)}`}`;
   return [c.id, model, c.state, detail];
 }
 
-function sections(d: LoadData): Sections {
+/** How a load report is drawn inside another (the run report). */
+export interface LoadMarkdownOptions {
+  /** List the run's flags among its notes (the run report lists every flag once, under Doubtful figures). @default true */
+  flags?: boolean;
+}
+
+function sections(d: LoadData, options: LoadMarkdownOptions = {}): Sections {
   const withModel = d.configurations.some((c) => c.model !== undefined);
   const configRows = d.configurations.map((c) => configRow(c, withModel));
   const rampRows = d.ramps.map((r) => [
@@ -133,13 +153,18 @@ function sections(d: LoadData): Sections {
     s.recovered === null ? 'unknown' : s.recovered ? `${s.recoveryMs} ms` : 'not within the recovery phase',
     s.thresholdP99Us === null ? '-' : `p99 <= ${fmtUs(s.thresholdP99Us)}`,
   ]);
-  const goalRows = d.goals.map((g) => [
-    g.id,
-    g.measured === null ? '-' : spread(g.measured, fmtNum),
-    g.target,
-    g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
-    g.detail,
-  ]);
+  // A goal that restates a comparison is said once, by the comparison (its ratio and spread).
+  const compared = new Set(d.comparisons.map((c) => c.description));
+  const goalRows = d.goals
+    .filter((g) => !compared.has(g.description))
+    .map((g) => [
+      plainWords(g.description),
+      g.measured === null ? '-' : spread(g.measured, fmtNum),
+      g.target,
+      g.met === null ? 'unknown' : g.met ? 'met' : 'NOT met',
+      g.detail,
+    ]);
+  // The id in the table (it stays narrow); what each ratio compares, in words, under it.
   const comparisonRows = d.comparisons.map((c) => [
     c.id,
     `${c.numerator} / ${c.denominator}`,
@@ -159,7 +184,7 @@ function sections(d: LoadData): Sections {
       res.add(r.latencyResolution.resolutionUs === 1 ? 'microseconds' : `${r.latencyResolution.resolutionUs} us (whole milliseconds, autocannon workers)`);
   if (res.size > 0) notes.push(`latency resolution: ${[...res].join(', ')}`);
   notes.push(`open-file limit: ${d.fdLimit.soft} soft / ${d.fdLimit.hard} hard (${d.fdLimit.note})`);
-  for (const f of d.flags) notes.push(`${f.kind}: ${f.subject}: ${f.message}`);
+  if (options.flags !== false) for (const f of d.flags) notes.push(`${f.kind}: ${f.subject}: ${plainWords(f.message)}`);
   if (d.interrupted) notes.unshift('INTERRUPTED: partial results');
   return {
     summary: { head: SUMMARY_HEAD, rows: d.summaries.map(summaryRow) },
@@ -167,10 +192,24 @@ function sections(d: LoadData): Sections {
     ramps: { head: ['configuration', 'round', 'breaking point', 'rps', 'p99', 'ramp stopped because'], rows: rampRows },
     stresses: { head: ['configuration', 'round', 'overload', 'failures in overload', 'latency recovered after', 'recovered when'], rows: stressRows },
     goals: { head: ['goal', 'measured (median, min..max)', 'target', 'verdict', 'detail'], rows: goalRows },
-    comparisons: { head: ['ratio', 'of rps', 'median (min..max)', 'per round', 'target', 'verdict'], rows: comparisonRows },
-    servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', 'own timing and error answers'], rows: serverRows(d) },
+    comparisons: { head: ['ratio of rps', 'of', 'median (min..max)', 'per round', 'target', 'verdict'], rows: comparisonRows },
+    servers: { head: ['configuration (run)', 'process role', 'CPU', 'ELU', 'loop delay p99', 'RSS max', 'own timing and error answers'], ...serverRows(d) },
     notes,
   };
+}
+
+/** What each ratio compares, in the project's own words: "queue-2-vs-1-workers: queue path, io predict, ...". */
+function comparisonWords(d: LoadData): string[] {
+  return d.comparisons.map((c) => `${c.id}: ${plainWords(c.description)}`);
+}
+
+/** "feature store: redis (redis-server 7.0.15 started by servebench ...)", or "feature store: embedded (no redis-server found: ...)". */
+export function storeLine(d: LoadData): string | undefined {
+  const fallback = d.options.store?.fallback;
+  if (fallback !== undefined) return `feature store: embedded (${fallback})`;
+  const store = d.configurations.find((c) => c.store !== undefined)?.store;
+  if (store === undefined) return undefined;
+  return `feature store: ${store.kind === 'redis' ? 'redis' : 'embedded'} (${store.detail})`;
 }
 
 /** The engine that ran and why, e.g. 'native (default)', 'open (fallback: native addon unavailable: <reason>)'. */
@@ -189,6 +228,8 @@ export function renderLoadTerminal(d: LoadData): string {
     `load: ${d.options.scenarios.join(', ')} · engine ${engineLabel(d)} · ${d.options.repeats} round(s)${d.options.quick ? ' · quick' : ''} · ` +
       `${(d.durationMs / 1000).toFixed(0)} s`,
   );
+  const store = storeLine(d);
+  if (store !== undefined) out.push(store);
   out.push('');
   out.push(table(s.configurations.head, s.configurations.rows));
   const models = modelLines(d);
@@ -198,16 +239,18 @@ export function renderLoadTerminal(d: LoadData): string {
   if (s.servers.rows.length > 0) out.push('', 'inside the servers (CPU summed over processes of a role, % of one core)', table(s.servers.head, s.servers.rows));
   if (s.ramps.rows.length > 0) out.push('', 'ramp', table(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', 'stress', table(s.stresses.head, s.stresses.rows));
-  if (s.comparisons.rows.length > 0) out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows));
+  if (s.comparisons.rows.length > 0) {
+    out.push('', 'ratios (paired within each round)', table(s.comparisons.head, s.comparisons.rows), ...comparisonWords(d).map((l) => `  ${l}`));
+  }
   if (s.goals.rows.length > 0) out.push('', 'goals', table(s.goals.head, s.goals.rows));
-  out.push(...experimentsTerminal(d));
+  out.push(...experimentsTerminal(d), ...concurrencyTerminal(d));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
 }
 
 /** The Markdown rendering, for the README and reports. */
-export function renderLoadMarkdown(d: LoadData): string {
-  const s = sections(d);
+export function renderLoadMarkdown(d: LoadData, options: LoadMarkdownOptions = {}): string {
+  const s = sections(d, options);
   const out: string[] = [];
   out.push(`### Load: ${d.options.scenarios.join(', ')}`);
   out.push('');
@@ -215,6 +258,8 @@ export function renderLoadMarkdown(d: LoadData): string {
     `Engine ${engineLabel(d)}, ${d.options.repeats} interleaved round(s)${d.options.quick ? ' (quick)' : ''}, ` +
       `${(d.durationMs / 1000).toFixed(0)} s in all. Figures are medians over valid repeats, with min..max.`,
   );
+  const store = storeLine(d);
+  if (store !== undefined) out.push('', `${store.charAt(0).toUpperCase()}${store.slice(1)}.`);
   out.push('', mdTable(s.configurations.head, s.configurations.rows));
   const models = modelLines(d);
   if (models.length > 0) out.push('', ...models.map((l) => `- **model**: ${l}`));
@@ -226,13 +271,31 @@ export function renderLoadMarkdown(d: LoadData): string {
       '',
       'CPU summed over the processes of a role (% of one core); event-loop utilization and delay from the processes themselves.',
       '',
-      mdTable(s.servers.head, s.servers.rows),
+      mdTable(
+        s.servers.head.slice(0, -1),
+        s.servers.rows.map((r) => r.slice(0, -1)),
+      ),
     );
+  if (s.servers.details.length > 0) out.push('', ...s.servers.details.map((l) => `- ${l}`));
   if (s.ramps.rows.length > 0) out.push('', '#### Ramp', '', mdTable(s.ramps.head, s.ramps.rows));
   if (s.stresses.rows.length > 0) out.push('', '#### Stress', '', mdTable(s.stresses.head, s.stresses.rows));
-  if (s.comparisons.rows.length > 0) out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows));
-  if (s.goals.rows.length > 0) out.push('', '#### Goals', '', mdTable(s.goals.head, s.goals.rows));
-  out.push(...experimentsMarkdown(d));
+  if (s.comparisons.rows.length > 0) {
+    out.push('', '#### Ratios (paired within each round)', '', mdTable(s.comparisons.head, s.comparisons.rows), '', ...comparisonWords(d).map((l) => `- ${l}`));
+  }
+  if (s.goals.rows.length > 0) {
+    out.push(
+      '',
+      '#### Goals',
+      '',
+      mdTable(
+        s.goals.head.slice(0, -1),
+        s.goals.rows.map((r) => r.slice(0, -1)),
+      ),
+      '',
+    );
+    out.push(...s.goals.rows.filter((r) => r[4] !== '').map((r) => `- ${r[0]}: ${r[4]}`));
+  }
+  out.push(...experimentsMarkdown(d), ...concurrencyMarkdown(d));
   if (s.notes.length > 0) out.push('', ...s.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
 }

@@ -164,6 +164,7 @@ export function renderProfileTerminal(data: ProfileData): string {
   lines.push(
     `tools: ${data.tools.map((t) => `${t.tool} ${t.available ? (t.version ?? '') : 'unavailable'}${t.note === undefined ? '' : ` (${t.note})`}`).join(' · ')}`,
   );
+  if (data.settings.storeFallback !== undefined) lines.push(`feature store: embedded (${data.settings.storeFallback})`);
   if (data.interrupted === true) lines.push('INTERRUPTED: the cases below are those finished before the interrupt');
   for (const c of data.cases) {
     lines.push('');
@@ -200,8 +201,22 @@ export function renderProfileTerminal(data: ProfileData): string {
 const noHtml = (s: string) => s.replace(/</g, '&lt;');
 const mdEsc = (s: string) => escapeTableCell(noHtml(s));
 
+export interface ProfileMarkdownOptions {
+  /**
+   * A link to an artefact (its path relative to the profile's folder) from where the Markdown is written;
+   * undefined when it cannot be reached, and then the path is shown as code. @default none: every path as code
+   */
+  artefactLink?: (path: string) => string | undefined;
+}
+
+/** An artefact as a link when it can be reached, else its path as code. */
+function artefact(path: string, options: ProfileMarkdownOptions): string {
+  const href = options.artefactLink?.(path);
+  return href === undefined ? `\`${path}\`` : `[${path}](${encodeURI(href)})`;
+}
+
 /** Markdown: findings first, then per case its load, groups and top functions (for the README and reports). */
-export function renderProfileMarkdown(data: ProfileData): string {
+export function renderProfileMarkdown(data: ProfileData, options: ProfileMarkdownOptions = {}): string {
   const s = data.settings;
   const out: string[] = [];
   out.push(`## Profiles: where the time goes (${subject(s)})`, '');
@@ -217,6 +232,9 @@ export function renderProfileMarkdown(data: ProfileData): string {
       'Summaries are extracted from the profile data; shares are of samples (bytes for the heap profile).',
     '',
   );
+  if (s.storeFallback !== undefined) out.push(`Feature store: embedded (${s.storeFallback}).`, '');
+  else if (s.service === 'scoring')
+    out.push(`Feature store: ${s.store === 'redis' ? 'Redis (a redis-server servebench started, or REDIS_URL)' : 'embedded (--store memory)'}.`, '');
   const findings = profileFindings(data);
   if (findings.length > 0) {
     out.push(...findings.map((f) => `- ${f}`), '');
@@ -251,7 +269,7 @@ export function renderProfileMarkdown(data: ProfileData): string {
       out.push(mdTable(['top functions by self', 'where', 'group', 'self', 'inclusive'], top, [undefined, undefined, undefined, 'right', 'right']), '');
     }
     const arts = mainArtefacts(c);
-    if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => `\`${a}\``).join(', ')}.`, '');
+    if (arts.length > 0) out.push(`Artefacts: ${arts.map((a) => artefact(a, options)).join(', ')}.`, '');
     for (const w of c.warnings) out.push(`> warning: ${mdEsc(w)}`, '');
   }
   return `${out.join('\n')}\n`;

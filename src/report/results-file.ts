@@ -75,7 +75,9 @@ export interface SavedResultsOptions {
  * data); its Markdown links the chart files of its folder that exist; everything else as renderResults.
  */
 export async function renderSavedResults(r: ResultEnvelope<ResultKind, unknown>, options: SavedResultsOptions): Promise<string> {
-  if (r.kind === 'bench' && options.format === 'html') return renderBenchHtmlWithCharts(r as BenchResults);
+  if (r.kind === 'bench' && options.format === 'html') {
+    return renderBenchHtmlWithCharts(r as BenchResults, {}, { from: options.outDir ?? options.runDir, runDir: options.runDir });
+  }
   if (r.kind === 'bench' && options.format === 'md')
     return renderBenchMarkdownWithChartLinks(r as BenchResults, options.runDir, options.outDir ?? options.runDir);
   return renderResults(r, options.format, options.series === true);

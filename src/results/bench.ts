@@ -28,6 +28,8 @@ export interface BenchData {
     kernels?: KernelsData;
     capacity?: CapacityData;
     load?: LoadData;
+    /** The high-concurrency experiment (one process vs a pool behind nginx, up to the open-file limit); its figures in `highConcurrency`. */
+    concurrency?: LoadData;
     experiments?: LoadData;
     profile?: ProfileData;
   };

@@ -2,7 +2,7 @@
 // (seed 001) and the autoscaling emulation (seed 002). Their runs are load runs (load.ts); these are their own figures.
 
 import type { ErrorInfo, Spread } from './common.js';
-import type { PredictKind } from './vocab.js';
+import type { MatrixPath, PredictKind, Topology } from './vocab.js';
 
 /** One phase of a rate profile: the arrival rate goes linearly from `fromRps` to `toRps` over `durationMs`. */
 export interface RatePhase {
@@ -148,5 +148,86 @@ export interface AutoscaleResult {
   configurations: AutoscaleConfigResult[];
   /** Autoscaled / fixed in the hold phase: rps ratio, p99 ratio, failures of each. */
   hold: { phase: string; rpsRatio: number | null; p99Ratio: number | null; failures: Record<string, number> } | null;
+  skipped?: string;
+}
+
+/** How many connections the host lets one load generator open: its open-file limit less what else it holds. */
+export interface ConnectionCeiling {
+  /** The generator process's hard open-file limit ('unlimited', or 'unknown' with no /proc). */
+  hardLimit: number | string;
+  /** Descriptors kept for everything but connections (files, pipes, the servers' IPC). */
+  headroom: number;
+  /** hardLimit - headroom: the most connections a step may open (null when the limit is unlimited or unknown). */
+  allowed: number | null;
+  /** The definition's steps before the ceiling. */
+  requested: number[];
+  /** Steps above the ceiling, left out (the ceiling itself is then the last step). */
+  dropped: number[];
+  /** In words: the limit, the steps kept, and how to go higher (`ulimit -n`). */
+  note: string;
+}
+
+/** CPU a configuration's processes used over a window: per role (summed over its processes) and in all. */
+export interface CpuUse {
+  /** Per process role, e.g. scoring x2: CPU in percent of one core, summed over its processes. */
+  byRole: { role: string; processes: number; cpuPercent: number; eventLoopUtilization: number | null }[];
+  /** Every server process, in cores (100% of one core = 1). */
+  serverCores: number;
+  /** The load generator, in cores. */
+  generatorCores: number;
+}
+
+/** One configuration at one connection count (over its rounds: the median run, by throughput). */
+export interface HighConcurrencyRow {
+  configId: string;
+  path: MatrixPath;
+  topology: Topology;
+  /** Worker processes per service (1 for single). */
+  workers: number;
+  connections: number;
+  /** The run the figures come from, in LoadData.runs (null: it errored or was skipped). */
+  runId: string | null;
+  state: 'completed' | 'errored' | 'skipped';
+  /** Why it has no figures. */
+  reason?: string;
+  /** Requests sent and finished in the window: answered (2xx or not) plus failed without an answer. */
+  requests: number;
+  successes: number;
+  failures: { total: number; errors: number; timeouts: number; non2xx: number; resets: number };
+  /** failures.total / requests (0..1; null when nothing finished). */
+  failureRate: number | null;
+  /** Error codes seen, with counts, e.g. { timeout: 120, ECONNRESET: 4 }. */
+  failureCodes: Record<string, number>;
+  /** Successful responses per second. */
+  rps: number;
+  /**
+   * The mean time a request spends waiting and being served, by Little's law: connections / (requests ended per
+   * second), microseconds. In a closed loop every connection always has one request out, so this holds even when
+   * most requests outlast the window (whose percentiles only see those that ended in it). Null when none ended.
+   */
+  littleWaitUs: number | null;
+  /** Latency of the successful responses, microseconds (null when none succeeded). */
+  latencyUs: { p50: number; mean: number; p99: number; max: number } | null;
+  cpu: CpuUse | null;
+  /** The run kept its figures but broke a validity rule: the rules' messages. */
+  invalid: string[];
+}
+
+/** The high-concurrency experiment: one process vs a pool behind nginx, up to the host's open-file limit. */
+export interface HighConcurrencyResult {
+  description: string;
+  predict: PredictKind;
+  /** Connection counts stepped through, in order (after the ceiling). */
+  connections: number[];
+  ceiling: ConnectionCeiling;
+  /** Every step: warm-up, measured window, and the request timeout after which a request counts as failed. */
+  timing: { warmupMs: number; durationMs: number; requestTimeoutMs: number };
+  /** Cores a benchmark may use on this host, and worker processes per service of cluster and nginx. */
+  cores: number;
+  workers: number;
+  rounds: number;
+  rows: HighConcurrencyRow[];
+  /** Configurations left out (e.g. by --quick), with the reason. */
+  leftOut: { configId: string; reason: string }[];
   skipped?: string;
 }

@@ -2,7 +2,7 @@
 // request data, shard) and the open-file limit it ran under.
 
 import type { RequestDataEcho } from './request-data.js';
-import type { LoadEngineName, LoadLoop, ScenarioName } from './vocab.js';
+import type { LoadEngineName, LoadLoop, ScenarioName, StoreKind } from './vocab.js';
 
 export interface FdLimitInfo {
   /** Open-file limits of the generator process after any raise ('unlimited' or unknown as a string). */
@@ -12,6 +12,15 @@ export interface FdLimitInfo {
   needed: number;
   raised: boolean;
   note: string;
+}
+
+/** The feature store of the systems a run started, and how it was chosen. */
+export interface StoreChoiceEcho {
+  kind: StoreKind;
+  /** 'named': --store; 'default': Redis where a redis-server can be started, else the embedded store. */
+  chosen: 'named' | 'default';
+  /** Why the default is the embedded store, e.g. 'no redis-server found: ...'. */
+  fallback?: string;
 }
 
 export interface LoadOptionsEcho {
@@ -44,6 +53,8 @@ export interface LoadOptionsEcho {
   shard?: ShardEcho;
   /** `--generator-processes N`: every step measured by N generator processes at once, merged exactly (absent: one, this process). */
   generatorProcesses?: number;
+  /** The feature store asked of every system the run starts (each configuration's `store` says what it got). */
+  store?: StoreChoiceEcho;
 }
 
 /** Which shard of a distributed load a result is: shard `index` (0-based) of `count`. */

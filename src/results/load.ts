@@ -3,7 +3,7 @@
 
 import type { ErrorInfo, FailureCounts, Flag, Spread } from './common.js';
 import type { BatchingResult } from './batching.js';
-import type { AutoscaleResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
+import type { AutoscaleResult, HighConcurrencyResult, QueueDepthSeries, QueueWorkersResult, QueueWorkersView, RatePhase } from './experiments.js';
 import type { FaultsResult } from './faults.js';
 import type { GeneratorProcessPart } from './generator-processes.js';
 import type { FdLimitInfo, LoadOptionsEcho } from './load-options.js';
@@ -259,7 +259,11 @@ export interface LoadConfiguration {
   startupMs?: number[];
   /** What the reader must know about how it ran (fallbacks, worker counts, no sampling...). */
   notes?: string[];
-  state: 'completed' | 'errored' | 'skipped';
+  /**
+   * 'failed': it ran, but not one request of its completed runs succeeded (a dead target, or a system that
+   * answered nothing but errors); `reason` names the failures.
+   */
+  state: 'completed' | 'errored' | 'skipped' | 'failed';
   reason?: string;
   error?: ErrorInfo;
 }
@@ -360,6 +364,8 @@ export interface LoadData {
   scaling?: ScalingResult;
   /** `--scenario batching`: batching off vs (max-size, max-wait) settings of a model API, each run's batches and the findings. */
   batching?: BatchingResult;
+  /** `--scenario high-concurrency` (the bench's concurrency suite): every topology and path up to the open-file limit. */
+  highConcurrency?: HighConcurrencyResult;
 }
 
 /**

@@ -210,6 +210,8 @@ export interface ProfileSettings {
   topology?: ProfileTopology;
   workers?: number;
   store: 'memory' | 'redis';
+  /** Why the embedded store stood in for Redis (no redis-server could be started); absent when Redis ran or --store was given. */
+  storeFallback?: string;
   durationMs: number;
   connections: number;
   /** Service 'command': your own server, started from its command, and what the load sent it. */

@@ -67,9 +67,10 @@ export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 export const MATRIX_SCENARIOS = ['response-time', 'ramp', 'sustained', 'stress'] as const;
 /**
  * The experiments: systems of their own (a queue with model workers, an autoscaled pool, model servers swept
- * from 1 to k, a fault schedule under load, a batching model API), run only when named.
+ * from 1 to k, a fault schedule under load, a batching model API, every topology under very high concurrency),
+ * run only when named.
  */
-export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'scaling', 'faults', 'batching'] as const;
+export const EXPERIMENT_SCENARIOS = ['queue-workers', 'autoscale', 'scaling', 'faults', 'batching', 'high-concurrency'] as const;
 /** Every load scenario, in the order a run lists them. */
 export const SCENARIO_NAMES = [...MATRIX_SCENARIOS, 'request-paths', ...EXPERIMENT_SCENARIOS] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -94,8 +95,11 @@ export type ProfileToolName = (typeof PROFILE_TOOLS)[number];
 export const PROFILE_SERVICES = ['scoring', 'model', 'command'] as const;
 export type ProfileService = (typeof PROFILE_SERVICES)[number];
 
-/** The suites of the main job, in the order `bench` runs them. */
-export const SUITE_NAMES = ['hardware', 'kernels', 'capacity', 'load', 'experiments', 'profile'] as const;
+/**
+ * The suites of the main job, in the order `bench` runs them: concurrency last, as its thousands of sockets
+ * (and their TIME_WAIT aftermath) must not disturb the others.
+ */
+export const SUITE_NAMES = ['hardware', 'kernels', 'capacity', 'load', 'experiments', 'profile', 'concurrency'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** The kinds of results file. */

@@ -15,10 +15,11 @@ export async function renderRunFiles(results: BenchResults, outDir: string): Pro
   const charts = await renderCharts(benchCharts(data));
   const chartFiles = writeChartFiles(join(outDir, 'charts'), charts);
   progress('bench', chartsNote(charts) ?? `charts: ${chartFiles.length} written to ${join(outDir, 'charts')}`);
-  writeFileAtomic(join(outDir, 'results.md'), renderBenchMarkdown(results, chartsMarkdown(chartFiles, 'charts', chartsNote(charts))));
-  writeFileAtomic(join(outDir, 'results.html'), renderBenchHtml(results, chartsHtml(charts)));
+  // hardware.html first: the reports link it only when it exists.
   if (data.sections.hardware !== undefined) {
     const input = { env, data: data.sections.hardware, createdAt: results.createdAt, servebench: { version: results.servebench.version } };
     writeFileAtomic(join(outDir, 'hardware.html'), renderHardwareHtml(input));
   }
+  writeFileAtomic(join(outDir, 'results.md'), renderBenchMarkdown(results, chartsMarkdown(chartFiles, 'charts', chartsNote(charts)), { from: outDir }));
+  writeFileAtomic(join(outDir, 'results.html'), renderBenchHtml(results, chartsHtml(charts), { from: outDir }));
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureEnv } from '../env/index.js';
 import { ServebenchError, toErrorInfo } from '../errors.js';
-import { defaultProfilesDir, defaultReportsDir, ensureDir, newRunDir, runStamp } from '../paths.js';
+import { defaultReportsDir, ensureDir, newRunDir, runStamp } from '../paths.js';
 import { onShutdown, supervisor, withTimeout } from '../processes/index.js';
 import { clearStatus, progress, setStatus } from '../progress.js';
 import type { BenchResults } from '../report/run-report.js';
@@ -22,7 +22,7 @@ export interface BenchOptions {
   suites?: SuiteName[];
   /** The run folder. @default reports/bench-<stamp> */
   outDir?: string;
-  /** Folder for the profile suite's run. @default profiles/<stamp> */
+  /** Folder for the profile suite's artefacts (flame graphs, the tools' reports). @default <run folder>/profile */
   profilesDir?: string;
   /** Called whenever results.json is rewritten. */
   onWrite?: (results: BenchResults) => void;
@@ -61,7 +61,9 @@ export async function runBench(registry: readonly AnySuite[], options: BenchOpti
   const settings: BenchSettings = {
     quick: options.quick ?? false,
     stamp,
-    profilesDir: options.profilesDir ?? defaultProfilesDir(),
+    runDir: outDir,
+    // Inside the run folder, so the report links every artefact relatively and the run moves as one folder.
+    profilesDir: options.profilesDir ?? join(outDir, 'profile'),
     ...(options.model === undefined ? {} : { model: options.model }),
   };
   const onModel = settings.model === undefined ? '' : `; load and profile on ${settings.model.file} (${settings.model.predict})`;
@@ -177,7 +179,7 @@ async function runSection(suite: AnySuite, current: Current, input: SectionInput
         current.partial = d;
       },
       supervisor,
-      runDir: join(input.settings.profilesDir, input.settings.stamp),
+      runDir: input.settings.runDir,
       alone: false,
     });
     input.sections[suite.name] = input.signal.aborted ? suite.interrupted(section) : section;

@@ -4,6 +4,7 @@
 import type { SuiteName } from '../results/index.js';
 import type { AnySuite } from './suite.js';
 import { capacitySuite } from './suites/capacity.js';
+import { concurrencySuite } from './suites/concurrency.js';
 import { experimentsSuite } from './suites/experiments.js';
 import { hardwareSuite } from './suites/hardware.js';
 import { kernelsSuite } from './suites/kernels.js';
@@ -21,6 +22,7 @@ export function createSuites(inputs: ScenarioInputs) {
     load: loadSuite(inputs),
     experiments: experimentsSuite(inputs),
     profile: profileSuite,
+    concurrency: concurrencySuite(inputs),
   } as const satisfies Record<SuiteName, AnySuite>;
 }
 
@@ -28,5 +30,5 @@ export type Suites = ReturnType<typeof createSuites>;
 
 /** The suites in the main job's order. */
 export function suiteList(suites: Suites): AnySuite[] {
-  return [suites.hardware, suites.kernels, suites.capacity, suites.load, suites.experiments, suites.profile];
+  return [suites.hardware, suites.kernels, suites.capacity, suites.load, suites.experiments, suites.profile, suites.concurrency];
 }

@@ -28,7 +28,9 @@ export interface BenchSettings {
   quick: boolean;
   /** The run's timestamp, e.g. 20261122-043430. */
   stamp: string;
-  /** Folder under which the profile suite puts its run's artefacts. */
+  /** The run folder (results.json and the rendered files). */
+  runDir: string;
+  /** Folder for the profile suite's artefacts (flame graphs, the tools' reports): <run folder>/profile by default. */
   profilesDir: string;
   /** `bench --model FILE`: the serving suites (load, profile) run on this model instead of the built-in predicts. */
   model?: BenchModel;

@@ -31,6 +31,9 @@ function capacityRows(d: CapacityData): { rows: VegaLiteSpec[]; missing: string[
   return { rows, missing };
 }
 
+/** A bar from the max n to the first failing n is drawn when the failing n is at least this many times the max. */
+const VISIBLE_GAP = 1.1;
+
 /** The budget as a dashed rule with its label. */
 function budgetLayers(budgetValues: number, budget: string, xScale: JsonValue): JsonValue[] {
   return [
@@ -55,6 +58,9 @@ function kernelLayers(rows: VegaLiteSpec[], domain: number[], xScale: JsonValue)
   const color = { field: 'failure', type: 'nominal', title: 'failure past the max', scale: { domain: failures, range: colorsFor(failures, FAILURE_COLORS) } };
   return [
     {
+      // Only where the gap shows on the log scale: a converged search puts the first failing n within a few
+      // percent of the max, a bar hidden under its point (the label gives that n).
+      transform: [{ filter: `datum.failN >= datum.maxN * ${VISIBLE_GAP}` }],
       mark: { type: 'rule', strokeWidth: 6, opacity: 0.45 },
       encoding: { y, x: { field: 'maxN', type: 'quantitative', scale: xScale }, x2: { field: 'failN' }, color: { ...color, legend: { symbolOpacity: 1 } } },
     },
@@ -92,15 +98,19 @@ export function capacityChart(d: CapacityData): ChartSpec | null {
   const xScale = { type: 'log', domain, nice: false };
   const budget = `${(d.settings.budgetBytes / 2 ** 30).toFixed(d.settings.budgetBytes % 2 ** 30 === 0 ? 0 : 1)} GiB`;
   const notDrawn = missing.join(', ');
-  const subtitle = 'point: largest n that fitted · bar: up to the first n that failed · colour: how it failed';
+  const bars = rows.some((r) => (r.failN as number) >= (r.maxN as number) * VISIBLE_GAP);
+  const bar = bars ? 'bar: up to the first n that failed (where it shows) · ' : '';
+  const subtitle = `point: largest n that fitted · ${bar}label: the first n that failed · colour: how it failed`;
   return {
     name: 'capacity',
     chart: 'capacity',
     section: 'capacity',
     title: `Capacity: the largest n each kernel's predict fits under a ${budget} budget, and how it fails past it`,
     caption:
-      `One predict per fresh process under RLIMIT_DATA ${budget}; the point is the largest n that fitted, the bar reaches the first n that failed, ` +
-      `the colour says how it failed. Dashed: the budget as doubles (${budget} / 8 B). Rings (hollow points): the search did not converge to its tolerance.` +
+      `One predict per fresh process under RLIMIT_DATA ${budget}; the point is the largest n that fitted, its label gives the first n that failed` +
+      `${bars ? ' (a bar reaches it where the gap shows on the log scale)' : ' (within a few percent: too close to draw as a bar)'}; ` +
+      'the colour says how it failed. ' +
+      `Dashed: the budget as doubles (${budget} / 8 B). Rings (hollow points): the search did not converge to its tolerance.` +
       `${missing.length > 0 ? ` Not drawn: ${notDrawn}.` : ''}`,
     spec: {
       title: {

@@ -5,6 +5,9 @@ import { KERNEL_NAMES } from '../../results/vocab.js';
 import { plural } from '../format.js';
 import { CONFIG, type ChartSpec, decadeTicks, distinct, figureShape, KERNEL_COLORS, round, type VegaLiteSpec } from './spec.js';
 
+const PARALLEL = "datum.kind === 'kernel' && datum.series === 'native-parallel'";
+const OTHERS = "datum.kind === 'kernel' && datum.series !== 'native-parallel'";
+
 const probeSeries = (threads: number) => `roofline: bandwidth probe, ${plural(threads, 'thread')}`;
 
 /** One row per completed kernel figure, then one per completed probe figure. */
@@ -59,7 +62,8 @@ export function kernelsChart(d: KernelsData): ChartSpec | null {
     section: 'kernels',
     title: 'Kernels: throughput (GB/s) of a mean over n values, against the memory-read bandwidth probe',
     caption:
-      `Median over ${plural(d.settings.processesPerCase, 'fresh process', 'fresh processes')} per point; dashed: the native bandwidth probe (the roofline). ` +
+      `Median over ${plural(d.settings.processesPerCase, 'fresh process', 'fresh processes')} per point; dashed: the native bandwidth probe (the roofline); ` +
+      'the wide pale band is native-parallel, drawn beneath native (below its chunk size it runs on one thread, and the two lines meet). ' +
       `Rings (hollow points) are noisy figures (spread across processes above ${Math.round(noise.maxSpreadAcrossProcesses * 100)}% ` +
       `or margin of error of the median above ${noise.maxRmePercent}%), listed under Doubtful figures.`,
     spec: {
@@ -69,9 +73,17 @@ export function kernelsChart(d: KernelsData): ChartSpec | null {
       data: { values: rows },
       layer: [
         { transform: [{ filter: "datum.kind === 'probe'" }], mark: { type: 'line', strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: { x, y, color } },
-        { transform: [{ filter: "datum.kind === 'kernel'" }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color } },
+        // native-parallel first, as a wide pale band: below its chunk size it runs native's code on one thread,
+        // and its line would hide native's; drawn beneath, native's line shows inside the band.
+        { transform: [{ filter: PARALLEL }], mark: { type: 'line', strokeWidth: 7, opacity: 0.45 }, encoding: { x, y, color } },
         {
-          transform: [{ filter: "datum.kind === 'kernel'" }],
+          transform: [{ filter: PARALLEL }],
+          mark: { type: 'point', filled: true, size: 150, opacity: 0.45 },
+          encoding: { x, y, color, shape: figureShape('figure', 'measured', 'noisy (ring)') },
+        },
+        { transform: [{ filter: OTHERS }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color } },
+        {
+          transform: [{ filter: OTHERS }],
           mark: { type: 'point', filled: true, size: 60, opacity: 1 },
           encoding: { x, y, color, shape: figureShape('figure', 'measured', 'noisy (ring)') },
         },

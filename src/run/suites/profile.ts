@@ -1,7 +1,7 @@
 // The profile suite (src/profile/) as a Suite: both request paths under profilers, summaries from their data.
-// Its artefacts (flame graphs, the tools' reports) go in the run folder, beside profile.json and profile.md.
+// Its artefacts (flame graphs, the tools' reports) go in the run folder, beside profile.json and profile.md
+// (in the main job: <run folder>/profile/, which the run report links relatively).
 
-import { join } from 'node:path';
 import type { ProfileOptions } from '../../profile/options.js';
 import { runProfileSuite } from '../../profile/suite.js';
 import { renderProfileMarkdown, renderProfileTerminal } from '../../report/profile.js';
@@ -16,8 +16,8 @@ export const profileSuite: Suite<ProfileOptions, ProfileData> = {
   expectedSeconds: { full: 61, quick: 39 },
   run: (options, ctx) => runProfileSuite({ outDir: ctx.runDir, ...options }, { signal: ctx.signal, onUpdate: ctx.onUpdate, supervisor: ctx.supervisor }),
   // With a model (bench --model): the model API alone under the profiler, where the model runs.
-  benchOptions: ({ quick, stamp, profilesDir, model }) => ({
-    outDir: join(profilesDir, stamp),
+  benchOptions: ({ quick, profilesDir, model }) => ({
+    outDir: profilesDir,
     ...(quick ? { durationMs: 5000 } : {}),
     ...(model === undefined ? {} : { service: 'model', predict: model.predict, modelFile: model.file }),
   }),
