@@ -61,6 +61,8 @@ describe('planLoad: the default matrix', () => {
       latencyGoalP99Us: 500_000,
       errorBudget: 0.01,
       seed: 1,
+      // Redis by default where a redis-server can be started, the embedded store otherwise, saying why.
+      store: expect.objectContaining({ chosen: 'default', kind: expect.stringMatching(/^(redis|memory)$/) }),
     });
     expect(plan.settings.limits.errorBudget).toBe(0.01);
     // The ramp's top step (4096 connections) times the stress multiplier (4).
