@@ -17,6 +17,7 @@ import type { RequestContext } from '../http.js';
 import type { ProcessMeter } from '../metrics.js';
 import { featureReader, parseScoreRequest, scoringServer, type ScoringService } from '../scoring.js';
 import { QueueClient } from './client.js';
+import { scoreThroughQueue } from './score-through-queue.js';
 import { queueUnavailable, queueWhere } from './protocol.js';
 
 /** A job id: its submission time (epoch ms, base 36), then 12 random hex digits. */
@@ -62,23 +63,14 @@ export function createJobsScoringService(config: ScoringServiceConfig, meter: Pr
   const run = async (base: JobBase, entity: string, n: number | undefined, startMs: number): Promise<void> => {
     let record: JobRecord;
     try {
-      const f = await features.read(entity);
-      const tF = performance.now();
-      const [a, b] = await Promise.all(
-        queue.submit([
-          { model: 'model-a', features: f, n },
-          { model: 'model-b', features: f, n },
-        ]),
-      );
-      const ra = a!.result;
-      const rb = b!.result;
-      const timing = { featureReadMs: tF - startMs, modelAMs: a!.roundTripMs, modelBMs: b!.roundTripMs, totalMs: performance.now() - startMs };
+      const r = await scoreThroughQueue(features, queue, entity, n);
+      const timing = { featureReadMs: r.featuresReadAt - startMs, modelAMs: r.modelAMs, modelBMs: r.modelBMs, totalMs: performance.now() - startMs };
       const result: ScoreResponse = {
         entity,
-        score: (ra.prediction + rb.prediction) / 2,
-        predictions: { a: ra.prediction, b: rb.prediction },
+        score: r.score,
+        predictions: r.predictions,
         timing,
-        models: { a: { pid: ra.served.pid, timing: ra.timing, jobId: ra.id }, b: { pid: rb.served.pid, timing: rb.timing, jobId: rb.id } },
+        models: r.models,
         served,
       };
       meter.recordScore(timing);

@@ -10,6 +10,7 @@ import type { RequestContext } from '../http.js';
 import type { ProcessMeter } from '../metrics.js';
 import { featureReader, parseScoreRequest, scoreTiming, scoringServer, sendScore, type ScoringService } from '../scoring.js';
 import { QueueClient } from './client.js';
+import { scoreThroughQueue } from './score-through-queue.js';
 
 export function createQueueScoringService(config: ScoringServiceConfig, meter: ProcessMeter): ScoringService {
   const q = config.queue;
@@ -22,22 +23,13 @@ export function createQueueScoringService(config: ScoringServiceConfig, meter: P
   const score = async (ctx: RequestContext): Promise<void> => {
     const { entity, n } = parseScoreRequest(ctx.body, config);
     const t0 = performance.now();
-    const f = await features.read(entity);
-    const tF = performance.now();
-    const [a, b] = await Promise.all(
-      queue.submit([
-        { model: 'model-a', features: f, n },
-        { model: 'model-b', features: f, n },
-      ]),
-    );
-    const ra = a!.result;
-    const rb = b!.result;
+    const r = await scoreThroughQueue(features, queue, entity, n);
     sendScore(ctx, meter, {
       entity,
-      score: (ra.prediction + rb.prediction) / 2,
-      predictions: { a: ra.prediction, b: rb.prediction },
-      timing: scoreTiming(ctx, t0, tF, a!.roundTripMs, b!.roundTripMs),
-      models: { a: { pid: ra.served.pid, timing: ra.timing, jobId: ra.id }, b: { pid: rb.served.pid, timing: rb.timing, jobId: rb.id } },
+      score: r.score,
+      predictions: r.predictions,
+      timing: scoreTiming(ctx, t0, r.featuresReadAt, r.modelAMs, r.modelBMs),
+      models: r.models,
       served,
     });
   };
